@@ -1,0 +1,63 @@
+# Thin wrapper over CMake: the README's two entry points are `make demo` and
+# `make test`. Both install missing Debian packages, configure and build first.
+
+BUILD_DIR ?= build
+LLVM_PREFIX ?= /usr/lib/llvm-22
+JOBS ?= $(shell nproc)
+PYTHON ?= /usr/bin/python3
+RESULTS := $(BUILD_DIR)/test-results
+
+CMAKE_FLAGS := -G Ninja \
+	-DMLIR_DIR=$(LLVM_PREFIX)/lib/cmake/mlir \
+	-DLLVM_EXTERNAL_LIT=$(LLVM_PREFIX)/bin/lit \
+	-DCMAKE_BUILD_TYPE=Release
+
+.PHONY: all deps configure build test check-lit check-unit check-python demo docs clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)
+
+configure: deps $(BUILD_DIR)/build.ninja
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# Runs every suite even when an earlier one fails, then prints one combined
+# summary line and exits non-zero if anything failed.
+test: build
+	@mkdir -p $(RESULTS)
+	@rm -f $(RESULTS)/*.xml
+	@status=0; \
+	echo "=== lit (check-cim) ==="; \
+	$(LLVM_PREFIX)/bin/lit -sv --xunit-xml-output=$(RESULTS)/lit.xml $(BUILD_DIR)/test || status=1; \
+	echo "=== GoogleTest (ctest) ==="; \
+	ctest --test-dir $(BUILD_DIR) --output-on-failure --output-junit $(CURDIR)/$(RESULTS)/ctest.xml -j $(JOBS) || status=1; \
+	echo "=== pytest ==="; \
+	CIM_BUILD_DIR=$(CURDIR)/$(BUILD_DIR) PYTHONPATH=$(CURDIR)/python $(PYTHON) -m pytest -q python/tests --junitxml=$(RESULTS)/pytest.xml || status=1; \
+	$(PYTHON) scripts/summarize-tests.py $(RESULTS) || status=1; \
+	exit $$status
+
+check-lit: build
+	$(LLVM_PREFIX)/bin/lit -sv $(BUILD_DIR)/test
+
+check-unit: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure
+
+check-python: build
+	CIM_BUILD_DIR=$(CURDIR)/$(BUILD_DIR) PYTHONPATH=$(CURDIR)/python $(PYTHON) -m pytest -q python/tests
+
+demo: build
+	@bash examples/demo.sh $(BUILD_DIR)
+
+# Regenerates docs/dialects/*.md and docs/arch-fields.md from TableGen and the
+# hardware-description schema.
+docs: build
+	cmake --build $(BUILD_DIR) --target cim-docs
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,186 @@
+//===- CIMAttrs.cpp - The #cim.arch attribute -------------------------------===//
+//
+// The attribute stores the spec as a dictionary shaped like the YAML file.
+// Conversion in both directions goes through the arch library's field table,
+// and validation through its loader, so a hand-edited attribute gets the
+// same checks and messages as a YAML file.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cim/Arch/ArchLoader.h"
+#include "cim/Arch/ArchSchema.h"
+#include "cim/Dialect/CIM/CIMDialect.h"
+#include "cim/Dialect/CIM/CIMOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <map>
+#include <variant>
+
+using namespace mlir;
+using namespace cim;
+
+#define GET_ATTRDEF_CLASSES
+#include "cim/Dialect/CIM/CIMAttrs.cpp.inc"
+
+void CIMDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "cim/Dialect/CIM/CIMAttrs.cpp.inc"
+      >();
+}
+
+namespace {
+
+using FlatFields = std::vector<std::pair<std::string, std::string>>;
+
+/// Flattens {adc = {bits = 8}} into ("adc.bits", "8"). Fails on attribute
+/// kinds a YAML scalar cannot express.
+LogicalResult flatten(DictionaryAttr dict, const std::string &prefix,
+                      FlatFields &fields,
+                      function_ref<InFlightDiagnostic()> emitError) {
+  for (NamedAttribute entry : dict) {
+    std::string path = prefix.empty()
+                           ? entry.getName().str()
+                           : prefix + "." + entry.getName().str();
+    Attribute value = entry.getValue();
+    if (auto nested = dyn_cast<DictionaryAttr>(value)) {
+      if (failed(flatten(nested, path, fields, emitError)))
+        return failure();
+    } else if (auto boolAttr = dyn_cast<BoolAttr>(value)) {
+      fields.emplace_back(path, boolAttr.getValue() ? "true" : "false");
+    } else if (auto intAttr = dyn_cast<IntegerAttr>(value)) {
+      fields.emplace_back(path, std::to_string(intAttr.getInt()));
+    } else if (auto floatAttr = dyn_cast<FloatAttr>(value)) {
+      fields.emplace_back(path, arch::formatFieldValue(
+                                    floatAttr.getValueAsDouble()));
+    } else if (auto stringAttr = dyn_cast<StringAttr>(value)) {
+      fields.emplace_back(path, stringAttr.str());
+    } else {
+      return emitError() << "#cim.arch field '" << path
+                         << "' must be a number, boolean, string or "
+                            "dictionary, got "
+                         << value;
+    }
+  }
+  return success();
+}
+
+arch::ArchLoadResult load(DictionaryAttr spec, StringRef sourceName,
+                          function_ref<InFlightDiagnostic()> emitError,
+                          bool &flattenFailed) {
+  FlatFields fields;
+  flattenFailed = failed(flatten(spec, "", fields, emitError));
+  return arch::loadArchFlat(fields, sourceName.str());
+}
+
+/// Inserts `value` at a dotted path of a nested map of NamedAttrLists.
+struct DictBuilder {
+  std::map<std::string, DictBuilder> children;
+  SmallVector<NamedAttribute> leaves;
+
+  void insert(StringRef path, Attribute value, MLIRContext *context) {
+    auto [head, rest] = path.split('.');
+    if (rest.empty()) {
+      leaves.push_back(NamedAttribute(StringAttr::get(context, head), value));
+      return;
+    }
+    children[head.str()].insert(rest, value, context);
+  }
+
+  DictionaryAttr build(MLIRContext *context) const {
+    SmallVector<NamedAttribute> entries(leaves.begin(), leaves.end());
+    for (const auto &[name, child] : children)
+      entries.push_back(NamedAttribute(StringAttr::get(context, name),
+                                       child.build(context)));
+    return DictionaryAttr::get(context, entries);
+  }
+};
+
+} // namespace
+
+LogicalResult ArchAttr::validate(function_ref<InFlightDiagnostic()> emitError,
+                                 DictionaryAttr spec) {
+  bool flattenFailed = false;
+  arch::ArchLoadResult result = load(spec, "#cim.arch", emitError,
+                                     flattenFailed);
+  if (flattenFailed)
+    return failure();
+  if (result.ok())
+    return success();
+  InFlightDiagnostic diag = emitError();
+  diag << "invalid hardware description: ";
+  llvm::interleave(
+      result.getErrors(), diag,
+      [&](const arch::ArchDiagnostic &error) { diag << error.message; },
+      "; ");
+  return diag;
+}
+
+LogicalResult ArchAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                               StringRef name, DictionaryAttr spec) {
+  if (name.empty())
+    return emitError() << "#cim.arch needs a non-empty name";
+  return validate(emitError, spec);
+}
+
+ArchAttr ArchAttr::get(MLIRContext *context, const arch::ArchSpec &archSpec) {
+  Builder builder(context);
+  DictBuilder root;
+  for (const arch::FieldInfo &field : arch::archSchema()) {
+    arch::FieldValue value = field.get(archSpec);
+    Attribute attr;
+    if (auto *i = std::get_if<int64_t>(&value))
+      attr = builder.getI64IntegerAttr(*i);
+    else if (auto *d = std::get_if<double>(&value))
+      attr = builder.getF64FloatAttr(*d);
+    else if (auto *b = std::get_if<bool>(&value))
+      attr = builder.getBoolAttr(*b);
+    else
+      attr = builder.getStringAttr(std::get<std::string>(value));
+    root.insert(field.path, attr, context);
+  }
+  for (const auto &[name, value] : archSpec.device.parameters)
+    root.insert(std::string(arch::kDeviceParametersPath) + "." + name,
+                builder.getF64FloatAttr(value), context);
+  return Base::get(context, archSpec.name, root.build(context));
+}
+
+arch::ArchSpec ArchAttr::getArchSpec() const {
+  bool flattenFailed = false;
+  auto noDiagnostics = [&]() -> InFlightDiagnostic {
+    llvm_unreachable("a verified #cim.arch always flattens");
+  };
+  arch::ArchLoadResult result =
+      load(getSpec(), "#cim.arch", noDiagnostics, flattenFailed);
+  assert(result.ok() && "a verified #cim.arch always loads");
+  return result.getSpec();
+}
+
+ArchAttr ArchAttr::lookup(Operation *op) {
+  ModuleOp module = isa<ModuleOp>(op) ? cast<ModuleOp>(op)
+                                      : op->getParentOfType<ModuleOp>();
+  while (module) {
+    if (auto attr = module->getAttrOfType<ArchAttr>(CIMDialect::kArchAttrName))
+      return attr;
+    module = module->getParentOfType<ModuleOp>();
+  }
+  return {};
+}
+
+void cim::emitArchLoadErrors(MLIRContext *context,
+                             const arch::ArchLoadResult &result) {
+  for (const arch::ArchDiagnostic &error : result.getErrors()) {
+    Location loc =
+        error.line > 0
+            ? Location(FileLineColLoc::get(context, error.source, error.line,
+                                           /*column=*/1))
+            : Location(NameLoc::get(StringAttr::get(context, error.source)));
+    mlir::emitError(loc) << error.message;
+  }
+}

@@ -1,0 +1,196 @@
+//===- CIMOps.cpp - Operations of the cim dialect ---------------------------===//
+
+#include "cim/Dialect/CIM/CIMOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace cim;
+
+#define GET_OP_CLASSES
+#include "cim/Dialect/CIM/CIMOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// CrossbarMatmulOp
+//===----------------------------------------------------------------------===//
+
+/// A weight is stationary when it is computable at compile time: a constant,
+/// or a side-effect-free op (a transpose, a not yet folded quantize, ...)
+/// over stationary operands. The depth bound keeps verification cheap.
+static bool isStationary(Value value, unsigned depth = 0) {
+  Operation *def = value.getDefiningOp();
+  if (!def)
+    return false;
+  if (def->hasTrait<OpTrait::ConstantLike>())
+    return true;
+  if (depth >= 8 || def->getNumRegions() != 0 || !isPure(def))
+    return false;
+  for (Value operand : def->getOperands())
+    if (!isStationary(operand, depth + 1))
+      return false;
+  return true;
+}
+
+LogicalResult CrossbarMatmulOp::verify() {
+  auto inputType = cast<ShapedType>(getInput().getType());
+  auto weightType = cast<ShapedType>(getWeight().getType());
+  auto resultType = cast<ShapedType>(getResult().getType());
+  for (auto [name, type] : {std::pair<StringRef, ShapedType>{"input", inputType},
+                            {"weight", weightType},
+                            {"result", resultType}})
+    if (type.getRank() != 2)
+      return emitOpError() << name << " must be a 2-D tensor, got " << type;
+
+  int64_t m = inputType.getDimSize(0), k = inputType.getDimSize(1);
+  int64_t n = weightType.getDimSize(1);
+  if (weightType.getDimSize(0) != k)
+    return emitOpError() << "input has " << k << " columns but weight has "
+                         << weightType.getDimSize(0) << " rows";
+  if (resultType.getDimSize(0) != m || resultType.getDimSize(1) != n)
+    return emitOpError() << "result must be " << m << "x" << n << ", got "
+                         << resultType;
+
+  Type inElem = inputType.getElementType();
+  Type wElem = weightType.getElementType();
+  Type outElem = resultType.getElementType();
+  if (isa<FloatType>(inElem)) {
+    if (wElem != inElem || outElem != inElem)
+      return emitOpError() << "float operands and result must share one "
+                              "element type, got "
+                           << inElem << ", " << wElem << " -> " << outElem;
+  } else if (inElem.isSignlessInteger() && wElem.isSignlessInteger()) {
+    unsigned width = std::max(inElem.getIntOrFloatBitWidth(),
+                              wElem.getIntOrFloatBitWidth());
+    if (!outElem.isSignlessInteger() ||
+        outElem.getIntOrFloatBitWidth() < width)
+      return emitOpError() << "integer product needs an integer accumulator "
+                              "of at least "
+                           << width << " bits, got " << outElem;
+  } else {
+    return emitOpError() << "operands must both be float or both be signless "
+                            "integer, got "
+                         << inElem << " and " << wElem;
+  }
+
+  if (!isStationary(getWeight()))
+    return emitOpError() << "weight must be computable at compile time "
+                            "(crossbar weights are stationary); a product of "
+                            "two activations takes the digital or "
+                            "reprogram path";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// QuantizeOp / DequantizeOp
+//===----------------------------------------------------------------------===//
+
+/// Checks what both quantisation ops share: the integer side can hold
+/// `bits`, and the scales are valid for the axis.
+static LogicalResult verifyQuantParams(Operation *op, ShapedType intType,
+                                       int64_t bits, ArrayRef<double> scales,
+                                       std::optional<int64_t> axis) {
+  unsigned width = intType.getElementType().getIntOrFloatBitWidth();
+  if (width < bits)
+    return op->emitOpError() << "integer element type "
+                             << intType.getElementType() << " cannot hold "
+                             << bits << "-bit values";
+  for (auto [index, scale] : llvm::enumerate(scales))
+    if (!(scale > 0) || !std::isfinite(scale))
+      return op->emitOpError() << "scales must be positive and finite, got "
+                               << "scales[" << index << "] = " << scale;
+  if (!axis) {
+    if (scales.size() != 1)
+      return op->emitOpError() << "without an axis there must be exactly one "
+                                  "scale, got "
+                               << scales.size();
+    return success();
+  }
+  if (*axis < 0 || *axis >= intType.getRank())
+    return op->emitOpError() << "axis " << *axis << " is out of range for a "
+                             << "rank-" << intType.getRank() << " tensor";
+  int64_t channels = intType.getDimSize(*axis);
+  if (!ShapedType::isDynamic(channels) &&
+      static_cast<int64_t>(scales.size()) != channels)
+    return op->emitOpError() << "axis " << *axis << " has " << channels
+                             << " channels but " << scales.size()
+                             << " scales were given";
+  return success();
+}
+
+/// Scale of each element of a row-major tensor of `shape`.
+static double scaleAt(int64_t linearIndex, ArrayRef<int64_t> shape,
+                      ArrayRef<double> scales, std::optional<int64_t> axis) {
+  if (!axis)
+    return scales.front();
+  int64_t stride = 1;
+  for (int64_t dim = shape.size() - 1; dim > *axis; --dim)
+    stride *= shape[dim];
+  return scales[(linearIndex / stride) % shape[*axis]];
+}
+
+LogicalResult QuantizeOp::verify() {
+  return verifyQuantParams(*this, cast<ShapedType>(getResult().getType()),
+                           getBits(), getScales(), getAxis());
+}
+
+LogicalResult DequantizeOp::verify() {
+  return verifyQuantParams(*this, cast<ShapedType>(getInput().getType()),
+                           getBits(), getScales(), getAxis());
+}
+
+OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
+  auto input = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput());
+  auto resultType = dyn_cast<RankedTensorType>(getResult().getType());
+  if (!input || !resultType || !resultType.hasStaticShape())
+    return {};
+  const double limit = std::ldexp(1.0, getBits() - 1) - 1;
+  unsigned width = resultType.getElementTypeBitWidth();
+  ArrayRef<int64_t> shape = resultType.getShape();
+  SmallVector<APInt> values;
+  values.reserve(resultType.getNumElements());
+  int64_t index = 0;
+  for (const APFloat &element : input.getValues<APFloat>()) {
+    double scaled = element.convertToDouble() /
+                    scaleAt(index++, shape, getScales(), getAxis());
+    // nearbyint rounds half to even under the default rounding mode.
+    double level = std::clamp(std::nearbyint(scaled), -limit, limit);
+    if (std::isnan(scaled))
+      level = 0;
+    values.push_back(APInt(width, static_cast<int64_t>(level),
+                           /*isSigned=*/true));
+  }
+  return DenseElementsAttr::get(resultType, values);
+}
+
+OpFoldResult DequantizeOp::fold(FoldAdaptor adaptor) {
+  auto input = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getInput());
+  auto resultType = dyn_cast<RankedTensorType>(getResult().getType());
+  if (!input || !resultType || !resultType.hasStaticShape())
+    return {};
+  const int64_t limit = (int64_t(1) << (getBits() - 1)) - 1;
+  auto floatType = cast<FloatType>(resultType.getElementType());
+  ArrayRef<int64_t> shape = resultType.getShape();
+  SmallVector<APFloat> values;
+  values.reserve(resultType.getNumElements());
+  int64_t index = 0;
+  for (const APInt &element : input.getValues<APInt>()) {
+    int64_t level = element.getSExtValue();
+    // A value outside `bits` breaks the op's contract: leave it to runtime
+    // checks rather than folding a wrong constant.
+    if (level < -limit || level > limit)
+      return {};
+    APFloat value(static_cast<double>(level) *
+                  scaleAt(index++, shape, getScales(), getAxis()));
+    bool losesInfo = false;
+    value.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                  &losesInfo);
+    values.push_back(value);
+  }
+  return DenseElementsAttr::get(resultType, values);
+}
