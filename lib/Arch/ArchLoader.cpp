@@ -103,6 +103,10 @@ private:
 
 namespace {
 
+/// 2^50 cells (a million times a large chip) keeps every derived product,
+/// including energies and MAC rates, well inside int64 and double range.
+constexpr int64_t kMaxTotalCells = int64_t(1) << 50;
+
 std::vector<std::string> splitPath(const std::string &path) {
   std::vector<std::string> parts;
   std::stringstream stream(path);
@@ -110,6 +114,42 @@ std::vector<std::string> splitPath(const std::string &path) {
   while (std::getline(stream, part, '.'))
     parts.push_back(part);
   return parts;
+}
+
+bool isValidUtf8(const std::string &text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    unsigned char lead = static_cast<unsigned char>(text[i]);
+    size_t length = lead < 0x80           ? 1
+                    : (lead >> 5) == 0x6  ? 2
+                    : (lead >> 4) == 0xE  ? 3
+                    : (lead >> 3) == 0x1E ? 4
+                                          : 0;
+    if (length == 0 || i + length > text.size())
+      return false;
+    for (size_t k = 1; k < length; ++k)
+      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2)
+        return false;
+    i += length;
+  }
+  return true;
+}
+
+bool isIdentifier(const std::string &text) {
+  if (text.empty())
+    return false;
+  for (char c : text)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-')
+      return false;
+  return true;
+}
+
+/// Line of `key` in `map`, or `fallback` when the map has no positions.
+int keyLine(const YAML::Node &map, const std::string &key, int fallback) {
+  for (const auto &entry : map)
+    if (entry.first.Scalar() == key && !entry.first.Mark().is_null())
+      return entry.first.Mark().line + 1;
+  return fallback;
 }
 
 std::string describeNode(const YAML::Node &node) {
@@ -191,6 +231,13 @@ std::set<std::string> knownChildren(const std::string &prefix) {
   return children;
 }
 
+bool sectionHasRequiredField(const std::string &section) {
+  for (const FieldInfo &field : archSchema())
+    if (field.required && field.path.rfind(section + ".", 0) == 0)
+      return true;
+  return false;
+}
+
 bool isLeafPath(const std::string &path) {
   if (path == kDeviceParametersPath)
     return true;
@@ -225,11 +272,22 @@ void ArchReader::readField(const YAML::Node &root, const FieldInfo &field) {
               prefix + " must be a mapping, got " + describeNode(node));
       return;
     }
-    parentLine = lineOf(node) ? lineOf(node) : parentLine;
     const YAML::Node &constNode = node;
     YAML::Node child = constNode[parts[i]];
     prefix += (i ? "." : "") + parts[i];
+    // A missing field is reported at the line of its section's key.
+    if (i + 1 < parts.size() && child.IsDefined())
+      parentLine = keyLine(node, parts[i], parentLine);
     if (!child.IsDefined()) {
+      if (i + 1 < parts.size()) {
+        // A whole section is absent: say so once, if it holds anything
+        // required, rather than once per field.
+        if (sectionHasRequiredField(prefix) && badSections.insert(prefix).second)
+          error(parentLine, prefix, "missing required section '" + prefix + "'");
+        if (!sectionHasRequiredField(prefix))
+          parsedFields.insert(field.path);
+        return;
+      }
       if (field.required)
         error(parentLine, field.path,
               "missing required field '" + field.path + "'");
@@ -291,6 +349,10 @@ void ArchReader::readField(const YAML::Node &root, const FieldInfo &field) {
     break;
   }
   case FieldKind::String:
+    if (!isValidUtf8(text)) {
+      error(line, field.path, field.path + " must be valid UTF-8 text");
+      return;
+    }
     value = text;
     break;
   case FieldKind::Enum: {
@@ -324,6 +386,14 @@ void ArchReader::readDeviceParameters(const YAML::Node &node) {
   for (const auto &entry : node) {
     const std::string name = entry.first.Scalar();
     const std::string path = std::string(kDeviceParametersPath) + "." + name;
+    if (!isIdentifier(name)) {
+      error(lineOf(entry.first), path,
+            std::string(kDeviceParametersPath) +
+                " names must be identifiers of letters, digits, '_' and "
+                "'-', got '" +
+                name + "'");
+      continue;
+    }
     double value = 0;
     if (!entry.second.IsScalar() ||
         !parseDouble(entry.second.Scalar(), value)) {
@@ -372,14 +442,26 @@ void ArchReader::checkUnknownKeys(const YAML::Node &map,
 void ArchReader::checkRelations() {
   const ArchSpec &s = spec;
   if (parsed({"name"})) {
-    bool valid = !s.name.empty();
-    for (char c : s.name)
-      valid &= std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
-               c == '-';
-    if (!valid)
+    if (!isIdentifier(s.name))
       relationError("name", "name must be a non-empty identifier of letters, "
                             "digits, '_' and '-', got '" +
                                 s.name + "'");
+  }
+  if (parsed({"hierarchy.chips", "hierarchy.tiles_per_chip",
+              "hierarchy.cores_per_tile", "hierarchy.arrays_per_core",
+              "array.rows", "array.cols"})) {
+    // Every derived count is a product of these; keep the largest one far
+    // from int64 overflow so no figure downstream can wrap.
+    int64_t cells = 1;
+    bool overflow = false;
+    for (int64_t factor :
+         {s.hierarchy.chips, s.hierarchy.tilesPerChip, s.hierarchy.coresPerTile,
+          s.hierarchy.arraysPerCore, s.array.rows, s.array.cols})
+      overflow |= __builtin_mul_overflow(cells, factor, &cells);
+    if (overflow || cells > kMaxTotalCells)
+      relationError("hierarchy.chips",
+                    "the machine is too large: chips x tiles x cores x "
+                    "arrays x rows x cols exceeds 2^50 cells");
   }
   if (parsed({"array.cell.g_min_microsiemens",
               "array.cell.g_max_microsiemens"}) &&

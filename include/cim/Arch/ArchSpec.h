@@ -113,7 +113,7 @@ struct ChipLinkSpec {
 };
 
 struct DramSpec {
-  bool present = true;
+  bool present = false;
   int64_t capacityMiB = 0;
   double bandwidthGBps = 0;
   double latencyNs = 0;

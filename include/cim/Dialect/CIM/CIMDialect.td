@@ -22,6 +22,9 @@ def CIM_Dialect : Dialect {
     attribute (`#cim.arch<...>`), attached by `--cim-arch=<preset|file>`.
   }];
   let useDefaultAttributePrinterParser = 1;
+  // Folded quantisation materialises as arith.constant.
+  let hasConstantMaterializer = 1;
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
   let hasOperationAttrVerify = 1;
   let extraClassDeclaration = [{
     /// Name of the module attribute that holds the `#cim.arch`.

@@ -42,8 +42,8 @@ class CIM_QuantOp<string mnemonic, Type inputType, Type resultType>
                        OptionalAttr<I64Attr>:$axis);
   let results = (outs resultType:$result);
   let assemblyFormat = [{
-    $input `bits` `(` $bits `)` `scales` `(` $scales `)`
-    (`axis` `(` $axis^ `)`)? attr-dict `:` type($input) `->` type($result)
+    $input `bits` $bits `scales` $scales (`axis` $axis^)? attr-dict `:`
+    type($input) `->` type($result)
   }];
   let hasVerifier = 1;
   let hasFolder = 1;
@@ -61,7 +61,7 @@ def CIM_QuantizeOp : CIM_QuantOp<"quantize",
     input is a constant, which is how weights are quantised at compile time.
 
     ```mlir
-    %q = cim.quantize %w bits(8) scales(0.02, 0.04) axis(1) : tensor<64x2xf32> -> tensor<64x2xi8>
+    %q = cim.quantize %w bits 8 scales [0.02, 0.04] axis 1 : tensor<64x2xf32> -> tensor<64x2xi8>
     ```
   }];
 }
@@ -75,7 +75,7 @@ def CIM_DequantizeOp : CIM_QuantOp<"dequantize",
     to; every input value must fit it. Folds when the input is a constant.
 
     ```mlir
-    %x = cim.dequantize %q bits(8) scales(0.5) : tensor<4xi32> -> tensor<4xf32>
+    %x = cim.dequantize %q bits 8 scales [0.5] : tensor<4xi32> -> tensor<4xf32>
     ```
   }];
 }

@@ -26,7 +26,7 @@ def Xbar_ProgramOp : Xbar_Op<"program", [MemoryEffects<[MemWrite]>]> {
                        ConfinedAttr<I64Attr, [IntNonNegative]>:$row,
                        ConfinedAttr<I64Attr, [IntNonNegative]>:$col);
   let assemblyFormat = [{
-    $levels `into` $array `at` `[` $row `,` $col `]` attr-dict `:` type($levels)
+    $levels `into` $array `at` ` ` `[` $row `,` $col `]` attr-dict `:` type($levels)
   }];
   let hasVerifier = 1;
 }
@@ -51,7 +51,7 @@ def Xbar_MvmOp : Xbar_Op<"mvm", [MemoryEffects<[MemRead]>]> {
                        ConfinedAttr<I64Attr, [IntNonNegative]>:$col);
   let results = (outs StaticShapeTensorOf<[AnySignlessInteger]>:$result);
   let assemblyFormat = [{
-    $input `on` $array `at` `[` $row `,` $col `]` attr-dict `:` type($input) `->` type($result)
+    $input `on` $array `at` ` ` `[` $row `,` $col `]` attr-dict `:` type($input) `->` type($result)
   }];
   let hasVerifier = 1;
 }

@@ -176,11 +176,10 @@ ArchAttr ArchAttr::lookup(Operation *op) {
 void cim::emitArchLoadErrors(MLIRContext *context,
                              const arch::ArchLoadResult &result) {
   for (const arch::ArchDiagnostic &error : result.getErrors()) {
-    Location loc =
-        error.line > 0
-            ? Location(FileLineColLoc::get(context, error.source, error.line,
-                                           /*column=*/1))
-            : Location(NameLoc::get(StringAttr::get(context, error.source)));
+    // Line 0 when the problem has no line (a missing file, an unknown
+    // preset): the diagnostic still starts with the name at fault.
+    Location loc = FileLineColLoc::get(context, error.source, error.line,
+                                       /*column=*/error.line > 0 ? 1 : 0);
     mlir::emitError(loc) << error.message;
   }
 }

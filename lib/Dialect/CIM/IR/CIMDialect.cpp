@@ -20,6 +20,11 @@ void CIMDialect::initialize() {
   registerAttributes();
 }
 
+Operation *CIMDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                           Type type, Location loc) {
+  return arith::ConstantOp::materialize(builder, value, type, loc);
+}
+
 LogicalResult CIMDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attribute) {
   if (attribute.getName() != kArchAttrName)

@@ -21,15 +21,16 @@ using namespace cim;
 //===----------------------------------------------------------------------===//
 
 /// A weight is stationary when it is computable at compile time: a constant,
-/// or a side-effect-free op (a transpose, a not yet folded quantize, ...)
-/// over stationary operands. The depth bound keeps verification cheap.
+/// or an op free of memory effects (a transpose, a not yet folded quantize,
+/// a tensor.empty init) whose operands are all stationary. The depth bound
+/// keeps verification cheap.
 static bool isStationary(Value value, unsigned depth = 0) {
   Operation *def = value.getDefiningOp();
   if (!def)
     return false;
   if (def->hasTrait<OpTrait::ConstantLike>())
     return true;
-  if (depth >= 8 || def->getNumRegions() != 0 || !isPure(def))
+  if (depth >= 8 || !isMemoryEffectFree(def))
     return false;
   for (Value operand : def->getOperands())
     if (!isStationary(operand, depth + 1))
@@ -59,6 +60,10 @@ LogicalResult CrossbarMatmulOp::verify() {
   Type inElem = inputType.getElementType();
   Type wElem = weightType.getElementType();
   Type outElem = resultType.getElementType();
+  if (isa<FloatType>(inElem) != isa<FloatType>(wElem))
+    return emitOpError() << "operands must both be float or both be signless "
+                            "integer, got "
+                         << inElem << " and " << wElem;
   if (isa<FloatType>(inElem)) {
     if (wElem != inElem || outElem != inElem)
       return emitOpError() << "float operands and result must share one "
