@@ -17,6 +17,7 @@ config.test_exec_root = os.path.join(config.cim_obj_root, "test")
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%cim_src_root", config.cim_src_root))
+config.substitutions.append(("%cim_obj_root", config.cim_obj_root))
 config.substitutions.append(("%arch_dir", os.path.join(config.cim_src_root, "arch")))
 
 llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
