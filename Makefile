@@ -12,7 +12,7 @@ CMAKE_FLAGS := -G Ninja \
 	-DLLVM_EXTERNAL_LIT=$(LLVM_PREFIX)/bin/lit \
 	-DCMAKE_BUILD_TYPE=Release
 
-.PHONY: all deps configure build test check-lit check-unit check-python demo docs clean
+.PHONY: all deps configure build test check-lit check-unit check-python demo docs bench clean
 
 all: build
 
@@ -54,8 +54,12 @@ check-python: build
 demo: build
 	@bash examples/demo.sh $(BUILD_DIR)
 
-# Regenerates docs/dialects/*.md and docs/arch-fields.md from TableGen and the
-# hardware-description schema.
+# Benchmarks print ratios measured side by side (not part of `make test`).
+bench: build
+	@bash bench/run-import-bench.sh $(BUILD_DIR)
+
+# Regenerates docs/dialects/*.md, docs/arch-fields.md and docs/onnx-ops.md from
+# TableGen, the hardware-description schema and the importer's op table.
 docs: build
 	cmake --build $(BUILD_DIR) --target cim-docs
 

@@ -30,5 +30,6 @@ tools = [
     ToolSubst("cim-opt", unresolved="fatal"),
     ToolSubst("cim-translate", unresolved="fatal"),
     ToolSubst("cim-arch", unresolved="fatal"),
+    ToolSubst("cim-onnx-ops", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, [config.cim_tools_dir, config.llvm_tools_dir])

@@ -284,7 +284,8 @@ bool foldIndexing(const std::string &op, const NodeAttributes &attrs,
         e = std::clamp<int64_t>(e, 0, dim);
         shape[a] = std::max<int64_t>(0, (e - s + st - 1) / st);
       } else {
-        s = std::clamp<int64_t>(s, -1, dim - 1);
+        // Negative steps: start clamps to [0, dim-1], end to [-1, dim-1].
+        s = std::clamp<int64_t>(s, 0, dim - 1);
         e = std::clamp<int64_t>(e, -1, dim - 1);
         shape[a] = std::max<int64_t>(0, (s - e - st - 1) / -st);
       }

@@ -115,17 +115,33 @@ bool GraphImporter::tryFold(const onnx::NodeProto &node) {
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                                         size_t index) {
   ctx.beginNode(node, index);
-  for (const std::string &input : node.input())
-    if (!input.empty() && poisoned.count(input)) {
-      for (const std::string &output : node.output())
-        poisoned.insert(output);
-      return success(); // reported where it started
-    }
   auto poison = [&] {
     for (const std::string &output : node.output())
       poisoned.insert(output);
     return failure();
   };
+  const bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
+  const OpEntry *entry = defaultDomain ? opRegistry().lookup(node.op_type())
+                                       : nullptr;
+  auto recordUnsupported = [&] {
+    std::string qualified = defaultDomain
+                                ? node.op_type()
+                                : node.domain() + "::" + node.op_type();
+    unsupported.push_back(
+        {qualified, node.name().empty() ? "<unnamed>" : node.name()});
+    return poison();
+  };
+  const bool known = entry || (defaultDomain && (node.op_type() == "Constant" ||
+                                                 isFoldableOp(node.op_type())));
+  for (const std::string &input : node.input())
+    if (!input.empty() && poisoned.count(input)) {
+      // Downstream of a problem: still report an unsupported op here, so one
+      // run lists them all; anything else was reported where it started.
+      if (!known)
+        return recordUnsupported();
+      (void)poison();
+      return success();
+    }
 
   if (node.op_type() == "Constant" &&
       (node.domain().empty() || node.domain() == "ai.onnx")) {
@@ -165,17 +181,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   if (tryFold(node))
     return success();
 
-  const bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
-  const OpEntry *entry = defaultDomain ? opRegistry().lookup(node.op_type())
-                                       : nullptr;
-  if (!entry) {
-    std::string qualified = defaultDomain
-                                ? node.op_type()
-                                : node.domain() + "::" + node.op_type();
-    unsupported.push_back(
-        {qualified, node.name().empty() ? "<unnamed>" : node.name()});
-    return poison();
-  }
+  if (!entry)
+    return recordUnsupported();
   if (failed(entry->handler(ctx)))
     return poison();
   for (const std::string &output : node.output())

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ModelLoading.h"
+#include "GraphFolding.h"
 
 #include "onnx/checker.h"
 #include "onnx/defs/parser.h"
@@ -193,6 +194,22 @@ void dropStaleShapes(onnx::GraphProto &graph) {
   }
 }
 
+bool inferShapes(onnx::ModelProto &model, LoadedModel &result) {
+  try {
+    onnx::ShapeInferenceOptions options(/*check_type=*/true,
+                                        /*strict_mode=*/1,
+                                        /*data_prop=*/true);
+    onnx::shape_inference::InferShapes(model,
+                                       onnx::OpSchemaRegistry::Instance(),
+                                       options);
+  } catch (const std::exception &e) {
+    result.errors.push_back(std::string("shape inference failed: ") +
+                            e.what());
+    return false;
+  }
+  return true;
+}
+
 } // namespace
 
 LoadedModel cim::onnx_import::loadOnnxModel(
@@ -256,6 +273,15 @@ LoadedModel cim::onnx_import::loadOnnxModel(
     return result;
   }
 
+  // Shapes first: the version converter's adapters (Softmax 12->13, ...)
+  // need them.
+  fixInputShapes(*model->mutable_graph(), inputShapes, result);
+  if (!result.errors.empty())
+    return result;
+  dropStaleShapes(*model->mutable_graph());
+  if (!inferShapes(*model, result))
+    return result;
+
   if (result.sourceOpset != kTargetOpset) {
     try {
       *model = onnx::version_conversion::ConvertVersion(
@@ -266,23 +292,18 @@ LoadedModel cim::onnx_import::loadOnnxModel(
                               std::to_string(kTargetOpset) + ": " + e.what());
       return result;
     }
+    dropStaleShapes(*model->mutable_graph());
+    if (!inferShapes(*model, result))
+      return result;
   }
 
-  fixInputShapes(*model->mutable_graph(), inputShapes, result);
-  if (!result.errors.empty())
-    return result;
-  dropStaleShapes(*model->mutable_graph());
-  try {
-    onnx::ShapeInferenceOptions options(/*check_type=*/true,
-                                        /*strict_mode=*/1,
-                                        /*data_prop=*/true);
-    onnx::shape_inference::InferShapes(*model,
-                                       onnx::OpSchemaRegistry::Instance(),
-                                       options);
-  } catch (const std::exception &e) {
-    result.errors.push_back(std::string("shape inference failed: ") +
-                            e.what());
-    return result;
+  // Alternate folding and inference until shapes computed from constants
+  // are all known (each round can only shrink the graph).
+  for (int round = 0; round < 16; ++round) {
+    if (foldConstantSubgraphs(*model->mutable_graph()) == 0)
+      break;
+    if (!inferShapes(*model, result))
+      return result;
   }
   result.model = std::move(model);
   return result;

@@ -23,4 +23,30 @@ def CIMAttachArch : Pass<"cim-attach-arch", "::mlir::ModuleOp"> {
   let dependentDialects = ["::cim::CIMDialect"];
 }
 
+def CIMVerifyFrontendContract
+    : Pass<"cim-verify-frontend-contract", "::mlir::ModuleOp"> {
+  let summary = "Check that a module is inside the frontend contract";
+  let description = [{
+    The frontend contract is what the mapping pipeline accepts: upstream
+    `func`, `linalg`, `tensor`, `arith` and `math` ops (plus `builtin`) on
+    statically shaped tensors. Every op outside it and every dynamic shape is
+    reported, each at its location (which names the ONNX node for imported
+    models), and the pass fails if there was any. With `allow-tosa` (the
+    default), a module holding TOSA ops is first lowered with upstream's
+    TOSA-to-linalg pipeline, so TOSA input from other frontends is accepted.
+    Plain linalg from other frontends (torch-mlir's linalg-on-tensors output)
+    passes as is when it meets the rules.
+  }];
+  let options = [
+    Option<"allowTosa", "allow-tosa", "bool", /*default=*/"true",
+           "Lower TOSA ops with the upstream TOSA-to-linalg pipeline first">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::tosa::TosaDialect", "::mlir::func::FuncDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
 #endif // CIM_DIALECT_CIM_PASSES_TD
