@@ -15,6 +15,13 @@ int64_t cim::onnx_import::normalizeAxis(int64_t axis, int64_t rank) {
   return axis < 0 ? axis + rank : axis;
 }
 
+std::string cim::onnx_import::shapeString(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? "," : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
 Value cim::onnx_import::emptyTensor(OpBuilder &b, Location loc,
                                     RankedTensorType type) {
   return tensor::EmptyOp::create(b, loc, type.getShape(),

@@ -12,6 +12,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
+#include <string>
+
 namespace cim::onnx_import {
 
 /// Scalar body of an elementwise op: block arguments in, result out.
@@ -21,6 +23,8 @@ using Combiner = llvm::function_ref<mlir::Value(
     mlir::OpBuilder &, mlir::Location, mlir::Value element, mlir::Value acc)>;
 
 int64_t normalizeAxis(int64_t axis, int64_t rank);
+/// "[1,3,224,224]", for diagnostics.
+std::string shapeString(llvm::ArrayRef<int64_t> shape);
 
 mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::RankedTensorType type);

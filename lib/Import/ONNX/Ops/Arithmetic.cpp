@@ -215,6 +215,13 @@ LogicalResult importCompare(ImportContext &ctx, arith::CmpFPredicate fpred,
       });
 }
 
+/// One handler per comparison, as a plain function the table can hold.
+template <arith::CmpFPredicate F, arith::CmpIPredicate S,
+          arith::CmpIPredicate U>
+LogicalResult importCompareOp(ImportContext &ctx) {
+  return importCompare(ctx, F, S, U);
+}
+
 LogicalResult importWhere(ImportContext &ctx) {
   return importElementwise(ctx, [](OpBuilder &b, Location loc, ValueRange a) {
     return arith::SelectOp::create(b, loc, a[0], a[1], a[2]).getResult();
@@ -270,40 +277,25 @@ void cim::onnx_import::registerElementwiseOps(OpRegistry &r) {
         "min and max optional");
   r.add("Cast", importCast, family, generic + " (arith casts)",
         "float to integer truncates toward zero; no string types");
-  r.add("Equal",
-        [](ImportContext &c) {
-          return importCompare(c, arith::CmpFPredicate::OEQ,
-                               arith::CmpIPredicate::eq,
-                               arith::CmpIPredicate::eq);
-        },
+  r.add("Equal", importCompareOp<arith::CmpFPredicate::OEQ,
+                                 arith::CmpIPredicate::eq,
+                                 arith::CmpIPredicate::eq>,
         family, generic + " (arith.cmpf/cmpi)");
-  r.add("Less",
-        [](ImportContext &c) {
-          return importCompare(c, arith::CmpFPredicate::OLT,
-                               arith::CmpIPredicate::slt,
-                               arith::CmpIPredicate::ult);
-        },
+  r.add("Less", importCompareOp<arith::CmpFPredicate::OLT,
+                                arith::CmpIPredicate::slt,
+                                arith::CmpIPredicate::ult>,
         family, generic + " (arith.cmpf/cmpi)");
-  r.add("LessOrEqual",
-        [](ImportContext &c) {
-          return importCompare(c, arith::CmpFPredicate::OLE,
-                               arith::CmpIPredicate::sle,
-                               arith::CmpIPredicate::ule);
-        },
+  r.add("LessOrEqual", importCompareOp<arith::CmpFPredicate::OLE,
+                                       arith::CmpIPredicate::sle,
+                                       arith::CmpIPredicate::ule>,
         family, generic + " (arith.cmpf/cmpi)");
-  r.add("Greater",
-        [](ImportContext &c) {
-          return importCompare(c, arith::CmpFPredicate::OGT,
-                               arith::CmpIPredicate::sgt,
-                               arith::CmpIPredicate::ugt);
-        },
+  r.add("Greater", importCompareOp<arith::CmpFPredicate::OGT,
+                                   arith::CmpIPredicate::sgt,
+                                   arith::CmpIPredicate::ugt>,
         family, generic + " (arith.cmpf/cmpi)");
-  r.add("GreaterOrEqual",
-        [](ImportContext &c) {
-          return importCompare(c, arith::CmpFPredicate::OGE,
-                               arith::CmpIPredicate::sge,
-                               arith::CmpIPredicate::uge);
-        },
+  r.add("GreaterOrEqual", importCompareOp<arith::CmpFPredicate::OGE,
+                                          arith::CmpIPredicate::sge,
+                                          arith::CmpIPredicate::uge>,
         family, generic + " (arith.cmpf/cmpi)");
   r.add("Where", importWhere, family, generic + " (arith.select)");
   r.add("And", importLogical<arith::AndIOp>, family, generic + " (arith.andi)");

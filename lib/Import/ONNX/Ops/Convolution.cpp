@@ -25,13 +25,6 @@ using namespace cim::onnx_import;
 
 namespace {
 
-std::string shapeString(ArrayRef<int64_t> shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? "," : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
 /// Per spatial dim: what the convolution window looks like and how much
 /// padding surrounds the input (ONNX's pads split into begin and end).
 struct Geometry {

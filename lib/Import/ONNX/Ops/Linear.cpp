@@ -21,13 +21,6 @@ using namespace cim::onnx_import;
 
 namespace {
 
-std::string shapeString(ArrayRef<int64_t> shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? "," : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
 /// A 2-D host tensor transposed. Done at import so that a transposed weight
 /// is still one constant, not a linalg.transpose the crossbar mapping would
 /// have to look through.

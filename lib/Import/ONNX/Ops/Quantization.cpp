@@ -37,22 +37,29 @@ FailureOr<Value> alignPerAxis(ImportContext &ctx, size_t index, int64_t rank) {
   return reshapeTo(ctx.builder(), ctx.loc(), *value, shape);
 }
 
+/// Appends the scale and, when present, the zero point, both aligned with
+/// the quantisation axis.
+LogicalResult appendScaleAndZeroPoint(ImportContext &ctx, int64_t rank,
+                                      SmallVectorImpl<Value> &inputs) {
+  for (size_t index = 1; index <= 2; ++index) {
+    if (index == 2 && !ctx.hasInput(2))
+      break;
+    FailureOr<Value> value = alignPerAxis(ctx, index, rank);
+    if (failed(value))
+      return failure();
+    inputs.push_back(*value);
+  }
+  return success();
+}
+
 LogicalResult importQuantizeLinear(ImportContext &ctx) {
   FailureOr<Value> x = ctx.input(0);
   FailureOr<RankedTensorType> type = ctx.outputType(0);
   if (failed(x) || failed(type))
     return failure();
-  const int64_t rank = type->getRank();
-  FailureOr<Value> scale = alignPerAxis(ctx, 1, rank);
-  if (failed(scale))
+  SmallVector<Value> inputs = {*x};
+  if (failed(appendScaleAndZeroPoint(ctx, type->getRank(), inputs)))
     return failure();
-  SmallVector<Value> inputs = {*x, *scale};
-  if (ctx.hasInput(2)) {
-    FailureOr<Value> zeroPoint = alignPerAxis(ctx, 2, rank);
-    if (failed(zeroPoint))
-      return failure();
-    inputs.push_back(*zeroPoint);
-  }
   const bool isUnsigned = isUnsignedDtype(ctx.outputDtype(0));
   // Saturation bounds of the output type (uint8 by default).
   const unsigned width = type->getElementTypeBitWidth();
@@ -88,17 +95,9 @@ LogicalResult importDequantizeLinear(ImportContext &ctx) {
   FailureOr<RankedTensorType> type = ctx.outputType(0);
   if (failed(x) || failed(type))
     return failure();
-  const int64_t rank = type->getRank();
-  FailureOr<Value> scale = alignPerAxis(ctx, 1, rank);
-  if (failed(scale))
+  SmallVector<Value> inputs = {*x};
+  if (failed(appendScaleAndZeroPoint(ctx, type->getRank(), inputs)))
     return failure();
-  SmallVector<Value> inputs = {*x, *scale};
-  if (ctx.hasInput(2)) {
-    FailureOr<Value> zeroPoint = alignPerAxis(ctx, 2, rank);
-    if (failed(zeroPoint))
-      return failure();
-    inputs.push_back(*zeroPoint);
-  }
   const bool isUnsigned = isUnsignedDtype(ctx.inputDtype(0));
   Type outElem = type->getElementType();
   Value result = broadcastElementwise(
