@@ -18,7 +18,7 @@ int64_t cim::onnx_import::normalizeAxis(int64_t axis, int64_t rank) {
 std::string cim::onnx_import::shapeString(ArrayRef<int64_t> shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? "," : "") + std::to_string(shape[i]);
+    s += (i ? ", " : "") + std::to_string(shape[i]);
   return s + "]";
 }
 

@@ -23,7 +23,7 @@ using Combiner = llvm::function_ref<mlir::Value(
     mlir::OpBuilder &, mlir::Location, mlir::Value element, mlir::Value acc)>;
 
 int64_t normalizeAxis(int64_t axis, int64_t rank);
-/// "[1,3,224,224]", for diagnostics.
+/// "[1, 3, 224, 224]", for diagnostics.
 std::string shapeString(llvm::ArrayRef<int64_t> shape);
 
 mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,

@@ -37,12 +37,7 @@ std::string str(Type type) {
   return text;
 }
 
-std::string str(ArrayRef<int64_t> values) {
-  std::string text = "[";
-  for (auto [i, v] : llvm::enumerate(values))
-    text += (i ? ", " : "") + std::to_string(v);
-  return text + "]";
-}
+std::string str(ArrayRef<int64_t> values) { return shapeString(values); }
 
 int64_t product(ArrayRef<int64_t> dims) {
   return std::accumulate(dims.begin(), dims.end(), int64_t(1),
