@@ -140,3 +140,34 @@ def test_unsupported_ops_are_all_reported(tmp_path):
         import_model(path)
     assert "'Hardmax' (node 'n1'" in error.value.stderr
     assert "'Det' (node 'n2'" in error.value.stderr
+
+
+class _MlpBlock(torch.nn.Module if torch else object):
+    """Linear -> GELU -> LayerNorm: exporters write GELU as Div/Erf/Add/Mul
+    and, before opset 17, LayerNorm as ReduceMean/Sub/Pow/Sqrt/Div."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = torch.nn.Linear(32, 64)
+        self.act = torch.nn.GELU()
+        self.norm = torch.nn.LayerNorm(64)
+
+    def forward(self, x):
+        return self.norm(self.act(self.fc(x)))
+
+
+@pytest.mark.parametrize("opset", [13, 17])
+def test_gelu_and_layernorm_patterns_import(tmp_path, opset):
+    torch.manual_seed(0)
+    path = tmp_path / f"mlp{opset}.onnx"
+    block = _MlpBlock().eval()
+    torch.onnx.export(block, torch.randn(2, 8, 32), str(path),
+                      opset_version=opset)
+    model = import_model(path)
+    assert model.count("linalg.matmul") == 1  # [16, 32] x [32, 64]
+    assert "math.erf" in model.mlir
+    if opset == 17:
+        # One LayerNormalization op: its rsqrt, no decomposed Pow/Sqrt.
+        assert "math.rsqrt" in model.mlir and "math.powf" not in model.mlir
+    else:
+        assert "math.sqrt" in model.mlir and "math.powf" in model.mlir

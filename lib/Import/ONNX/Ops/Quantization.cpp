@@ -1,7 +1,7 @@
 //===- Quantization.cpp - QuantizeLinear / DequantizeLinear ------------------===//
 //
 // QDQ pairs are imported as their exact arithmetic, and each generic is
-// tagged `cim.onnx_qdq` ("quantize" / "dequantize") with its scale and zero
+// tagged `onnx.qdq` ("quantize" / "dequantize") with its scale and zero
 // point still visible as operands, so cim-quantize can take the model's own
 // quantisation instead of calibrating. Nothing is dropped.
 //
@@ -84,7 +84,7 @@ LogicalResult importQuantizeLinear(ImportContext &ctx) {
             scalarConstant(b, loc, floatType, hi));
         return convertScalar(b, loc, clamped, outElem, false, isUnsigned);
       });
-  result.getDefiningOp()->setAttr("cim.onnx_qdq",
+  result.getDefiningOp()->setAttr("onnx.qdq",
                                   ctx.builder().getStringAttr("quantize"));
   ctx.setOutput(0, result);
   return success();
@@ -110,7 +110,7 @@ LogicalResult importDequantizeLinear(ImportContext &ctx) {
               convertScalar(b, loc, a[2], outElem, isUnsigned, false));
         return arith::MulFOp::create(b, loc, value, a[1]).getResult();
       });
-  result.getDefiningOp()->setAttr("cim.onnx_qdq",
+  result.getDefiningOp()->setAttr("onnx.qdq",
                                   ctx.builder().getStringAttr("dequantize"));
   ctx.setOutput(0, result);
   return success();
@@ -121,9 +121,9 @@ LogicalResult importDequantizeLinear(ImportContext &ctx) {
 void cim::onnx_import::registerQuantizationOps(OpRegistry &r) {
   const std::string family = "Quantization";
   r.add("QuantizeLinear", importQuantizeLinear, family,
-        "linalg.generic tagged cim.onnx_qdq = \"quantize\"",
+        "linalg.generic tagged onnx.qdq = \"quantize\"",
         "per-tensor or per-axis; round half to even, saturating");
   r.add("DequantizeLinear", importDequantizeLinear, family,
-        "linalg.generic tagged cim.onnx_qdq = \"dequantize\"",
+        "linalg.generic tagged onnx.qdq = \"dequantize\"",
         "per-tensor or per-axis");
 }
