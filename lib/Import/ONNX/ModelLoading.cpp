@@ -12,7 +12,12 @@
 #include "onnx/onnx_pb.h"
 #include "onnx/shape_inference/implementation.h"
 #include "onnx/version_converter/convert.h"
+#include "onnx_text.pb.h"
 
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/text_format.h>
+
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -26,13 +31,61 @@ std::string directoryOf(const std::string &path) {
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
+/// Binary ONNX starts with field tags and lengths (bytes below 0x20); text
+/// in either syntax is printable.
 bool looksLikeText(const std::string &bytes) {
+  const size_t prefix = std::min<size_t>(bytes.size(), 256);
+  for (size_t i = 0; i < prefix; ++i) {
+    unsigned char c = static_cast<unsigned char>(bytes[i]);
+    if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
+      return false;
+  }
+  return true;
+}
+
+bool startsWithAngle(const std::string &bytes) {
   for (char c : bytes) {
     if (c == ' ' || c == '\n' || c == '\t' || c == '\r')
       continue;
     return c == '<';
   }
   return false;
+}
+
+/// Keeps the first error of the text-format parser with its position.
+class FirstError : public google::protobuf::io::ErrorCollector {
+public:
+  void AddError(int line, int column, const std::string &message) override {
+    if (!text.empty())
+      return;
+    // Name the messages as users know them, not by our private package.
+    std::string cleaned = message;
+    for (size_t at; (at = cleaned.find("cim_onnx_text.")) != std::string::npos;)
+      cleaned.replace(at, 14, "onnx.");
+    text = "line " + std::to_string(line + 1) + " column " +
+           std::to_string(column + 1) + ": " + cleaned;
+  }
+  std::string text;
+};
+
+/// Parses protobuf text format through the full-runtime copy of the ONNX
+/// messages, then hands the binary encoding to the lite ones.
+bool parseProtobufText(const std::string &text, onnx::ModelProto &model,
+                       std::string &error) {
+  cim_onnx_text::ModelProto full;
+  google::protobuf::TextFormat::Parser parser;
+  FirstError errors;
+  parser.RecordErrorsTo(&errors);
+  if (!parser.ParseFromString(text, &full)) {
+    error = errors.text.empty() ? "cannot be parsed" : errors.text;
+    return false;
+  }
+  std::string binary;
+  if (!full.SerializeToString(&binary) || !model.ParseFromString(binary)) {
+    error = "cannot be converted to the binary form";
+    return false;
+  }
+  return true;
 }
 
 /// Reads the bytes an external-data initializer points at into raw_data.
@@ -222,12 +275,19 @@ LoadedModel cim::onnx_import::loadOnnxModel(
     result.errors.push_back("the file is empty");
     return result;
   }
-  if (looksLikeText(bytes)) {
+  if (looksLikeText(bytes) && startsWithAngle(bytes)) {
     onnx::OnnxParser parser(bytes.c_str());
     onnx::Status status = parser.Parse(*model);
     if (!status.IsOK()) {
       result.errors.push_back("not a valid ONNX text model: " +
                               status.ErrorMessage());
+      return result;
+    }
+  } else if (looksLikeText(bytes)) {
+    std::string error;
+    if (!parseProtobufText(bytes, *model, error)) {
+      result.errors.push_back(
+          "not a valid ONNX model in protobuf text format: " + error);
       return result;
     }
   } else if (bytes.size() > static_cast<size_t>(INT32_MAX) ||
