@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "cim/Arch/ArchSpec.h"
+#include "cim/Arch/CellEncoding.h"
 
 #include <algorithm>
 #include <cmath>
@@ -42,12 +43,8 @@ int64_t ArchSpec::inputPlanes() const {
 }
 
 int64_t ArchSpec::slicesPerWeight() const {
-  // A differential pair stores the magnitude only; the sign is which side
-  // conducts. The other encodings store all weight bits.
-  int64_t storedBits = array.cell.signedEncoding == SignedEncoding::Differential
-                           ? precision.weightBits - 1
-                           : precision.weightBits;
-  return ceilDiv(std::max<int64_t>(storedBits, 1), array.cell.bits);
+  return requiredSlices(array.cell.signedEncoding, precision.weightBits,
+                        array.cell.bits);
 }
 
 int64_t ArchSpec::columnsPerWeight() const {

@@ -216,12 +216,15 @@ def test_converter_counts(preset):
 
 def test_weight_slicing_follows_the_encoding(preset):
     _, s, _, y = preset
+    magnitude = ceil_div(s.weight_bits - 1, s.bits_per_cell)
     if s.signed_encoding == "differential":
-        stored_bits = s.weight_bits - 1  # the sign is which side conducts
+        expected = magnitude  # the sign is which side conducts
+    elif s.signed_encoding == "offset":
+        expected = ceil_div(s.weight_bits, s.bits_per_cell)
     else:
-        assert s.signed_encoding in ("offset", "twos_complement")
-        stored_bits = s.weight_bits
-    assert s.slices_per_weight == ceil_div(stored_bits, s.bits_per_cell)
+        assert s.signed_encoding == "twos_complement"
+        expected = magnitude + 1  # plus the sign-bit slice
+    assert s.slices_per_weight == expected
 
     pair_in_columns = (s.signed_encoding == "differential"
                        and y["array.cell.differential_in_cell"] != "true")

@@ -59,7 +59,10 @@ TEST(ArchDerived, SlicesAndColumnsPerEncoding) {
 
   spec.array.cell.signedEncoding = SignedEncoding::TwosComplement;
   spec.precision.weightBits = 7;
-  EXPECT_EQ(spec.slicesPerWeight(), 4); // ceil(7 / 2)
+  EXPECT_EQ(spec.slicesPerWeight(), 4); // ceil(6 / 2) low slices + sign
+  spec.precision.weightBits = 8;
+  EXPECT_EQ(spec.slicesPerWeight(), 5); // ceil(7 / 2) low slices + sign
+  spec.precision.weightBits = 7;
   EXPECT_EQ(spec.weightsPerArray(), 64 * (32 / 4));
   EXPECT_EQ(spec.weightCapacity(), 120 * 64 * 8);
 }

@@ -10,7 +10,7 @@ func.func @not_stationary(%x: tensor<4x16xf32>, %w: tensor<16x8xf32>) -> tensor<
 
 func.func @rank(%x: tensor<16xf32>) -> tensor<4x8xf32> {
   %w = arith.constant dense<0.5> : tensor<16x8xf32>
-  // expected-error @+1 {{input must be a 2-D tensor, got 'tensor<16xf32>'}}
+  // expected-error @+1 {{input must be 2-D like the weight, got 'tensor<16xf32>'}}
   %y = cim.crossbar_matmul %x, %w : tensor<16xf32>, tensor<16x8xf32> -> tensor<4x8xf32>
   return %y : tensor<4x8xf32>
 }
@@ -162,4 +162,69 @@ module attributes {cim.arch = #cim.arch<"x", {adc = {bits = 8}}>} {
 
 // expected-error @+1 {{#cim.arch field 'adc.bits' must be a number, boolean, string or dictionary, got [8]}}
 module attributes {cim.arch = #cim.arch<"x", {adc = {bits = [8]}}>} {
+}
+
+// -----
+
+func.func @grouped_mismatch(%x: tensor<4x3x8xf32>) -> tensor<4x2x5xf32> {
+  %w = arith.constant dense<0.5> : tensor<2x8x5xf32>
+  // expected-error @+1 {{input has 3 groups but weight has 2}}
+  %y = cim.crossbar_matmul %x, %w : tensor<4x3x8xf32>, tensor<2x8x5xf32> -> tensor<4x2x5xf32>
+  return %y : tensor<4x2x5xf32>
+}
+
+// -----
+
+func.func @rescale_channels(%acc: tensor<4x3xi32>, %s: tensor<f32>) -> tensor<4x3xf32> {
+  // expected-error @+1 {{needs one weight scale per output channel (3), got 2}}
+  %y = cim.rescale %acc, %s weight_scales [1.0, 2.0] : tensor<4x3xi32>, tensor<f32> -> tensor<4x3xf32>
+  return %y : tensor<4x3xf32>
+}
+
+// -----
+
+func.func @im2col_shape(%x: tensor<1x3x10x10xf32>) -> tensor<64x26xf32> {
+  // expected-error @+1 {{result must be 'tensor<64x27xf32>', got 'tensor<64x26xf32>'}}
+  %c = cim.im2col %x kernel [3, 3] strides [1, 1] dilations [1, 1] groups 1 : tensor<1x3x10x10xf32> -> tensor<64x26xf32>
+  return %c : tensor<64x26xf32>
+}
+
+// -----
+
+func.func @im2col_groups(%x: tensor<1x3x10x10xf32>) -> tensor<64x2x9xf32> {
+  // expected-error @+1 {{2 groups do not divide 3 channels}}
+  %c = cim.im2col %x kernel [3, 3] strides [1, 1] dilations [1, 1] groups 2 : tensor<1x3x10x10xf32> -> tensor<64x2x9xf32>
+  return %c : tensor<64x2x9xf32>
+}
+
+// -----
+
+func.func @encoding_slices(%x: tensor<1x4xi8>, %l: tensor<4x8xi8>) -> tensor<1x8xi32> {
+  // expected-error @+1 {{offset encoding of 8-bit weights in 2-bit cells needs 4 slices, got 3}}
+  %c = cim.array_matmul %x, %l {encoding = #cim.encoding<offset, weight_bits = 8, bits_per_cell = 2, slices = 3, paired_columns = false>} : tensor<1x4xi8>, tensor<4x8xi8> -> tensor<1x8xi32>
+  return %c : tensor<1x8xi32>
+}
+
+// -----
+
+func.func @level_width(%x: tensor<1x4xi8>, %l: tensor<4x9xi8>) -> tensor<1x9xi32> {
+  // expected-error @+1 {{levels of 8-bit cells need an element type of at least 9 bits, got 'i8'}}
+  %c = cim.array_matmul %x, %l {encoding = #cim.encoding<offset, weight_bits = 8, bits_per_cell = 8, slices = 1, paired_columns = false>} : tensor<1x4xi8>, tensor<4x9xi8> -> tensor<1x9xi32>
+  return %c : tensor<1x9xi32>
+}
+
+// -----
+
+func.func @recombine_columns(%c: tensor<1x8xi32>) -> tensor<1x2xi32> {
+  // expected-error @+1 {{2 weight columns in this encoding take 9 physical columns, got 'tensor<1x8xi32>'}}
+  %y = cim.recombine %c {encoding = #cim.encoding<offset, weight_bits = 8, bits_per_cell = 2, slices = 4, paired_columns = false>} : tensor<1x8xi32> -> tensor<1x2xi32>
+  return %y : tensor<1x2xi32>
+}
+
+// -----
+
+func.func @paired_offset(%c: tensor<1x9xi32>) -> tensor<1x2xi32> {
+  // expected-error @+1 {{paired_columns applies to differential only}}
+  %y = cim.recombine %c {encoding = #cim.encoding<offset, weight_bits = 8, bits_per_cell = 2, slices = 4, paired_columns = true>} : tensor<1x9xi32> -> tensor<1x2xi32>
+  return %y : tensor<1x2xi32>
 }

@@ -4,10 +4,13 @@
 #define CIM_DIALECT_CIM_CIMATTRS_H
 
 #include "cim/Arch/ArchSpec.h"
+#include "cim/Arch/CellEncoding.h"
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Operation.h"
+
+#include "cim/Dialect/CIM/CIMEnums.h.inc"
 
 #define GET_ATTRDEF_CLASSES
 #include "cim/Dialect/CIM/CIMAttrs.h.inc"

@@ -5,6 +5,77 @@
 
 include "cim/Dialect/CIM/CIMDialect.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/IR/EnumAttr.td"
+
+def CIM_SignedEncoding : I32EnumAttr<"SignedEncoding",
+    "how a signed weight is stored in non-negative cells", [
+      I32EnumAttrCase<"differential", 0>,
+      I32EnumAttrCase<"offset", 1>,
+      I32EnumAttrCase<"twos_complement", 2>
+    ]> {
+  let cppNamespace = "::cim";
+  let genSpecializedAttr = 0;
+}
+def CIM_SignedEncodingAttr : EnumAttr<CIM_Dialect, CIM_SignedEncoding,
+                                      "signed_encoding">;
+
+def CIM_CellEncodingAttr : CIM_Attr<"CellEncoding", "encoding"> {
+  let summary = "How the weights of one array are laid out in cell levels";
+  let description = [{
+    States exactly how logical weight column `n` (of `N`) of a `W`-bit
+    weight occupies the array's physical columns, so `cim.recombine` and the
+    runtime agree bit for bit. With `b` bits per cell and `S` slices, slice
+    `s` holds bits `[b*s, b*s + b)`:
+
+    * `differential`: `S = ceil((W-1)/b)` slices of `|w|`. With
+      `paired_columns`, slice `s` of column `n` is the column pair
+      `2*(n*S + s)` (G+, level = digit if `w > 0`) and `2*(n*S + s) + 1`
+      (G-, level = digit if `w < 0`). Without (G+ and G- inside one unit
+      cell), column `n*S + s` holds the signed level `sign(w) * digit`.
+      `y[n] = sum_s 2^(b*s) * (C[+] - C[-])`.
+    * `offset`: `S = ceil(W/b)` slices of `u = w + 2^(W-1)` in columns
+      `n*S + s`; one reference column, `N*S`, holds `2^(W-1-b*(S-1))` in
+      every row. `y[n] = sum_s 2^(b*s) * C[n*S+s] - 2^(b*(S-1)) * C[N*S]`.
+    * `twos_complement`: `S = ceil((W-1)/b) + 1`; slices `0..S-2` hold the
+      low `W-1` bits of `w`'s two's complement, slice `S-1` only the sign
+      bit. `y[n] = sum_{s<S-1} 2^(b*s) * C[n*S+s] - 2^(W-1) * C[n*S+S-1]`.
+
+    ```mlir
+    #cim.encoding<offset, weight_bits = 8, bits_per_cell = 2, slices = 4, paired_columns = false>
+    ```
+  }];
+  let parameters = (ins
+    "::cim::SignedEncoding":$scheme,
+    "int64_t":$weightBits,
+    "int64_t":$bitsPerCell,
+    "int64_t":$slices,
+    "bool":$pairedColumns
+  );
+  let assemblyFormat = [{
+    `<` $scheme `,` `weight_bits` `=` $weightBits `,` `bits_per_cell` `=`
+    $bitsPerCell `,` `slices` `=` $slices `,` `paired_columns` `=`
+    $pairedColumns `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Physical columns one logical weight column occupies.
+    int64_t columnsPerWeight() const {
+      return getSlices() * (getPairedColumns() ? 2 : 1);
+    }
+    /// Reference columns after the weight columns (offset only).
+    int64_t referenceColumns() const {
+      return getScheme() == ::cim::SignedEncoding::offset ? 1 : 0;
+    }
+    /// Physical columns for `n` logical weight columns.
+    int64_t physicalColumns(int64_t n) const {
+      return n * columnsPerWeight() + referenceColumns();
+    }
+    /// The plain-C++ form the encoder and the runtime share.
+    ::cim::arch::CellEncoding toArch() const;
+    static CellEncodingAttr fromArch(::mlir::MLIRContext *context,
+                                     const ::cim::arch::CellEncoding &encoding);
+  }];
+}
 
 def CIM_ArchAttr : CIM_Attr<"Arch", "arch"> {
   let summary = "The hardware description a module is compiled for";

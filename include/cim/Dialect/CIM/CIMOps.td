@@ -7,6 +7,7 @@ include "cim/Dialect/CIM/CIMDialect.td"
 include "cim/Dialect/CIM/CIMAttrs.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/CommonAttrConstraints.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
 
 def CIM_CrossbarMatmulOp : CIM_Op<"crossbar_matmul", [Pure]> {
   let summary = "Matrix product with a stationary weight, computed on crossbars";
@@ -21,17 +22,29 @@ def CIM_CrossbarMatmulOp : CIM_Op<"crossbar_matmul", [Pure]> {
     (after `cim.quantize`) it is exact integer arithmetic and the result type
     is the accumulator.
 
+    Grouped form (grouped and depthwise convolutions): `input` is
+    `M x G x K`, `weight` is `G x K x N` and the result `M x G x N`; each of
+    the `G` groups is an independent matrix.
+
+    With `reprogram`, the weight may be an activation: the arrays are
+    written with it at run time before the product (the cost model of
+    `cim-convert-linalg` chose this over the digital path).
+
     ```mlir
     %y = cim.crossbar_matmul %x, %w : tensor<4x64xf32>, tensor<64x32xf32> -> tensor<4x32xf32>
     ```
   }];
   let arguments = (ins AnyStaticShapeTensor:$input,
-                       AnyStaticShapeTensor:$weight);
+                       AnyStaticShapeTensor:$weight,
+                       UnitAttr:$reprogram);
   let results = (outs AnyStaticShapeTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight attr-dict `:` type($input) `,` type($weight) `->` type($result)
   }];
   let hasVerifier = 1;
+  // Integer products of constants fold, so the exactness of later encodings
+  // can be checked by folding both sides.
+  let hasFolder = 1;
 }
 
 class CIM_QuantOp<string mnemonic, Type inputType, Type resultType>
@@ -78,6 +91,143 @@ def CIM_DequantizeOp : CIM_QuantOp<"dequantize",
     %x = cim.dequantize %q bits 8 scales [0.5] : tensor<4xi32> -> tensor<4xf32>
     ```
   }];
+}
+
+def CIM_QuantizeDynamicOp : CIM_Op<"quantize_dynamic", [Pure]> {
+  let summary = "Quantise with a scale the digital unit computes at run time";
+  let description = [{
+    `scale = max(|x|) / (2^(bits-1) - 1)` over the whole tensor (1 when `x`
+    is all zero), then `q` as `cim.quantize` with that scale. Used when no
+    calibration data gives a static input scale; the reduction is charged to
+    the vector unit.
+
+    ```mlir
+    %q, %s = cim.quantize_dynamic %x bits 8 : tensor<4x64xf32> -> tensor<4x64xi8>, tensor<f32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[AnyFloat]>:$input,
+                       ConfinedAttr<I64Attr, [IntMinValue<2>, IntMaxValue<32>]>:$bits);
+  let results = (outs RankedTensorOf<[AnySignlessInteger]>:$result,
+                      0DTensorOf<[AnyFloat]>:$scale);
+  let assemblyFormat = [{
+    $input `bits` $bits attr-dict `:` type($input) `->` type($result) `,` type($scale)
+  }];
+  let hasVerifier = 1;
+}
+
+def CIM_RescaleOp : CIM_Op<"rescale", [Pure]> {
+  let summary = "Integer accumulator back to real values";
+  let description = [{
+    `y[m, n] = acc[m, n] * input_scale * weight_scales[n]` (grouped
+    accumulators `M x G x N` use `weight_scales[g * N + n]`): undoes the
+    input and per-output-channel weight quantisation of a crossbar product.
+
+    ```mlir
+    %y = cim.rescale %acc, %s weight_scales [0.02, 0.04] : tensor<4x2xi32>, tensor<f32> -> tensor<4x2xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[AnySignlessInteger]>:$acc,
+                       0DTensorOf<[AnyFloat]>:$inputScale,
+                       DenseF64ArrayAttr:$weightScales);
+  let results = (outs RankedTensorOf<[AnyFloat]>:$result);
+  let assemblyFormat = [{
+    $acc `,` $inputScale `weight_scales` $weightScales attr-dict `:`
+    type($acc) `,` type($inputScale) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def CIM_Im2colOp : CIM_Op<"im2col", [Pure]> {
+  let summary = "Unfold convolution windows into matrix rows";
+  let description = [{
+    For an `N x C x H x W` input (1-D: `N x C x W`) already padded, row
+    `(n, oh, ow)` of the result holds the window under output position
+    `(oh, ow)`: `result[n*OH*OW + oh*OW + ow, c*KH*KW + kh*KW + kw] =
+    input[n, c, oh*SH + kh*DH, ow*SW + kw*DW]`. With `groups = G` the
+    result is `N*OH*OW x G x (C/G)*KH*KW`, group `g` reading channels
+    `g*C/G .. (g+1)*C/G`. A convolution is then one `cim.crossbar_matmul`
+    with the weights reshaped to `C*KH*KW x F` (grouped: `G x ... x F/G`).
+
+    ```mlir
+    %cols = cim.im2col %x kernel [3, 3] strides [1, 1] dilations [1, 1] groups 1 : tensor<1x3x10x10xf32> -> tensor<64x27xf32>
+    ```
+  }];
+  let arguments = (ins AnyStaticShapeTensor:$input,
+                       DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       ConfinedAttr<I64Attr, [IntMinValue<1>]>:$groups);
+  let results = (outs AnyStaticShapeTensor:$result);
+  let assemblyFormat = [{
+    $input `kernel` $kernel `strides` $strides `dilations` $dilations
+    `groups` $groups attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def CIM_AccumulateOp : CIM_Op<"accumulate", [Pure, SameOperandsAndResultType]> {
+  let summary = "Sum of partial products of row blocks";
+  let description = [{
+    Elementwise integer sum of the partial results of one matrix's row
+    blocks, each computed on its own array (done digitally, after
+    conversion). Exact: the result type must hold the sum.
+
+    ```mlir
+    %y = cim.accumulate %p0, %p1 : tensor<4x32xi32>
+    ```
+  }];
+  let arguments = (ins Variadic<RankedTensorOf<[AnySignlessInteger]>>:$partials);
+  let results = (outs RankedTensorOf<[AnySignlessInteger]>:$result);
+  let assemblyFormat = "$partials attr-dict `:` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def CIM_ArrayMatmulOp : CIM_Op<"array_matmul", [Pure]> {
+  let summary = "Raw column sums of one array holding cell levels";
+  let description = [{
+    `cols[m, c] = sum_k input[m, k] * levels[k, c]`: what the bit lines of
+    one array carry before conversion, with `levels` the programmed cell
+    levels (signed only for differential pairs inside one unit cell). The
+    weight matrix never appears again after `cim-encode-cells`: only its
+    levels, laid out as `encoding` states.
+
+    ```mlir
+    %cols = cim.array_matmul %x, %levels {encoding = #cim.encoding<offset, weight_bits = 8, bits_per_cell = 2, slices = 4, paired_columns = false>} : tensor<4x128xi8>, tensor<128x125xi8> -> tensor<4x125xi32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[AnySignlessInteger]>:$input,
+                       RankedTensorOf<[AnySignlessInteger]>:$levels,
+                       CIM_CellEncodingAttr:$encoding);
+  let results = (outs RankedTensorOf<[AnySignlessInteger]>:$result);
+  let assemblyFormat = [{
+    $input `,` $levels attr-dict `:` type($input) `,` type($levels) `->`
+    type($result)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def CIM_RecombineOp : CIM_Op<"recombine", [Pure]> {
+  let summary = "Column sums of cell slices back to weight-column sums";
+  let description = [{
+    Applies the recombination of `encoding` (see `#cim.encoding`) to the
+    column sums of one array: shifts and adds the slices, subtracts the G-
+    columns, the reference column or the sign slice. Exact integer
+    arithmetic; the result has one column per logical weight column.
+
+    ```mlir
+    %y = cim.recombine %cols {encoding = #cim.encoding<differential, weight_bits = 8, bits_per_cell = 2, slices = 4, paired_columns = true>} : tensor<4x64xi32> -> tensor<4x8xi32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[AnySignlessInteger]>:$columns,
+                       CIM_CellEncodingAttr:$encoding);
+  let results = (outs RankedTensorOf<[AnySignlessInteger]>:$result);
+  let assemblyFormat = [{
+    $columns attr-dict `:` type($columns) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 #endif // CIM_DIALECT_CIM_CIMOPS_TD

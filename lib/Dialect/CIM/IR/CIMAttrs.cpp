@@ -25,6 +25,8 @@
 using namespace mlir;
 using namespace cim;
 
+#include "cim/Dialect/CIM/CIMEnums.cpp.inc"
+
 #define GET_ATTRDEF_CLASSES
 #include "cim/Dialect/CIM/CIMAttrs.cpp.inc"
 
@@ -182,4 +184,47 @@ void cim::emitArchLoadErrors(MLIRContext *context,
                                        /*column=*/error.line > 0 ? 1 : 0);
     mlir::emitError(loc) << error.message;
   }
+}
+
+//===----------------------------------------------------------------------===//
+// #cim.encoding
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+CellEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                         SignedEncoding scheme, int64_t weightBits,
+                         int64_t bitsPerCell, int64_t slices,
+                         bool pairedColumns) {
+  if (weightBits < 2 || weightBits > 16)
+    return emitError() << "weight_bits must be in 2..16, got " << weightBits;
+  if (bitsPerCell < 1 || bitsPerCell > 8)
+    return emitError() << "bits_per_cell must be in 1..8, got "
+                       << bitsPerCell;
+  const int64_t required = arch::requiredSlices(
+      static_cast<arch::SignedEncoding>(scheme), weightBits, bitsPerCell);
+  if (slices != required)
+    return emitError() << stringifySignedEncoding(scheme) << " encoding of "
+                       << weightBits << "-bit weights in " << bitsPerCell
+                       << "-bit cells needs " << required
+                       << " slices, got " << slices;
+  if (pairedColumns && scheme != SignedEncoding::differential)
+    return emitError() << "paired_columns applies to differential only";
+  return success();
+}
+
+arch::CellEncoding CellEncodingAttr::toArch() const {
+  arch::CellEncoding encoding;
+  encoding.scheme = static_cast<arch::SignedEncoding>(getScheme());
+  encoding.weightBits = getWeightBits();
+  encoding.bitsPerCell = getBitsPerCell();
+  encoding.slices = getSlices();
+  encoding.pairedColumns = getPairedColumns();
+  return encoding;
+}
+
+CellEncodingAttr CellEncodingAttr::fromArch(MLIRContext *context,
+                                            const arch::CellEncoding &e) {
+  return CellEncodingAttr::get(context, static_cast<SignedEncoding>(e.scheme),
+                               e.weightBits, e.bitsPerCell, e.slices,
+                               e.pairedColumns);
 }

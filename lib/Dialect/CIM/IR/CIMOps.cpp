@@ -8,6 +8,8 @@
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -42,20 +44,39 @@ LogicalResult CrossbarMatmulOp::verify() {
   auto inputType = cast<ShapedType>(getInput().getType());
   auto weightType = cast<ShapedType>(getWeight().getType());
   auto resultType = cast<ShapedType>(getResult().getType());
+  // Plain: [M, K] x [K, N]; grouped: [M, G, K] x [G, K, N] -> [M, G, N].
+  const int64_t rank = weightType.getRank();
+  if (rank != 2 && rank != 3)
+    return emitOpError() << "weight must be 2-D [K, N] or grouped 3-D "
+                            "[G, K, N], got "
+                         << weightType;
   for (auto [name, type] : {std::pair<StringRef, ShapedType>{"input", inputType},
-                            {"weight", weightType},
                             {"result", resultType}})
-    if (type.getRank() != 2)
-      return emitOpError() << name << " must be a 2-D tensor, got " << type;
-
-  int64_t m = inputType.getDimSize(0), k = inputType.getDimSize(1);
-  int64_t n = weightType.getDimSize(1);
-  if (weightType.getDimSize(0) != k)
+    if (type.getRank() != rank)
+      return emitOpError() << name << " must be " << rank
+                           << "-D like the weight, got " << type;
+  const bool grouped = rank == 3;
+  int64_t m = inputType.getDimSize(0), k = inputType.getDimSize(rank - 1);
+  int64_t n = weightType.getDimSize(rank - 1);
+  if (weightType.getDimSize(rank - 2) != k)
     return emitOpError() << "input has " << k << " columns but weight has "
-                         << weightType.getDimSize(0) << " rows";
-  if (resultType.getDimSize(0) != m || resultType.getDimSize(1) != n)
-    return emitOpError() << "result must be " << m << "x" << n << ", got "
-                         << resultType;
+                         << weightType.getDimSize(rank - 2) << " rows";
+  if (grouped && inputType.getDimSize(1) != weightType.getDimSize(0))
+    return emitOpError() << "input has " << inputType.getDimSize(1)
+                         << " groups but weight has "
+                         << weightType.getDimSize(0);
+  SmallVector<int64_t> expected = {m};
+  if (grouped)
+    expected.push_back(weightType.getDimSize(0));
+  expected.push_back(n);
+  if (resultType.getShape() != ArrayRef<int64_t>(expected))
+    return emitOpError() << "result must be "
+                         << llvm::join(llvm::map_range(expected,
+                                                       [](int64_t d) {
+                                                         return std::to_string(d);
+                                                       }),
+                                       "x")
+                         << ", got " << resultType;
 
   Type inElem = inputType.getElementType();
   Type wElem = weightType.getElementType();
@@ -83,12 +104,43 @@ LogicalResult CrossbarMatmulOp::verify() {
                          << inElem << " and " << wElem;
   }
 
-  if (!isStationary(getWeight()))
+  if (!getReprogram() && !isStationary(getWeight()))
     return emitOpError() << "weight must be computable at compile time "
                             "(crossbar weights are stationary); a product of "
                             "two activations takes the digital or "
                             "reprogram path";
   return success();
+}
+
+/// Products of constants above this many multiply-adds are left alone:
+/// folding is for exactness checks and small shapes, not for whole layers.
+static constexpr int64_t kMaxFoldMacs = int64_t(1) << 24;
+
+OpFoldResult CrossbarMatmulOp::fold(FoldAdaptor adaptor) {
+  auto input = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getInput());
+  auto weight = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getWeight());
+  auto type = cast<RankedTensorType>(getResult().getType());
+  if (!input || !weight || type.getRank() != 2)
+    return {};
+  const int64_t m = type.getDimSize(0), n = type.getDimSize(1);
+  const int64_t k = cast<ShapedType>(input.getType()).getDimSize(1);
+  if (m * n * k > kMaxFoldMacs)
+    return {};
+  SmallVector<int64_t> x, w;
+  for (const APInt &v : input.getValues<APInt>())
+    x.push_back(v.getSExtValue());
+  for (const APInt &v : weight.getValues<APInt>())
+    w.push_back(v.getSExtValue());
+  const unsigned width = type.getElementTypeBitWidth();
+  SmallVector<APInt> out;
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j) {
+      int64_t acc = 0;
+      for (int64_t l = 0; l < k; ++l)
+        acc += x[i * k + l] * w[l * n + j];
+      out.push_back(APInt(width, acc, /*isSigned=*/true));
+    }
+  return DenseElementsAttr::get(type, out);
 }
 
 //===----------------------------------------------------------------------===//
