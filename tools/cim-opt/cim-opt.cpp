@@ -7,6 +7,10 @@
 
 #include "cim/InitAllDialects.h"
 
+namespace cim::test {
+void registerTestPasses();
+} // namespace cim::test
+
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
@@ -14,6 +18,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   cim::registerAllDialects(registry);
   cim::registerAllPasses();
+  cim::test::registerTestPasses();
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "cim optimizer driver: analog compute-in-memory compiler\n",
       registry));

@@ -120,11 +120,16 @@ OpFoldResult CrossbarMatmulOp::fold(FoldAdaptor adaptor) {
   auto input = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getInput());
   auto weight = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getWeight());
   auto type = cast<RankedTensorType>(getResult().getType());
-  if (!input || !weight || type.getRank() != 2)
+  if (!input || !weight)
     return {};
-  const int64_t m = type.getDimSize(0), n = type.getDimSize(1);
-  const int64_t k = cast<ShapedType>(input.getType()).getDimSize(1);
-  if (m * n * k > kMaxFoldMacs)
+  // Plain [M,K] x [K,N] is the grouped form with one group.
+  const bool grouped = type.getRank() == 3;
+  const int64_t m = type.getDimSize(0);
+  const int64_t g = grouped ? type.getDimSize(1) : 1;
+  const int64_t n = type.getDimSize(type.getRank() - 1);
+  auto inputType = cast<ShapedType>(input.getType());
+  const int64_t k = inputType.getDimSize(inputType.getRank() - 1);
+  if (m * g * n * k > kMaxFoldMacs)
     return {};
   SmallVector<int64_t> x, w;
   for (const APInt &v : input.getValues<APInt>())
@@ -134,12 +139,13 @@ OpFoldResult CrossbarMatmulOp::fold(FoldAdaptor adaptor) {
   const unsigned width = type.getElementTypeBitWidth();
   SmallVector<APInt> out;
   for (int64_t i = 0; i < m; ++i)
-    for (int64_t j = 0; j < n; ++j) {
-      int64_t acc = 0;
-      for (int64_t l = 0; l < k; ++l)
-        acc += x[i * k + l] * w[l * n + j];
-      out.push_back(APInt(width, acc, /*isSigned=*/true));
-    }
+    for (int64_t group = 0; group < g; ++group)
+      for (int64_t j = 0; j < n; ++j) {
+        int64_t acc = 0;
+        for (int64_t l = 0; l < k; ++l)
+          acc += x[(i * g + group) * k + l] * w[(group * k + l) * n + j];
+        out.push_back(APInt(width, acc, /*isSigned=*/true));
+      }
   return DenseElementsAttr::get(type, out);
 }
 
