@@ -3,6 +3,7 @@
 #include "cim/InitAllDialects.h"
 #include "cim/Dialect/CIM/CIMDialect.h"
 #include "cim/Dialect/CIM/Passes.h"
+#include "cim/Dialect/Xbar/Passes.h"
 #include "cim/Dialect/Xbar/XbarDialect.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -43,6 +44,7 @@ void cim::registerAllDialects(mlir::DialectRegistry &registry) {
 void cim::registerAllPasses() {
   cim::registerCIMPasses();
   cim::registerCIMArchPipeline();
+  cim::xbar::registerXbarPasses();
 
   mlir::registerTransformsPasses();
   mlir::registerLinalgPasses();

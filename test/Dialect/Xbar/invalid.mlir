@@ -26,7 +26,7 @@ func.func @negative_offset(%levels: tensor<4x4xi8>) {
 // -----
 
 func.func @mvm_rank(%x: tensor<4x4xi8>) -> tensor<4xi32> {
-  // expected-error @+1 {{input and result must be 1-D (one value per row and per column), got 'tensor<4x4xi8>' -> 'tensor<4xi32>'}}
+  // expected-error @+1 {{input and result must be [K] -> [C] or [M, K] -> [M, C], got 'tensor<4x4xi8>' -> 'tensor<4xi32>'}}
   %0 = xbar.mvm %x on #xbar.array<chip = 0, tile = 0, core = 0, array = 0> at [0, 0] : tensor<4x4xi8> -> tensor<4xi32>
   return %0 : tensor<4xi32>
 }

@@ -34,10 +34,12 @@ def Xbar_ProgramOp : Xbar_Op<"program", [MemoryEffects<[MemWrite]>]> {
 def Xbar_MvmOp : Xbar_Op<"mvm", [MemoryEffects<[MemRead]>]> {
   let summary = "Analog matrix-vector product on a block of one array";
   let description = [{
-    Applies `input` (one integer value per row, already at DAC precision) to
-    rows `row .. row + len(input)` and returns the raw column sums of columns
+    Applies `input` (one integer value per row) to rows
+    `row .. row + len(input)` and returns the raw column sums of columns
     `col .. col + len(result)`:
-    `result[j] = sum_i input[i] * level[row + i][col + j]`.
+    `result[j] = sum_i input[i] * level[row + i][col + j]`. A 2-D input
+    `M x K` streams `M` vectors through the array one after another
+    (result `M x C`).
     Conversion (ADC), shift-and-add and sign recombination are separate ops,
     so their cost and precision stay visible.
 

@@ -77,12 +77,15 @@ LogicalResult ProgramOp::verify() {
 LogicalResult MvmOp::verify() {
   auto inputType = cast<ShapedType>(getInput().getType());
   auto resultType = cast<ShapedType>(getResult().getType());
-  if (inputType.getRank() != 1 || resultType.getRank() != 1)
-    return emitOpError() << "input and result must be 1-D (one value per row "
-                            "and per column), got "
+  // One vector [K] -> [C], or M vectors [M, K] -> [M, C].
+  const int64_t rank = inputType.getRank();
+  if ((rank != 1 && rank != 2) || resultType.getRank() != rank ||
+      (rank == 2 && inputType.getDimSize(0) != resultType.getDimSize(0)))
+    return emitOpError() << "input and result must be [K] -> [C] or "
+                            "[M, K] -> [M, C], got "
                          << inputType << " -> " << resultType;
   int64_t row = getRow(), col = getCol();
   return verifyPlacement(*this, getArray(), row,
-                         row + inputType.getDimSize(0), col,
-                         col + resultType.getDimSize(0));
+                         row + inputType.getDimSize(rank - 1), col,
+                         col + resultType.getDimSize(rank - 1));
 }
