@@ -5,6 +5,7 @@
 #include "cim/Dialect/CIM/Passes.h"
 #include "cim/Dialect/Xbar/Passes.h"
 #include "cim/Dialect/Xbar/XbarDialect.h"
+#include "cim/Pipelines/Pipelines.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
@@ -45,6 +46,7 @@ void cim::registerAllPasses() {
   cim::registerCIMPasses();
   cim::registerCIMArchPipeline();
   cim::xbar::registerXbarPasses();
+  cim::registerCIMPipeline();
 
   mlir::registerTransformsPasses();
   mlir::registerLinalgPasses();

@@ -272,6 +272,19 @@ func.func @transposed_weight(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   return %y : tensor<1x2xf32>
 }
 
+// Large weights arrive from the importer as dense_resource blobs; the
+// levels are emitted as a plain dense constant.
+// CHECK-LABEL: func.func @resource_weight
+// CHECK: %[[W:.*]] = arith.constant dense<{{\[}}[127, -127], [2, 2]]> : tensor<2x2xi8>
+// CHECK: cim.crossbar_matmul %{{.*}}, %[[W]]
+// CHECK: weight_scales [1.000000e+00, 5.000000e-01]
+func.func @resource_weight(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  // [[127.0, -63.5], [2.5, 1.25]] as little-endian f32.
+  %w = arith.constant dense_resource<quantize_weight> : tensor<2x2xf32>
+  %y = cim.crossbar_matmul %x, %w : tensor<1x2xf32>, tensor<2x2xf32> -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
 // A product of two activations (reprogram): the weight is quantised per
 // tensor at run time like the input, the two scales multiply, and the
 // weight scales of the rescale are 1.
@@ -287,6 +300,28 @@ func.func @reprogram(%a: tensor<2x4xf32>, %b: tensor<4x3xf32>) -> tensor<2x3xf32
   return %y : tensor<2x3xf32>
 }
 
+// A reprogrammed weight dequantised by an ONNX DequantizeLinear takes its
+// static scale, which becomes the rescale's weight scales.
+// CHECK-LABEL: func.func @reprogram_static_weight_scale
+// CHECK: %[[B:.*]] = linalg.generic {{.*}} attrs = {onnx.qdq = "dequantize"}
+// CHECK: %[[BQ:.*]] = cim.quantize %[[B]] bits 8 scales [5.000000e-01] : tensor<4x3xf32> -> tensor<4x3xi8>
+// CHECK-NOT: arith.constant
+// CHECK: %[[AQ:.*]], %[[AS:.*]] = cim.quantize_dynamic
+// CHECK: %[[ACC:.*]] = cim.crossbar_matmul %[[AQ]], %[[BQ]] {cim.weight_bits = 8 : i64, reprogram}
+// CHECK: cim.rescale %[[ACC]], %[[AS]] weight_scales [5.000000e-01, 5.000000e-01, 5.000000e-01]
+func.func @reprogram_static_weight_scale(%a: tensor<2x4xf32>, %q: tensor<4x3xi8>) -> tensor<2x3xf32> {
+  %s = arith.constant dense<5.000000e-01> : tensor<f32>
+  %e = tensor.empty() : tensor<4x3xf32>
+  %b = linalg.generic {indexing_maps = [#id2, #scalar2, #id2], iterator_types = ["parallel", "parallel"]} ins(%q, %s : tensor<4x3xi8>, tensor<f32>) outs(%e : tensor<4x3xf32>) attrs = {onnx.qdq = "dequantize"} {
+  ^bb0(%in: i8, %in_s: f32, %out: f32):
+    %0 = arith.sitofp %in : i8 to f32
+    %1 = arith.mulf %0, %in_s : f32
+    linalg.yield %1 : f32
+  } -> tensor<4x3xf32>
+  %y = cim.crossbar_matmul %a, %b {reprogram} : tensor<2x4xf32>, tensor<4x3xf32> -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
 // Integer products are already quantised: left alone.
 // CHECK-LABEL: func.func @integer_left_alone
 // CHECK-NOT: cim.quantize
@@ -298,3 +333,11 @@ func.func @integer_left_alone(%x: tensor<1x4xi8>) -> tensor<1x2xi32> {
   %y = cim.crossbar_matmul %x, %w : tensor<1x4xi8>, tensor<4x2xi8> -> tensor<1x2xi32>
   return %y : tensor<1x2xi32>
 }
+
+{-#
+  dialect_resources: {
+    builtin: {
+      quantize_weight: "0x040000000000FE4200007EC2000020400000A03F"
+    }
+  }
+#-}

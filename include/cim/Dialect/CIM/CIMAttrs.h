@@ -12,6 +12,11 @@
 
 #include "cim/Dialect/CIM/CIMEnums.h.inc"
 
+namespace cim::detail {
+/// Hand-written (CIMAttrs.cpp): caches the loaded spec.
+struct ArchAttrStorage;
+} // namespace cim::detail
+
 #define GET_ATTRDEF_CLASSES
 #include "cim/Dialect/CIM/CIMAttrs.h.inc"
 

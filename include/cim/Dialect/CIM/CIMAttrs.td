@@ -99,6 +99,9 @@ def CIM_ArchAttr : CIM_Attr<"Arch", "arch"> {
   );
   let assemblyFormat = "`<` $name `,` $spec `>`";
   let genVerifyDecl = 1;
+  // The storage caches the loaded spec: verifiers of placed ops read it for
+  // every op, and loading validates the whole description.
+  let genStorageClass = 0;
   let builders = [
     AttrBuilder<(ins "const ::cim::arch::ArchSpec &":$archSpec)>
   ];

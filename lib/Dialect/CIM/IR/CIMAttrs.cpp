@@ -19,6 +19,7 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <atomic>
 #include <map>
 #include <variant>
 
@@ -26,6 +27,36 @@ using namespace mlir;
 using namespace cim;
 
 #include "cim/Dialect/CIM/CIMEnums.cpp.inc"
+
+namespace cim::detail {
+/// Uniqued like the generated storage, plus the loaded spec, computed on
+/// first use and kept for the attribute's lifetime.
+struct ArchAttrStorage : public AttributeStorage {
+  using KeyTy = std::tuple<StringRef, DictionaryAttr>;
+  ArchAttrStorage(StringRef name, DictionaryAttr spec)
+      : name(name), spec(spec) {}
+
+  KeyTy getAsKey() const { return KeyTy(name, spec); }
+  bool operator==(const KeyTy &key) const {
+    return name == std::get<0>(key) && spec == std::get<1>(key);
+  }
+  static llvm::hash_code hashKey(const KeyTy &key) {
+    return llvm::hash_combine(std::get<0>(key), std::get<1>(key));
+  }
+  static ArchAttrStorage *construct(AttributeStorageAllocator &allocator,
+                                    KeyTy &&key) {
+    StringRef name = allocator.copyInto(std::get<0>(key));
+    return new (allocator.allocate<ArchAttrStorage>())
+        ArchAttrStorage(name, std::get<1>(key));
+  }
+
+  StringRef name;
+  DictionaryAttr spec;
+  /// Owned; allocated once per distinct attribute (the storage allocator
+  /// never runs destructors, so this is deliberately never freed).
+  mutable std::atomic<arch::ArchSpec *> loaded{nullptr};
+};
+} // namespace cim::detail
 
 #define GET_ATTRDEF_CLASSES
 #include "cim/Dialect/CIM/CIMAttrs.cpp.inc"
@@ -106,6 +137,9 @@ struct DictBuilder {
 
 } // namespace
 
+StringRef ArchAttr::getName() const { return getImpl()->name; }
+DictionaryAttr ArchAttr::getSpec() const { return getImpl()->spec; }
+
 LogicalResult ArchAttr::validate(function_ref<InFlightDiagnostic()> emitError,
                                  DictionaryAttr spec) {
   bool flattenFailed = false;
@@ -154,6 +188,8 @@ ArchAttr ArchAttr::get(MLIRContext *context, const arch::ArchSpec &archSpec) {
 }
 
 arch::ArchSpec ArchAttr::getArchSpec() const {
+  if (arch::ArchSpec *cached = getImpl()->loaded.load())
+    return *cached;
   bool flattenFailed = false;
   auto noDiagnostics = [&]() -> InFlightDiagnostic {
     llvm_unreachable("a verified #cim.arch always flattens");
@@ -161,7 +197,14 @@ arch::ArchSpec ArchAttr::getArchSpec() const {
   arch::ArchLoadResult result =
       load(getSpec(), "#cim.arch", noDiagnostics, flattenFailed);
   assert(result.ok() && "a verified #cim.arch always loads");
-  return result.getSpec();
+  auto *fresh = new arch::ArchSpec(result.getSpec());
+  arch::ArchSpec *expected = nullptr;
+  // Another thread may have loaded it first; keep one copy.
+  if (!getImpl()->loaded.compare_exchange_strong(expected, fresh)) {
+    delete fresh;
+    return *expected;
+  }
+  return *fresh;
 }
 
 ArchAttr ArchAttr::lookup(Operation *op) {

@@ -38,6 +38,8 @@
 #include "llvm/Support/Debug.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <numeric>
 #include <optional>
@@ -360,6 +362,14 @@ static bool isStaticFloatProduct(linalg::LinalgOp op) {
 // The path with the smaller energy-delay product wins; ties go digital.
 // Buffers, the NoC and data movement are charged to neither path.
 
+/// Six significant digits: all an estimate is worth, and a value the IR
+/// printer writes back in short form.
+static double significant(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.5e", value);
+  return std::strtod(text, nullptr);
+}
+
 namespace {
 struct PathCost {
   double digitalPj = 0, reprogramPj = 0;
@@ -372,10 +382,11 @@ struct PathCost {
   DictionaryAttr toAttr(Builder &b) const {
     return b.getDictionaryAttr({
         b.getNamedAttr("digital_cycles", b.getI64IntegerAttr(digitalCycles)),
-        b.getNamedAttr("digital_pj", b.getF64FloatAttr(digitalPj)),
+        b.getNamedAttr("digital_pj", b.getF64FloatAttr(significant(digitalPj))),
         b.getNamedAttr("reprogram_cycles",
                        b.getI64IntegerAttr(reprogramCycles)),
-        b.getNamedAttr("reprogram_pj", b.getF64FloatAttr(reprogramPj)),
+        b.getNamedAttr("reprogram_pj",
+                       b.getF64FloatAttr(significant(reprogramPj))),
     });
   }
 };

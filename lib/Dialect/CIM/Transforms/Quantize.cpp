@@ -1,4 +1,5 @@
-//===- Quantize.cpp - Quantise crossbar products to integers ---------------===//
+//===- Quantize.cpp - Quantise crossbar products to integers
+//---------------===//
 //
 // Every float cim.crossbar_matmul becomes
 //
@@ -20,6 +21,8 @@
 #include "cim/Arch/ArchSpec.h"
 #include "cim/Dialect/CIM/CIMOps.h"
 #include "cim/Dialect/CIM/Passes.h"
+
+#include "WeightConstants.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -86,11 +89,122 @@ double toDouble(APFloat value) {
 /// Why a weight could not be read; the caller words the diagnostic.
 enum class ReadFailure { NotConstant, MissingBlob };
 
-/// The row-major values of a stationary float weight: a constant
-/// (DenseElementsAttr or a dense_resource blob), possibly reshaped or
-/// transposed by ops that have not been folded.
 FailureOr<std::vector<double>> readFloatWeight(Value value, ReadFailure &why,
-                                               unsigned depth = 0) {
+                                               unsigned depth = 0);
+
+/// The importer's form of an ONNX DequantizeLinear: an elementwise generic
+/// tagged onnx.qdq = "dequantize" over (levels, scale[, zero point]).
+linalg::GenericOp asDequantize(Value value) {
+  auto generic = value.getDefiningOp<linalg::GenericOp>();
+  if (!generic)
+    return {};
+  auto tag = generic->getAttrOfType<StringAttr>("onnx.qdq");
+  if (!tag || tag.getValue() != "dequantize" || generic.getNumDpsInputs() < 2 ||
+      generic.getNumDpsInputs() > 3 || generic.getNumDpsInits() != 1 ||
+      !isa<IntegerType>(getElementTypeOrSelf(generic.getDpsInputs()[0])))
+    return {};
+  return generic;
+}
+
+/// The importer widens unsigned ONNX integers (held as signless) with
+/// arith.uitofp on the block argument of the levels.
+bool hasUnsignedLevels(linalg::GenericOp dequantize) {
+  BlockArgument levels = dequantize.getBody()->getArgument(0);
+  return llvm::any_of(levels.getUsers(),
+                      [](Operation *op) { return isa<arith::UIToFPOp>(op); });
+}
+
+/// The values of an integer constant, possibly reshaped; unsigned ones
+/// zero-extended.
+std::optional<std::vector<int64_t>> readIntegerWeight(Value value,
+                                                      bool isUnsigned) {
+  for (unsigned depth = 0; depth < kMaxWalkDepth; ++depth) {
+    Operation *def = value.getDefiningOp();
+    if (!isa_and_nonnull<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(def))
+      break;
+    value = def->getOperand(0);
+  }
+  std::optional<std::vector<int64_t>> values = cim::readIntegerConstant(value);
+  const unsigned width = getElementTypeOrSelf(value).getIntOrFloatBitWidth();
+  if (values && isUnsigned && width < 64)
+    for (int64_t &v : *values)
+      v &= (int64_t(1) << width) - 1;
+  return values;
+}
+
+/// A DequantizeLinear of constants (QDQ models' weights), evaluated as the
+/// generic computes it: (q - zero_point) * scale in its float type.
+/// Operands are read through broadcasting maps (each result a dimension or
+/// the constant 0).
+FailureOr<std::vector<double>> evaluateDequantize(linalg::GenericOp dequantize,
+                                                  ReadFailure &why,
+                                                  unsigned depth) {
+  auto type = cast<RankedTensorType>(dequantize->getResult(0).getType());
+  const auto &semantics =
+      cast<FloatType>(type.getElementType()).getFloatSemantics();
+  SmallVector<AffineMap> maps = dequantize.getIndexingMapsArray();
+  if (!maps.back().isIdentity())
+    return failure();
+  const bool isUnsigned = hasUnsignedLevels(dequantize);
+  ValueRange inputs = dequantize.getDpsInputs();
+  std::optional<std::vector<int64_t>> levels =
+      readIntegerWeight(inputs[0], isUnsigned);
+  std::optional<std::vector<int64_t>> zeroPoints =
+      inputs.size() == 3 ? readIntegerWeight(inputs[2], isUnsigned)
+                         : std::vector<int64_t>{0};
+  FailureOr<std::vector<double>> scales =
+      readFloatWeight(inputs[1], why, depth + 1);
+  if (!levels || !zeroPoints || failed(scales))
+    return failure();
+
+  // Per operand and loop dimension, the stride it advances by (0 where the
+  // operand is broadcast).
+  const int64_t rank = type.getRank();
+  SmallVector<SmallVector<int64_t>> strides;
+  for (auto [input, map] : llvm::zip(inputs, maps)) {
+    auto shape = cast<ShapedType>(input.getType()).getShape();
+    SmallVector<int64_t> operandStrides(rank, 0);
+    int64_t stride = 1;
+    for (int64_t r = map.getNumResults() - 1; r >= 0; --r) {
+      AffineExpr expr = map.getResult(r);
+      if (auto dim = dyn_cast<AffineDimExpr>(expr))
+        operandStrides[dim.getPosition()] += stride;
+      else if (!isa<AffineConstantExpr>(expr) ||
+               cast<AffineConstantExpr>(expr).getValue() != 0)
+        return failure();
+      stride *= shape[r];
+    }
+    strides.push_back(std::move(operandStrides));
+  }
+  std::vector<double> values(type.getNumElements());
+  SmallVector<int64_t> index(rank, 0);
+  for (double &out : values) {
+    int64_t at[3] = {0, 0, 0};
+    for (size_t i = 0; i < inputs.size(); ++i)
+      for (int64_t d = 0; d < rank; ++d)
+        at[i] += index[d] * strides[i][d];
+    const int64_t zeroPoint = inputs.size() == 3 ? (*zeroPoints)[at[2]] : 0;
+    bool losesInfo = false;
+    APFloat value(static_cast<double>((*levels)[at[0]] - zeroPoint));
+    value.convert(semantics, APFloat::rmNearestTiesToEven, &losesInfo);
+    APFloat scale((*scales)[at[1]]);
+    scale.convert(semantics, APFloat::rmNearestTiesToEven, &losesInfo);
+    value.multiply(scale, APFloat::rmNearestTiesToEven);
+    out = toDouble(value);
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < type.getDimSize(d))
+        break;
+      index[d] = 0;
+    }
+  }
+  return values;
+}
+
+/// The row-major values of a stationary float weight: a constant
+/// (DenseElementsAttr or a dense_resource blob), possibly dequantised (QDQ
+/// models), reshaped or transposed by ops that have not been folded.
+FailureOr<std::vector<double>> readFloatWeight(Value value, ReadFailure &why,
+                                               unsigned depth) {
   why = ReadFailure::NotConstant;
   if (depth > kMaxWalkDepth)
     return failure();
@@ -132,8 +246,8 @@ FailureOr<std::vector<double>> readFloatWeight(Value value, ReadFailure &why,
       for (size_t i = 0; i < values.size(); ++i) {
         uint64_t raw = 0;
         std::memcpy(&raw, data.data() + i * bytes, bytes);
-        values[i] = toDouble(
-            APFloat(floatType.getFloatSemantics(), APInt(width, raw)));
+        values[i] =
+            toDouble(APFloat(floatType.getFloatSemantics(), APInt(width, raw)));
       }
       return values;
     }
@@ -143,6 +257,8 @@ FailureOr<std::vector<double>> readFloatWeight(Value value, ReadFailure &why,
   Operation *def = value.getDefiningOp();
   if (!def)
     return failure();
+  if (linalg::GenericOp dequantize = asDequantize(value))
+    return evaluateDequantize(dequantize, why, depth);
   // Reshapes keep the row-major order of the data.
   if (isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(def))
     return readFloatWeight(def->getOperand(0), why, depth + 1);
@@ -275,8 +391,7 @@ Value skipValuePreservingOps(Value value) {
 }
 
 /// The single value of a constant with one element or a splat.
-template <typename AttrT>
-std::optional<AttrT> singleConstant(Value value) {
+template <typename AttrT> std::optional<AttrT> singleConstant(Value value) {
   Attribute attr;
   if (!matchPattern(value, m_Constant(&attr)))
     return std::nullopt;
@@ -297,29 +412,20 @@ std::optional<AttrT> singleConstant(Value value) {
 /// The one extra negative level of a full two's complement range (-128 for
 /// int8) is clamped rather than paid for with a coarser scale.
 std::optional<double> staticScale(Value value, int64_t bits) {
-  auto generic = skipValuePreservingOps(value).getDefiningOp<linalg::GenericOp>();
+  linalg::GenericOp generic = asDequantize(skipValuePreservingOps(value));
   if (!generic)
     return std::nullopt;
-  auto tag = generic->getAttrOfType<StringAttr>("onnx.qdq");
-  if (!tag || tag.getValue() != "dequantize" || generic.getNumDpsInputs() < 2 ||
-      generic.getNumDpsInputs() > 3 || generic->getNumResults() != 1)
-    return std::nullopt;
   Value levels = generic.getDpsInputOperand(0)->get();
-  auto levelType = dyn_cast<IntegerType>(getElementTypeOrSelf(levels));
+  auto levelType = cast<IntegerType>(getElementTypeOrSelf(levels));
   auto scaleAttr =
       singleConstant<DenseFPElementsAttr>(generic.getDpsInputOperand(1)->get());
-  if (!levelType || !scaleAttr)
+  if (!scaleAttr)
     return std::nullopt;
   const double scale = toDouble(*scaleAttr->value_begin<APFloat>());
   if (!(scale > 0) || !std::isfinite(scale))
     return std::nullopt;
 
-  // The importer widens unsigned ONNX integers (held as signless) with
-  // arith.uitofp on the block argument of the levels.
-  BlockArgument levelArg = generic.getBody()->getArgument(0);
-  const bool isUnsigned = llvm::any_of(levelArg.getUsers(), [](Operation *op) {
-    return isa<arith::UIToFPOp>(op);
-  });
+  const bool isUnsigned = hasUnsignedLevels(generic);
   int64_t zeroPoint = 0;
   if (generic.getNumDpsInputs() == 3) {
     auto zpAttr = singleConstant<DenseIntElementsAttr>(
@@ -334,8 +440,8 @@ std::optional<double> staticScale(Value value, int64_t bits) {
   if (width > 32)
     return std::nullopt;
   const double qMin = isUnsigned ? 0 : -std::ldexp(1.0, width - 1);
-  const double qMax = isUnsigned ? std::ldexp(1.0, width) - 1
-                                 : std::ldexp(1.0, width - 1) - 1;
+  const double qMax =
+      isUnsigned ? std::ldexp(1.0, width) - 1 : std::ldexp(1.0, width - 1) - 1;
   const double maxLevel = std::max(zeroPoint - qMin, qMax - zeroPoint);
   const double limit = levelLimit(bits);
   const double factor =
@@ -352,9 +458,10 @@ struct QuantizedActivation {
 };
 
 /// Quantises an activation per tensor: with the static scale of a QDQ
-/// DequantizeLinear when there is one, else at run time.
+/// DequantizeLinear when there is one, else at run time. A static scale is
+/// materialised as a constant only when `needScaleValue`.
 QuantizedActivation quantizeActivation(OpBuilder &b, Location loc, Value x,
-                                       int64_t bits) {
+                                       int64_t bits, bool needScaleValue) {
   auto type = cast<RankedTensorType>(x.getType());
   auto floatType = cast<FloatType>(type.getElementType());
   auto levelType =
@@ -366,18 +473,19 @@ QuantizedActivation quantizeActivation(OpBuilder &b, Location loc, Value x,
     // operand are the same number.
     APFloat rounded(*scale);
     bool losesInfo = false;
-    rounded.convert(floatType.getFloatSemantics(),
-                    APFloat::rmNearestTiesToEven, &losesInfo);
+    rounded.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                    &losesInfo);
     result.staticScale = toDouble(rounded);
     result.levels = cim::QuantizeOp::create(
         b, loc, levelType, x, b.getI64IntegerAttr(bits),
         b.getDenseF64ArrayAttr({*result.staticScale}), IntegerAttr());
-    result.scale = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(scaleType, rounded));
+    if (needScaleValue)
+      result.scale = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(scaleType, rounded));
     return result;
   }
-  auto dynamic = cim::QuantizeDynamicOp::create(b, loc, levelType, scaleType,
-                                                x, b.getI64IntegerAttr(bits));
+  auto dynamic = cim::QuantizeDynamicOp::create(b, loc, levelType, scaleType, x,
+                                                b.getI64IntegerAttr(bits));
   result.levels = dynamic.getResult();
   result.scale = dynamic.getScale();
   return result;
@@ -407,9 +515,9 @@ struct QuantizePass : public cim::impl::CIMQuantizeBase<QuantizePass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    for (auto [name, value] : {std::pair<StringRef, int64_t>{"weight-bits",
-                                                             weightBits},
-                               {"input-bits", inputBits}})
+    for (auto [name, value] :
+         {std::pair<StringRef, int64_t>{"weight-bits", weightBits},
+          {"input-bits", inputBits}})
       if (value != 0 && (value < 2 || value > 32)) {
         module.emitError() << "cim-quantize: " << name
                            << " must be 0 (the arch's) or in [2, 32], got "
@@ -510,17 +618,21 @@ struct QuantizePass : public cim::impl::CIMQuantizeBase<QuantizePass> {
       // The weight is an activation written into the arrays at run time:
       // quantised per tensor like an input, so its scale is one number that
       // joins the input's in the rescale.
-      dynamicWeight = quantizeActivation(b, loc, op.getWeight(), wBits);
+      dynamicWeight = quantizeActivation(b, loc, op.getWeight(), wBits,
+                                         /*needScaleValue=*/false);
       weightLevels = dynamicWeight->levels;
       weightScales.assign(groups * n, dynamicWeight->staticScale.value_or(1.0));
     }
 
-    QuantizedActivation input = quantizeActivation(b, loc, op.getInput(), inBits);
+    QuantizedActivation input =
+        quantizeActivation(b, loc, op.getInput(), inBits,
+                           /*needScaleValue=*/true);
     if (input.staticScale)
       ++numStaticInputScales;
     Value inputScale = input.scale;
     if (dynamicWeight && !dynamicWeight->staticScale)
-      inputScale = arith::MulFOp::create(b, loc, inputScale, dynamicWeight->scale);
+      inputScale =
+          arith::MulFOp::create(b, loc, inputScale, dynamicWeight->scale);
 
     auto accType = RankedTensorType::get(
         resultType.getShape(),
@@ -536,13 +648,13 @@ struct QuantizePass : public cim::impl::CIMQuantizeBase<QuantizePass> {
     else
       product->removeAttr("cim.ternary");
 
-    auto rescale = cim::RescaleOp::create(b, loc, resultType, product.getResult(),
-                                          inputScale,
+    auto rescale = cim::RescaleOp::create(b, loc, resultType,
+                                          product.getResult(), inputScale,
                                           b.getDenseF64ArrayAttr(weightScales));
-    LLVM_DEBUG(llvm::dbgs() << "cim-quantize: " << loc << ": W=" << usedWeightBits
-                            << (ternary ? " (ternary)" : "") << " I=" << inBits
-                            << (input.staticScale ? " static" : " dynamic")
-                            << "\n");
+    LLVM_DEBUG(llvm::dbgs()
+               << "cim-quantize: " << loc << ": W=" << usedWeightBits
+               << (ternary ? " (ternary)" : "") << " I=" << inBits
+               << (input.staticScale ? " static" : " dynamic") << "\n");
     Value oldWeight = op.getWeight();
     op.getResult().replaceAllUsesWith(rescale.getResult());
     op.erase();

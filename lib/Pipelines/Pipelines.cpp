@@ -1,0 +1,47 @@
+//===- Pipelines.cpp - The mapping pipeline ----------------------------------===//
+//
+// Built by a function and registered separately (IREE/torch-mlir style): an
+// input-legality check first, then the cim and xbar passes in order.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cim/Pipelines/Pipelines.h"
+
+#include "cim/Dialect/CIM/Passes.h"
+#include "cim/Dialect/Xbar/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void cim::buildCIMPipeline(OpPassManager &pm,
+                           const CIMPipelineOptions &options) {
+  pm.addPass(createCIMVerifyFrontendContract());
+  if (!options.arch.empty()) {
+    CIMAttachArchOptions attach;
+    attach.arch = options.arch;
+    attach.replace = true;
+    pm.addPass(createCIMAttachArch(attach));
+  }
+  CIMConvertLinalgOptions convert;
+  convert.activationProducts = options.activationProducts;
+  pm.addPass(createCIMConvertLinalg(convert));
+  pm.addPass(createCIMQuantize());
+  // Folds the quantised weight constants before they are sliced.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCIMTile());
+  pm.addPass(createCIMEncodeCells());
+  xbar::XbarPlaceOptions place;
+  place.mode = options.mode;
+  pm.addPass(xbar::createXbarPlace(place));
+  pm.addPass(createCanonicalizerPass());
+}
+
+void cim::registerCIMPipeline() {
+  PassPipelineRegistration<CIMPipelineOptions>(
+      "cim-pipeline",
+      "Map a frontend-contract module onto the machine: "
+      "--cim-pipeline=\"arch=<preset|file> mode=latency|throughput\"",
+      buildCIMPipeline);
+}
