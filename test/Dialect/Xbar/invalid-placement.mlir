@@ -39,7 +39,7 @@ func.func @too_many_columns() {
 func.func @level_too_high() {
   // isaac cells hold 2 bits: levels 0..3.
   %levels = arith.constant dense<[[0, 1], [2, 4]]> : tensor<2x2xi8>
-  // expected-error @+1 {{cell level 4 at element 3 exceeds 3 (2 bits per cell)}}
+  // expected-error @+1 {{cell level 4 at element 3 is outside 0..3 (2 bits per cell)}}
   xbar.program %levels into #xbar.array<chip = 0, tile = 0, core = 0, array = 0> at [0, 0] : tensor<2x2xi8>
   return
 }
@@ -49,5 +49,15 @@ func.func @level_too_high() {
 func.func @levels_too_narrow(%levels: tensor<2x2xi1>) {
   // expected-error @+1 {{element type 'i1' cannot hold 2-bit cell levels}}
   xbar.program %levels into #xbar.array<chip = 0, tile = 0, core = 0, array = 0> at [0, 0] : tensor<2x2xi1>
+  return
+}
+
+// -----
+
+func.func @negative_level() {
+  // Unsigned levels on isaac: -1 is not a conductance.
+  %levels = arith.constant dense<[[0, -1]]> : tensor<1x2xi8>
+  // expected-error @+1 {{cell level -1 at element 1 is outside 0..3 (2 bits per cell)}}
+  xbar.program %levels into #xbar.array<chip = 0, tile = 0, core = 0, array = 0> at [0, 0] : tensor<1x2xi8>
   return
 }

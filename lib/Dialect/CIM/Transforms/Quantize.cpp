@@ -101,7 +101,7 @@ linalg::GenericOp asDequantize(Value value) {
   auto tag = generic->getAttrOfType<StringAttr>("onnx.qdq");
   if (!tag || tag.getValue() != "dequantize" || generic.getNumDpsInputs() < 2 ||
       generic.getNumDpsInputs() > 3 || generic.getNumDpsInits() != 1 ||
-      !isa<IntegerType>(getElementTypeOrSelf(generic.getDpsInputs()[0])))
+      !isa<IntegerType>(getElementTypeOrSelf(generic.getInputs()[0])))
     return {};
   return generic;
 }
@@ -146,7 +146,7 @@ FailureOr<std::vector<double>> evaluateDequantize(linalg::GenericOp dequantize,
   if (!maps.back().isIdentity())
     return failure();
   const bool isUnsigned = hasUnsignedLevels(dequantize);
-  ValueRange inputs = dequantize.getDpsInputs();
+  ValueRange inputs = dequantize.getInputs();
   std::optional<std::vector<int64_t>> levels =
       readIntegerWeight(inputs[0], isUnsigned);
   std::optional<std::vector<int64_t>> zeroPoints =

@@ -57,19 +57,30 @@ LogicalResult ProgramOp::verify() {
   cim::ArchAttr archAttr = cim::ArchAttr::lookup(*this);
   if (!archAttr)
     return success();
-  // Cell levels are unsigned: 0 .. 2^bits - 1 for bits per cell.
-  int64_t bits = archAttr.getArchSpec().array.cell.bits;
-  if (type.getElementTypeBitWidth() < bits)
+  // Cell levels are 0 .. 2^bits - 1; a differential pair inside one unit
+  // cell holds a signed level (G+ - G-) of the same magnitude.
+  const arch::ArchSpec spec = archAttr.getArchSpec();
+  const int64_t bits = spec.array.cell.bits;
+  const bool signedLevels =
+      spec.array.cell.differentialInCell &&
+      spec.array.cell.signedEncoding == arch::SignedEncoding::Differential;
+  if (type.getElementTypeBitWidth() < bits + (signedLevels ? 1 : 0))
     return emitOpError() << "element type " << type.getElementType()
                          << " cannot hold " << bits << "-bit cell levels";
   DenseIntElementsAttr levels;
   if (matchPattern(getLevels(), m_Constant(&levels))) {
-    const uint64_t maxLevel = (uint64_t(1) << bits) - 1;
-    for (auto [index, level] : llvm::enumerate(levels.getValues<APInt>()))
-      if (level.getZExtValue() > maxLevel)
-        return emitOpError() << "cell level " << level.getZExtValue()
-                             << " at element " << index << " exceeds "
-                             << maxLevel << " (" << bits << " bits per cell)";
+    const int64_t maxLevel = (int64_t(1) << bits) - 1;
+    const int64_t minLevel = signedLevels ? -maxLevel : 0;
+    for (auto [index, level] : llvm::enumerate(levels.getValues<APInt>())) {
+      const int64_t value = signedLevels || bits + 1 <= level.getBitWidth()
+                                ? level.getSExtValue()
+                                : static_cast<int64_t>(level.getZExtValue());
+      if (value < minLevel || value > maxLevel)
+        return emitOpError() << "cell level " << value << " at element "
+                             << index << " is outside " << minLevel << ".."
+                             << maxLevel << " (" << bits
+                             << " bits per cell)";
+    }
   }
   return success();
 }

@@ -97,6 +97,9 @@ std::string describe(Location loc) {
   }
   if (auto name = dyn_cast<NameLoc>(loc))
     return "'" + name.getName().str() + "'";
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return file.getFilename().str() + ":" + std::to_string(file.getLine()) +
+           ":" + std::to_string(file.getColumn());
   std::string text;
   llvm::raw_string_ostream os(text);
   loc.print(os);
