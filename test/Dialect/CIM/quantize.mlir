@@ -18,6 +18,7 @@
 #id2 = affine_map<(d0, d1) -> (d0, d1)>
 #scalar2 = affine_map<(d0, d1) -> ()>
 #row2 = affine_map<(d0, d1) -> (0, d1)>
+#col2 = affine_map<(d0, d1) -> (d0, 0)>
 #id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 #scalar4 = affine_map<(d0, d1, d2, d3) -> ()>
 
@@ -282,6 +283,39 @@ func.func @resource_weight(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   // [[127.0, -63.5], [2.5, 1.25]] as little-endian f32.
   %w = arith.constant dense_resource<quantize_weight> : tensor<2x2xf32>
   %y = cim.crossbar_matmul %x, %w : tensor<1x2xf32>, tensor<2x2xf32> -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// A QDQ model's weight (int8 levels through DequantizeLinear, per output
+// channel, then transposed) is read by evaluating the dequantisation; a
+// column whose model levels fit W bits keeps the model's scale and levels
+// (column 1's largest level is 98, not 127). With W = 4 they do not fit
+// and the columns are requantised from their max: 63/7 = 9, 24.5/7 = 3.5.
+// CHECK-LABEL: func.func @qdq_weight
+// CHECK-NOT: linalg
+// CHECK: %[[W:.*]] = arith.constant dense<{{\[}}[126, 1], [-3, 2], [7, -98]]> : tensor<3x2xi8>
+// CHECK-NOT: linalg
+// CHECK: cim.crossbar_matmul %{{.*}}, %[[W]]
+// CHECK: weight_scales [5.000000e-01, 2.500000e-01]
+// W4-LABEL: func.func @qdq_weight
+// W4: arith.constant dense<{{\[}}[7, 0], [0, 0], [0, -7]]> : tensor<3x2xi8>
+// W4: weight_scales [9.000000e+00, 3.500000e+00]
+func.func @qdq_weight(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
+  %q = arith.constant dense<[[126, -3, 7], [1, 2, -98]]> : tensor<2x3xi8>
+  %s = arith.constant dense<[[0.5], [0.25]]> : tensor<2x1xf32>
+  %z = arith.constant dense<0> : tensor<2x1xi8>
+  %e = tensor.empty() : tensor<2x3xf32>
+  %w = linalg.generic {indexing_maps = [#id2, #col2, #col2, #id2], iterator_types = ["parallel", "parallel"]} ins(%q, %s, %z : tensor<2x3xi8>, tensor<2x1xf32>, tensor<2x1xi8>) outs(%e : tensor<2x3xf32>) attrs = {onnx.qdq = "dequantize"} {
+  ^bb0(%in: i8, %in_s: f32, %in_z: i8, %out: f32):
+    %0 = arith.sitofp %in : i8 to f32
+    %1 = arith.sitofp %in_z : i8 to f32
+    %2 = arith.subf %0, %1 : f32
+    %3 = arith.mulf %2, %in_s : f32
+    linalg.yield %3 : f32
+  } -> tensor<2x3xf32>
+  %e2 = tensor.empty() : tensor<3x2xf32>
+  %t = linalg.transpose ins(%w : tensor<2x3xf32>) outs(%e2 : tensor<3x2xf32>) permutation = [1, 0]
+  %y = cim.crossbar_matmul %x, %t : tensor<1x3xf32>, tensor<3x2xf32> -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
 

@@ -1,4 +1,4 @@
-//===- ConvertLinalg.cpp - Stationary products become crossbar ops ---------===//
+//===- ConvertLinalg.cpp - Matrix products become crossbar ops ------------===//
 //
 // cim-convert-linalg maps the matrix products of the frontend contract onto
 // crossbars:
@@ -13,12 +13,15 @@
 //   folded at compile time into a new `arith.constant`.
 // * Products of two activations get a path: digital (the linalg op stays,
 //   tagged `cim.path = "digital"`) or reprogram (`cim.crossbar_matmul
-//   {reprogram}`), by option or by the cost model below.
+//   {reprogram}`), by option or by the cost model of ActivationPathCost.cpp.
 //
 // Everything else is left untouched. A non-zero accumulator is added back
 // after the crossbar product with a `linalg.generic`.
 //
 //===----------------------------------------------------------------------===//
+
+#include "ActivationPathCost.h"
+#include "StationaryTensors.h"
 
 #include "cim/Arch/ArchSpec.h"
 #include "cim/Dialect/CIM/CIMAttrs.h"
@@ -28,22 +31,16 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Support/Debug.h"
 
-#include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <numeric>
 #include <optional>
-#include <vector>
 
 #define DEBUG_TYPE "cim-convert-linalg"
 
@@ -57,205 +54,6 @@ using namespace cim;
 
 static constexpr StringLiteral kPathAttr = "cim.path";
 static constexpr StringLiteral kPathCostAttr = "cim.path_cost";
-
-//===----------------------------------------------------------------------===//
-// Stationary values
-//===----------------------------------------------------------------------===//
-
-/// Mirrors the notion of CrossbarMatmulOp's verifier (CIMOps.cpp): a value is
-/// stationary when it is a constant or a memory-effect-free op over
-/// stationary operands, to a bounded depth.
-static bool isStationary(Value value, unsigned depth = 0) {
-  Operation *def = value.getDefiningOp();
-  if (!def)
-    return false;
-  if (def->hasTrait<OpTrait::ConstantLike>())
-    return true;
-  if (depth >= 8 || !isMemoryEffectFree(def))
-    return false;
-  for (Value operand : def->getOperands())
-    if (!isStationary(operand, depth + 1))
-      return false;
-  return true;
-}
-
-namespace {
-/// The elements of a stationary tensor, row-major, as raw bytes: weight
-/// rearrangements only move elements, so bytes serve every float type alike.
-struct RawTensor {
-  SmallVector<int64_t> shape;
-  size_t elementBytes = 0;
-  std::vector<char> data;
-
-  int64_t numElements() const { return data.size() / elementBytes; }
-};
-} // namespace
-
-static SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
-  SmallVector<int64_t> strides(shape.size(), 1);
-  for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)
-    strides[d] = strides[d + 1] * shape[d + 1];
-  return strides;
-}
-
-/// A tensor of `shape` whose element at each multi-index comes from the
-/// element of `src` at linear index `sourceIndex(multi-index)`.
-static RawTensor gather(const RawTensor &src, ArrayRef<int64_t> shape,
-                        function_ref<int64_t(ArrayRef<int64_t>)> sourceIndex) {
-  RawTensor out{SmallVector<int64_t>(shape), src.elementBytes, {}};
-  const int64_t count = std::accumulate(shape.begin(), shape.end(), int64_t(1),
-                                        std::multiplies<int64_t>());
-  out.data.resize(count * src.elementBytes);
-  SmallVector<int64_t> index(shape.size(), 0);
-  for (int64_t i = 0; i < count; ++i) {
-    std::memcpy(out.data.data() + i * src.elementBytes,
-                src.data.data() + sourceIndex(index) * src.elementBytes,
-                src.elementBytes);
-    for (int64_t d = static_cast<int64_t>(shape.size()) - 1; d >= 0; --d) {
-      if (++index[d] < shape[d])
-        break;
-      index[d] = 0;
-    }
-  }
-  return out;
-}
-
-/// `result[i_0, ...] = src[...]` with result dim d being src dim perm[d].
-static RawTensor transposeRaw(const RawTensor &src, ArrayRef<int64_t> perm) {
-  SmallVector<int64_t> shape, srcStrides = stridesOf(src.shape);
-  for (int64_t p : perm)
-    shape.push_back(src.shape[p]);
-  return gather(src, shape, [&](ArrayRef<int64_t> index) {
-    int64_t linear = 0;
-    for (auto [d, p] : llvm::enumerate(perm))
-      linear += index[d] * srcStrides[p];
-    return linear;
-  });
-}
-
-/// The elements of a constant attribute: dense (splat or not) or a resource
-/// blob, the form the importer gives large weights.
-static std::optional<RawTensor> readRaw(Attribute attr) {
-  auto type = dyn_cast<RankedTensorType>(cast<TypedAttr>(attr).getType());
-  if (!type || !type.hasStaticShape() ||
-      !isa<FloatType>(type.getElementType()) ||
-      type.getElementTypeBitWidth() % 8 != 0)
-    return std::nullopt;
-  RawTensor raw{SmallVector<int64_t>(type.getShape()),
-                type.getElementTypeBitWidth() / 8u, {}};
-  const size_t bytes = type.getNumElements() * raw.elementBytes;
-  ArrayRef<char> data;
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr))
-    data = dense.getRawData();
-  else if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob)
-      return std::nullopt;
-    data = blob->getData();
-  } else {
-    return std::nullopt;
-  }
-  if (data.size() == bytes) {
-    raw.data.assign(data.begin(), data.end());
-  } else if (data.size() == raw.elementBytes) { // splat
-    raw.data.reserve(bytes);
-    for (int64_t i = 0; i < type.getNumElements(); ++i)
-      raw.data.insert(raw.data.end(), data.begin(), data.end());
-  } else {
-    return std::nullopt;
-  }
-  return raw;
-}
-
-/// The value of a stationary tensor, when it is a constant seen through the
-/// data movement the importer puts on weights (reshapes, transposes,
-/// broadcasts). Arithmetic on constants is not evaluated: such weights stay
-/// as they are (still stationary) and reach later passes unfolded.
-static std::optional<RawTensor> evaluate(Value value, unsigned depth = 0) {
-  Attribute attr;
-  if (matchPattern(value, m_Constant(&attr)))
-    return readRaw(attr);
-  Operation *def = value.getDefiningOp();
-  auto type = dyn_cast<RankedTensorType>(value.getType());
-  if (!def || !type || !type.hasStaticShape() || depth >= 8)
-    return std::nullopt;
-  auto reshaped = [&](Value source) -> std::optional<RawTensor> {
-    std::optional<RawTensor> raw = evaluate(source, depth + 1);
-    if (raw)
-      raw->shape.assign(type.getShape().begin(), type.getShape().end());
-    return raw;
-  };
-  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(def))
-    return reshaped(collapse.getSrc());
-  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(def))
-    return reshaped(expand.getSrc());
-  if (auto transpose = dyn_cast<linalg::TransposeOp>(def)) {
-    if (!transpose.hasPureTensorSemantics())
-      return std::nullopt;
-    std::optional<RawTensor> raw = evaluate(transpose.getInput(), depth + 1);
-    if (!raw)
-      return std::nullopt;
-    return transposeRaw(*raw, transpose.getPermutation());
-  }
-  // A broadcast, as linalg.broadcast or as the importer's generic copying
-  // its input through projected (or constant-0) indexing maps.
-  Value source;
-  AffineMap inputMap, outputMap;
-  MLIRContext *ctx = value.getContext();
-  if (auto broadcast = dyn_cast<linalg::BroadcastOp>(def)) {
-    source = broadcast.getInput();
-    SmallVector<AffineExpr> kept;
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      if (!llvm::is_contained(broadcast.getDimensions(), d))
-        kept.push_back(getAffineDimExpr(d, ctx));
-    inputMap = AffineMap::get(type.getRank(), 0, kept, ctx);
-    outputMap = AffineMap::getMultiDimIdentityMap(type.getRank(), ctx);
-  } else if (auto generic = dyn_cast<linalg::GenericOp>(def)) {
-    if (generic.getNumDpsInputs() != 1 || generic.getNumDpsInits() != 1 ||
-        !generic.hasPureTensorSemantics() ||
-        generic.getNumParallelLoops() != generic.getNumLoops())
-      return std::nullopt;
-    auto yield = cast<linalg::YieldOp>(generic.getBody()->getTerminator());
-    if (generic.getBody()->getOperations().size() != 1 ||
-        yield.getValues().front() != generic.getBody()->getArgument(0))
-      return std::nullopt;
-    source = generic.getDpsInputs().front();
-    inputMap = generic.getIndexingMapsArray()[0];
-    outputMap = generic.getIndexingMapsArray()[1];
-  } else {
-    return std::nullopt;
-  }
-  if (!outputMap.isPermutation())
-    return std::nullopt;
-  for (AffineExpr expr : inputMap.getResults())
-    if (!isa<AffineDimExpr, AffineConstantExpr>(expr))
-      return std::nullopt;
-  std::optional<RawTensor> raw = evaluate(source, depth + 1);
-  if (!raw)
-    return std::nullopt;
-  SmallVector<int64_t> srcStrides = stridesOf(raw->shape);
-  SmallVector<int64_t> loops(outputMap.getNumDims());
-  return gather(*raw, type.getShape(), [&](ArrayRef<int64_t> index) {
-    for (auto [d, expr] : llvm::enumerate(outputMap.getResults()))
-      loops[cast<AffineDimExpr>(expr).getPosition()] = index[d];
-    int64_t linear = 0;
-    for (auto [d, expr] : llvm::enumerate(inputMap.getResults())) {
-      int64_t i = isa<AffineDimExpr>(expr)
-                      ? loops[cast<AffineDimExpr>(expr).getPosition()]
-                      : cast<AffineConstantExpr>(expr).getValue();
-      linear += i * srcStrides[d];
-    }
-    return linear;
-  });
-}
-
-static Value buildConstant(OpBuilder &b, Location loc, Type elementType,
-                           const RawTensor &raw) {
-  auto type = RankedTensorType::get(raw.shape, elementType);
-  auto attr = DenseElementsAttr::getFromRawBuffer(
-      type, ArrayRef<char>(raw.data.data(), raw.data.size()));
-  return arith::ConstantOp::create(b, loc, cast<TypedAttr>(attr));
-}
 
 //===----------------------------------------------------------------------===//
 // IR helpers
@@ -299,8 +97,8 @@ static bool isZeroInit(Value init) {
 /// `product + init`, elementwise, as the linalg.generic the digital unit runs.
 static Value addInit(OpBuilder &b, Location loc, Value product, Value init) {
   auto type = cast<RankedTensorType>(product.getType());
-  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                        type.getElementType());
+  Value empty =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
   AffineMap id = b.getMultiDimIdentityMap(type.getRank());
   SmallVector<utils::IteratorType> iterators(type.getRank(),
                                              utils::IteratorType::parallel);
@@ -322,104 +120,14 @@ static bool isStaticFloatProduct(linalg::LinalgOp op) {
   Type element;
   for (Value v : op->getOperands()) {
     auto type = dyn_cast<RankedTensorType>(v.getType());
-    if (!type || !type.hasStaticShape() || !isa<FloatType>(type.getElementType()))
+    if (!type || !type.hasStaticShape() ||
+        !isa<FloatType>(type.getElementType()))
       return false;
     if (element && element != type.getElementType())
       return false;
     element = type.getElementType();
   }
   return true;
-}
-
-//===----------------------------------------------------------------------===//
-// Cost model of activation products
-//===----------------------------------------------------------------------===//
-//
-// A product of B independent [M x K] x [K x N] matrices (B = 1 for a
-// matmul) either runs on the digital vector units or is computed on arrays
-// written with the right operand at run time. Both estimates use only the
-// arch description and are deliberately simple:
-//
-// digital:    MACs = B*M*K*N spread over every lane of every core:
-//             cycles = ceil(MACs / (vector_unit.lanes * totalCores))
-//                      * cycles(vector_unit.latency_ns)
-//             energy = 2 * MACs * vector_unit.energy_pj_per_op
-//                      (a multiply and an add per MAC).
-// reprogram:  write B*K*N weights of columnsPerWeight cells each; the K rows
-//             are written one after another, the B matrices' arrays in
-//             parallel:
-//             write cycles = cycles(K * array.cell.write_latency_ns)
-//             write energy = B*K*N * columnsPerWeight
-//                            * array.cell.write_energy_pj
-//             then the M input vectors stream one after another through
-//             the A = B * ceil(K / rows) * ceil(N / weightColumnsPerArray)
-//             arrays, which all work in parallel:
-//             MVM cycles = M * mvmCycles
-//             MVM energy = M * A * inputPlanes * (array.read_energy_pj
-//                          + array.rows * dac.energy_pj
-//                          + array.cols * adc.energy_pj).
-//
-// The path with the smaller energy-delay product wins; ties go digital.
-// Buffers, the NoC and data movement are charged to neither path.
-
-/// Six significant digits: all an estimate is worth, and a value the IR
-/// printer writes back in short form.
-static double significant(double value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.5e", value);
-  return std::strtod(text, nullptr);
-}
-
-namespace {
-struct PathCost {
-  double digitalPj = 0, reprogramPj = 0;
-  int64_t digitalCycles = 0, reprogramCycles = 0;
-
-  bool reprogramWins() const {
-    return reprogramPj * static_cast<double>(reprogramCycles) <
-           digitalPj * static_cast<double>(digitalCycles);
-  }
-  DictionaryAttr toAttr(Builder &b) const {
-    return b.getDictionaryAttr({
-        b.getNamedAttr("digital_cycles", b.getI64IntegerAttr(digitalCycles)),
-        b.getNamedAttr("digital_pj", b.getF64FloatAttr(significant(digitalPj))),
-        b.getNamedAttr("reprogram_cycles",
-                       b.getI64IntegerAttr(reprogramCycles)),
-        b.getNamedAttr("reprogram_pj",
-                       b.getF64FloatAttr(significant(reprogramPj))),
-    });
-  }
-};
-} // namespace
-
-static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
-static PathCost estimatePaths(const arch::ArchSpec &spec, int64_t batch,
-                              int64_t m, int64_t k, int64_t n) {
-  PathCost cost;
-  const double macs = static_cast<double>(batch) * m * k * n;
-  const double lanes = static_cast<double>(
-      std::max<int64_t>(spec.vectorUnit.lanes * spec.totalCores(), 1));
-  cost.digitalCycles =
-      static_cast<int64_t>(std::ceil(macs / lanes)) *
-      std::max<int64_t>(spec.nsToCycles(spec.vectorUnit.latencyNs), 1);
-  cost.digitalPj = 2.0 * macs * spec.vectorUnit.energyPjPerOp;
-
-  const double cells =
-      static_cast<double>(batch) * k * n * spec.columnsPerWeight();
-  const double arrays =
-      static_cast<double>(batch) * ceilDiv(k, spec.array.rows) *
-      ceilDiv(n, std::max<int64_t>(spec.weightColumnsPerArray(), 1));
-  const double planePj = spec.array.readEnergyPj +
-                         spec.array.rows * spec.dac.energyPj +
-                         spec.array.cols * spec.adc.energyPj;
-  cost.reprogramCycles =
-      spec.nsToCycles(static_cast<double>(k) * spec.array.cell.writeLatencyNs) +
-      m * spec.mvmCycles();
-  cost.reprogramPj = cells * spec.array.cell.writeEnergyPj +
-                     static_cast<double>(m) * arrays * spec.inputPlanes() *
-                         planePj;
-  return cost;
 }
 
 //===----------------------------------------------------------------------===//
@@ -440,8 +148,7 @@ struct ConvertState {
   llvm::SetVector<Operation *> maybeDead;
 };
 
-template <typename OpTy>
-struct ConvertPattern : OpRewritePattern<OpTy> {
+template <typename OpTy> struct ConvertPattern : OpRewritePattern<OpTy> {
   ConvertPattern(MLIRContext *ctx, ConvertState &state)
       : OpRewritePattern<OpTy>(ctx), state(state) {}
 
@@ -466,7 +173,7 @@ protected:
     Operation *def = weight.getDefiningOp();
     if (def && def->hasTrait<OpTrait::ConstantLike>())
       return weight;
-    if (std::optional<RawTensor> raw = evaluate(weight))
+    if (std::optional<RawTensor> raw = evaluateStationary(weight))
       return buildConstant(
           rewriter, loc,
           cast<RankedTensorType>(weight.getType()).getElementType(), *raw);
@@ -475,12 +182,13 @@ protected:
 
   /// Decides the path of a product of two activations. `buildReprogram`
   /// builds the reprogrammed product with the given attributes on the
-  /// crossbar op and returns the value replacing the op's result.
-  LogicalResult
-  assignPath(PatternRewriter &rewriter, Operation *op, Value init,
-             int64_t batch, int64_t m, int64_t k, int64_t n, bool canReprogram,
-             function_ref<Value(ArrayRef<NamedAttribute>)> buildReprogram)
-      const {
+  /// crossbar op and returns the value replacing the op's result. Products
+  /// the crossbar op cannot take (`canReprogram` false: not float, not
+  /// static) always go digital.
+  LogicalResult assignPath(
+      PatternRewriter &rewriter, Operation *op, Value init, int64_t batch,
+      int64_t m, int64_t k, int64_t n, bool canReprogram,
+      function_ref<Value(ArrayRef<NamedAttribute>)> buildReprogram) const {
     std::optional<PathCost> cost;
     bool reprogram = false;
     switch (state.activationPath) {
@@ -490,7 +198,7 @@ protected:
       reprogram = true;
       break;
     case ActivationPath::Cost:
-      if (state.spec) {
+      if (state.spec && canReprogram) {
         cost = estimatePaths(*state.spec, batch, m, k, n);
         reprogram = cost->reprogramWins();
       }
@@ -498,14 +206,13 @@ protected:
     }
     reprogram &= canReprogram;
     SmallVector<NamedAttribute> tags = {rewriter.getNamedAttr(
-        kPathAttr, rewriter.getStringAttr(reprogram ? "reprogram"
-                                                    : "digital"))};
+        kPathAttr,
+        rewriter.getStringAttr(reprogram ? "reprogram" : "digital"))};
     if (cost)
-      tags.push_back(rewriter.getNamedAttr(kPathCostAttr,
-                                           cost->toAttr(rewriter)));
-    LLVM_DEBUG(llvm::dbgs() << "activation product at " << op->getLoc()
-                            << ": " << (reprogram ? "reprogram" : "digital")
-                            << "\n");
+      tags.push_back(
+          rewriter.getNamedAttr(kPathCostAttr, cost->toAttr(rewriter)));
+    LLVM_DEBUG(llvm::dbgs() << "activation product at " << op->getLoc() << ": "
+                            << (reprogram ? "reprogram" : "digital") << "\n");
     if (!reprogram) {
       rewriter.modifyOpInPlace(op, [&] {
         for (NamedAttribute tag : tags)
@@ -524,9 +231,8 @@ protected:
 
 /// [B, M, K] x [B, K, N] as a grouped crossbar product: the batch becomes
 /// the group dim, [M, B, K] x [B, K, N] -> [M, B, N], transposed back.
-static Value groupedProduct(OpBuilder &b, Location loc, Value lhs,
-                            Value weight, ArrayRef<NamedAttribute> attrs,
-                            bool reprogram) {
+static Value groupedProduct(OpBuilder &b, Location loc, Value lhs, Value weight,
+                            ArrayRef<NamedAttribute> attrs, bool reprogram) {
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   auto weightType = cast<RankedTensorType>(weight.getType());
   const int64_t batch = lhsType.getDimSize(0), m = lhsType.getDimSize(1);
@@ -564,16 +270,16 @@ struct MatmulToCrossbar : ConvertPattern<linalg::MatmulOp> {
       return success();
     }
     auto xType = cast<ShapedType>(x.getType());
-    return assignPath(
-        rewriter, op, init, /*batch=*/1, xType.getDimSize(0),
-        xType.getDimSize(1), type.getDimSize(1), floatProduct,
-        [&](ArrayRef<NamedAttribute> tags) -> Value {
-          auto product = CrossbarMatmulOp::create(rewriter, loc, type, x, w,
-                                                  /*reprogram=*/true);
-          for (NamedAttribute tag : tags)
-            product->setAttr(tag.getName(), tag.getValue());
-          return product;
-        });
+    return assignPath(rewriter, op, init, /*batch=*/1, xType.getDimSize(0),
+                      xType.getDimSize(1), type.getDimSize(1), floatProduct,
+                      [&](ArrayRef<NamedAttribute> tags) -> Value {
+                        auto product =
+                            CrossbarMatmulOp::create(rewriter, loc, type, x, w,
+                                                     /*reprogram=*/true);
+                        for (NamedAttribute tag : tags)
+                          product->setAttr(tag.getName(), tag.getValue());
+                        return product;
+                      });
   }
 };
 
@@ -605,7 +311,7 @@ struct BatchMatmulToCrossbar : ConvertPattern<linalg::BatchMatmulOp> {
       return rewriter.notifyMatchFailure(op, "not a static float product");
 
     Type element = type.getElementType();
-    std::optional<RawTensor> raw = evaluate(rhs);
+    std::optional<RawTensor> raw = evaluateStationary(rhs);
     if (raw && allBatchesEqual(*raw)) {
       // One matrix: the batch folds into the rows.
       RawTensor matrix = *raw;
@@ -622,7 +328,7 @@ struct BatchMatmulToCrossbar : ConvertPattern<linalg::BatchMatmulOp> {
           ArrayRef<ReassociationIndices>{{0, 1}, {2}});
       finish(rewriter, op, result, init);
     } else {
-      Value weight = raw ? buildConstant(rewriter, loc, element, *raw) : rhs;
+      Value weight = materializeWeight(rewriter, loc, rhs);
       finish(rewriter, op,
              groupedProduct(rewriter, loc, lhs, weight, {},
                             /*reprogram=*/false),
@@ -634,6 +340,8 @@ struct BatchMatmulToCrossbar : ConvertPattern<linalg::BatchMatmulOp> {
 
 private:
   static bool allBatchesEqual(const RawTensor &raw) {
+    if (raw.shape[0] == 0)
+      return false;
     const size_t bytes = raw.data.size() / raw.shape[0];
     for (int64_t b = 1; b < raw.shape[0]; ++b)
       if (std::memcmp(raw.data.data(), raw.data.data() + b * bytes, bytes))
@@ -652,8 +360,7 @@ struct ConvForm {
   SmallVector<int64_t> kernel, strides, dilations;
 };
 
-template <typename OpTy>
-static ConvForm baseForm(OpTy op, int64_t kernelFrom) {
+template <typename OpTy> static ConvForm baseForm(OpTy op, int64_t kernelFrom) {
   ConvForm form;
   form.input = op.getDpsInputs()[0];
   form.weight = op.getDpsInputs()[1];
@@ -716,8 +423,7 @@ static Value matchGroupDims(OpBuilder &b, Location loc, Value value,
                                          mergeDims(current.getRank(), 1));
 }
 
-template <typename OpTy>
-struct ConvToCrossbar : ConvertPattern<OpTy> {
+template <typename OpTy> struct ConvToCrossbar : ConvertPattern<OpTy> {
   using ConvertPattern<OpTy>::ConvertPattern;
 
   LogicalResult matchAndRewrite(OpTy op,
@@ -733,14 +439,15 @@ struct ConvToCrossbar : ConvertPattern<OpTy> {
     const int64_t spatial = form.kernel.size();
     const int64_t g = form.groups, fg = form.filters / g;
     const int64_t n = inputType.getDimSize(0);
-    const int64_t channels =
-        form.groupedInput ? g * inputType.getDimSize(2) : inputType.getDimSize(1);
+    const int64_t channels = form.groupedInput ? g * inputType.getDimSize(2)
+                                               : inputType.getDimSize(1);
 
     // Output positions as cim.im2col counts them; they must be the op's.
     SmallVector<int64_t> out;
     int64_t rows = n, window = channels / g;
     for (int64_t d = 0; d < spatial; ++d) {
-      const int64_t size = inputType.getDimSize(inputType.getRank() - spatial + d);
+      const int64_t size =
+          inputType.getDimSize(inputType.getRank() - spatial + d);
       const int64_t extent = (form.kernel[d] - 1) * form.dilations[d] + 1;
       if (size < extent)
         return rewriter.notifyMatchFailure(op, "kernel larger than the input");
@@ -757,14 +464,14 @@ struct ConvToCrossbar : ConvertPattern<OpTy> {
     // through, else collapsed.
     SmallVector<int64_t> flatShape = {n, channels};
     for (int64_t d = 0; d < spatial; ++d)
-      flatShape.push_back(inputType.getDimSize(inputType.getRank() - spatial + d));
+      flatShape.push_back(
+          inputType.getDimSize(inputType.getRank() - spatial + d));
     auto flatType = tensorOf(flatShape, element);
     Value input = form.input;
     if (form.groupedInput) {
       auto expand = input.template getDefiningOp<tensor::ExpandShapeOp>();
       if (expand && expand.getSrc().getType() == flatType &&
-          expand.getReassociationIndices() ==
-              mergeDims(inputType.getRank(), 1))
+          expand.getReassociationIndices() == mergeDims(inputType.getRank(), 1))
         input = expand.getSrc();
       else
         input = matchGroupDims(rewriter, loc, input, flatType);
@@ -783,7 +490,7 @@ struct ConvToCrossbar : ConvertPattern<OpTy> {
       matrixShape = {g, window, fg};
     }
     Value weight;
-    if (std::optional<RawTensor> raw = evaluate(form.weight)) {
+    if (std::optional<RawTensor> raw = evaluateStationary(form.weight)) {
       raw->shape = midShape;
       weight = buildConstant(rewriter, loc, element, transposeRaw(*raw, perm));
     } else {
@@ -808,9 +515,9 @@ struct ConvToCrossbar : ConvertPattern<OpTy> {
     }
     colsShape.push_back(window);
     productShape.push_back(g > 1 ? fg : form.filters);
-    Value cols = Im2colOp::create(rewriter, loc, tensorOf(colsShape, element),
-                                  input, form.kernel, form.strides,
-                                  form.dilations, g);
+    Value cols =
+        Im2colOp::create(rewriter, loc, tensorOf(colsShape, element), input,
+                         form.kernel, form.strides, form.dilations, g);
     Value product = CrossbarMatmulOp::create(
         rewriter, loc, tensorOf(productShape, element), cols, weight);
 
@@ -821,12 +528,14 @@ struct ConvToCrossbar : ConvertPattern<OpTy> {
     SmallVector<ReassociationIndices> split(1);
     for (int64_t d = 0; d <= spatial; ++d)
       split[0].push_back(d);
-    for (int64_t d = spatial + 1; d < static_cast<int64_t>(unfolded.size()); ++d)
+    for (int64_t d = spatial + 1; d < static_cast<int64_t>(unfolded.size());
+         ++d)
       split.push_back({d});
     Value result = tensor::ExpandShapeOp::create(
         rewriter, loc, tensorOf(unfolded, element), product, split);
     SmallVector<int64_t> toNchw = {0};
-    for (int64_t d = spatial + 1; d < static_cast<int64_t>(unfolded.size()); ++d)
+    for (int64_t d = spatial + 1; d < static_cast<int64_t>(unfolded.size());
+         ++d)
       toNchw.push_back(d);
     for (int64_t d = 1; d <= spatial; ++d)
       toNchw.push_back(d);

@@ -1,20 +1,21 @@
-//===- Quantize.cpp - Quantise crossbar products to integers
-//---------------===//
+//===- Quantize.cpp - Quantise crossbar products to integers --------------===//
 //
 // Every float cim.crossbar_matmul becomes
 //
-//   %xq, %sx = cim.quantize_dynamic %x bits I      (or cim.quantize with the
-//                                                   scale of an onnx.qdq
-//                                                   DequantizeLinear)
-//   %wq      = arith.constant <levels>             (per output channel)
-//   %acc     = cim.crossbar_matmul %xq, %wq        (integer, i32 accumulator)
+//   %xq, %sx = cim.quantize_dynamic %x bits I   (or cim.quantize with the
+//                                                scale of an onnx.qdq
+//                                                DequantizeLinear)
+//   %wq      = arith.constant <levels>          (per output channel)
+//   %acc     = cim.crossbar_matmul %xq, %wq     (i32 accumulator)
 //   %y       = cim.rescale %acc, %sx weight_scales [...]
 //
 // The weight levels are computed here with exactly cim.quantize's semantics
 // (double arithmetic, round half to even, symmetric narrow range): the same
 // formula as its folder, applied per (group, output channel), which one
 // cim.quantize cannot express for grouped weights, and to dense_resource
-// blobs, which its folder does not read.
+// blobs and QDQ-dequantised weights, which its folder does not read.
+// Reprogrammed products quantise their activation weight per tensor, like
+// the input.
 //
 //===----------------------------------------------------------------------===//
 
@@ -89,8 +90,16 @@ double toDouble(APFloat value) {
 /// Why a weight could not be read; the caller words the diagnostic.
 enum class ReadFailure { NotConstant, MissingBlob };
 
-FailureOr<std::vector<double>> readFloatWeight(Value value, ReadFailure &why,
-                                               unsigned depth = 0);
+/// The row-major values of a constant weight and, when it comes from an
+/// ONNX DequantizeLinear, the model's scale of each element.
+struct WeightValues {
+  std::vector<double> values;
+  /// Empty when the weight was stored in float.
+  std::vector<double> modelScales;
+};
+
+FailureOr<WeightValues> readFloatWeight(Value value, ReadFailure &why,
+                                        unsigned depth = 0);
 
 /// The importer's form of an ONNX DequantizeLinear: an elementwise generic
 /// tagged onnx.qdq = "dequantize" over (levels, scale[, zero point]).
@@ -99,8 +108,9 @@ linalg::GenericOp asDequantize(Value value) {
   if (!generic)
     return {};
   auto tag = generic->getAttrOfType<StringAttr>("onnx.qdq");
-  if (!tag || tag.getValue() != "dequantize" || generic.getNumDpsInputs() < 2 ||
-      generic.getNumDpsInputs() > 3 || generic.getNumDpsInits() != 1 ||
+  if (!tag || tag.getValue() != "dequantize" ||
+      generic.getInputs().size() < 2 || generic.getInputs().size() > 3 ||
+      generic.getOutputs().size() != 1 ||
       !isa<IntegerType>(getElementTypeOrSelf(generic.getInputs()[0])))
     return {};
   return generic;
@@ -132,13 +142,29 @@ std::optional<std::vector<int64_t>> readIntegerWeight(Value value,
   return values;
 }
 
+/// Visits the multi-indices of `shape` in row-major order.
+void forEachIndex(ArrayRef<int64_t> shape,
+                  function_ref<void(ArrayRef<int64_t>)> body) {
+  int64_t count = 1;
+  for (int64_t d : shape)
+    count *= d;
+  SmallVector<int64_t> index(shape.size(), 0);
+  for (int64_t i = 0; i < count; ++i) {
+    body(index);
+    for (int64_t d = shape.size() - 1; d >= 0; --d) {
+      if (++index[d] < shape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+}
+
 /// A DequantizeLinear of constants (QDQ models' weights), evaluated as the
 /// generic computes it: (q - zero_point) * scale in its float type.
 /// Operands are read through broadcasting maps (each result a dimension or
 /// the constant 0).
-FailureOr<std::vector<double>> evaluateDequantize(linalg::GenericOp dequantize,
-                                                  ReadFailure &why,
-                                                  unsigned depth) {
+FailureOr<WeightValues> evaluateDequantize(linalg::GenericOp dequantize,
+                                           ReadFailure &why, unsigned depth) {
   auto type = cast<RankedTensorType>(dequantize->getResult(0).getType());
   const auto &semantics =
       cast<FloatType>(type.getElementType()).getFloatSemantics();
@@ -146,14 +172,13 @@ FailureOr<std::vector<double>> evaluateDequantize(linalg::GenericOp dequantize,
   if (!maps.back().isIdentity())
     return failure();
   const bool isUnsigned = hasUnsignedLevels(dequantize);
-  ValueRange inputs = dequantize.getInputs();
+  OperandRange inputs = dequantize.getInputs();
   std::optional<std::vector<int64_t>> levels =
       readIntegerWeight(inputs[0], isUnsigned);
   std::optional<std::vector<int64_t>> zeroPoints =
       inputs.size() == 3 ? readIntegerWeight(inputs[2], isUnsigned)
                          : std::vector<int64_t>{0};
-  FailureOr<std::vector<double>> scales =
-      readFloatWeight(inputs[1], why, depth + 1);
+  FailureOr<WeightValues> scales = readFloatWeight(inputs[1], why, depth + 1);
   if (!levels || !zeroPoints || failed(scales))
     return failure();
 
@@ -176,9 +201,10 @@ FailureOr<std::vector<double>> evaluateDequantize(linalg::GenericOp dequantize,
     }
     strides.push_back(std::move(operandStrides));
   }
-  std::vector<double> values(type.getNumElements());
-  SmallVector<int64_t> index(rank, 0);
-  for (double &out : values) {
+  WeightValues result;
+  result.values.reserve(type.getNumElements());
+  result.modelScales.reserve(type.getNumElements());
+  forEachIndex(type.getShape(), [&](ArrayRef<int64_t> index) {
     int64_t at[3] = {0, 0, 0};
     for (size_t i = 0; i < inputs.size(); ++i)
       for (int64_t d = 0; d < rank; ++d)
@@ -187,110 +213,116 @@ FailureOr<std::vector<double>> evaluateDequantize(linalg::GenericOp dequantize,
     bool losesInfo = false;
     APFloat value(static_cast<double>((*levels)[at[0]] - zeroPoint));
     value.convert(semantics, APFloat::rmNearestTiesToEven, &losesInfo);
-    APFloat scale((*scales)[at[1]]);
+    APFloat scale(scales->values[at[1]]);
     scale.convert(semantics, APFloat::rmNearestTiesToEven, &losesInfo);
     value.multiply(scale, APFloat::rmNearestTiesToEven);
-    out = toDouble(value);
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      if (++index[d] < type.getDimSize(d))
-        break;
-      index[d] = 0;
+    result.values.push_back(toDouble(value));
+    result.modelScales.push_back(toDouble(scale));
+  });
+  return result;
+}
+
+/// `source` (row-major, of `srcShape`) transposed by `perm`:
+/// result[i] = source[j] with j[perm[d]] = i[d].
+std::vector<double> transposeValues(ArrayRef<double> source,
+                                    ArrayRef<int64_t> srcShape,
+                                    ArrayRef<int64_t> resultShape,
+                                    ArrayRef<int64_t> perm) {
+  const int64_t rank = srcShape.size();
+  SmallVector<int64_t> srcStrides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    srcStrides[d] = srcStrides[d + 1] * srcShape[d + 1];
+  std::vector<double> values;
+  values.reserve(source.size());
+  forEachIndex(resultShape, [&](ArrayRef<int64_t> index) {
+    int64_t src = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      src += index[d] * srcStrides[perm[d]];
+    values.push_back(source[src]);
+  });
+  return values;
+}
+
+/// The values of a float constant: a DenseElementsAttr or a dense_resource
+/// blob (the importer stores large weights as raw little-endian blobs).
+FailureOr<std::vector<double>>
+readFloatConstant(Attribute attr, RankedTensorType type, ReadFailure &why) {
+  auto floatType = cast<FloatType>(type.getElementType());
+  std::vector<double> values;
+  values.reserve(type.getNumElements());
+  if (auto dense = dyn_cast<DenseFPElementsAttr>(attr)) {
+    if (dense.isSplat()) {
+      values.assign(type.getNumElements(),
+                    toDouble(dense.getSplatValue<APFloat>()));
+      return values;
     }
+    for (const APFloat &v : dense.getValues<APFloat>())
+      values.push_back(toDouble(v));
+    return values;
+  }
+  auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
+  if (!resource)
+    return failure();
+  AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+  if (!blob) {
+    why = ReadFailure::MissingBlob;
+    return failure();
+  }
+  const unsigned width = floatType.getWidth();
+  const size_t bytes = width / 8;
+  ArrayRef<char> data = blob->getData();
+  if (width % 8 != 0 || width > 64 ||
+      data.size() != static_cast<size_t>(type.getNumElements()) * bytes)
+    return failure();
+  for (int64_t i = 0, e = type.getNumElements(); i < e; ++i) {
+    uint64_t raw = 0;
+    std::memcpy(&raw, data.data() + i * bytes, bytes);
+    values.push_back(
+        toDouble(APFloat(floatType.getFloatSemantics(), APInt(width, raw))));
   }
   return values;
 }
 
-/// The row-major values of a stationary float weight: a constant
-/// (DenseElementsAttr or a dense_resource blob), possibly dequantised (QDQ
-/// models), reshaped or transposed by ops that have not been folded.
-FailureOr<std::vector<double>> readFloatWeight(Value value, ReadFailure &why,
-                                               unsigned depth) {
+/// The row-major values of a stationary float weight: a constant, possibly
+/// dequantised (QDQ models), reshaped or transposed by ops that have not
+/// been folded.
+FailureOr<WeightValues> readFloatWeight(Value value, ReadFailure &why,
+                                        unsigned depth) {
   why = ReadFailure::NotConstant;
-  if (depth > kMaxWalkDepth)
-    return failure();
   auto type = dyn_cast<RankedTensorType>(value.getType());
-  if (!type || !type.hasStaticShape())
+  if (depth > kMaxWalkDepth || !type || !type.hasStaticShape() ||
+      !isa<FloatType>(type.getElementType()))
     return failure();
-  auto floatType = dyn_cast<FloatType>(type.getElementType());
-  if (!floatType)
-    return failure();
-
   Attribute attr;
   if (matchPattern(value, m_Constant(&attr))) {
-    if (auto dense = dyn_cast<DenseFPElementsAttr>(attr)) {
-      std::vector<double> values;
-      values.reserve(type.getNumElements());
-      if (dense.isSplat()) {
-        values.assign(type.getNumElements(),
-                      toDouble(dense.getSplatValue<APFloat>()));
-        return values;
-      }
-      for (const APFloat &v : dense.getValues<APFloat>())
-        values.push_back(toDouble(v));
-      return values;
-    }
-    if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
-      // The importer stores large weights as raw little-endian blobs.
-      AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-      if (!blob) {
-        why = ReadFailure::MissingBlob;
-        return failure();
-      }
-      const unsigned width = floatType.getWidth();
-      const size_t bytes = width / 8;
-      ArrayRef<char> data = blob->getData();
-      if (width % 8 != 0 || width > 64 ||
-          data.size() != static_cast<size_t>(type.getNumElements()) * bytes)
-        return failure();
-      std::vector<double> values(type.getNumElements());
-      for (size_t i = 0; i < values.size(); ++i) {
-        uint64_t raw = 0;
-        std::memcpy(&raw, data.data() + i * bytes, bytes);
-        values[i] =
-            toDouble(APFloat(floatType.getFloatSemantics(), APInt(width, raw)));
-      }
-      return values;
-    }
-    return failure();
+    FailureOr<std::vector<double>> values = readFloatConstant(attr, type, why);
+    if (failed(values))
+      return failure();
+    return WeightValues{std::move(*values), {}};
   }
-
-  Operation *def = value.getDefiningOp();
-  if (!def)
-    return failure();
   if (linalg::GenericOp dequantize = asDequantize(value))
     return evaluateDequantize(dequantize, why, depth);
+  Operation *def = value.getDefiningOp();
   // Reshapes keep the row-major order of the data.
-  if (isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(def))
+  if (isa_and_nonnull<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(def))
     return readFloatWeight(def->getOperand(0), why, depth + 1);
-  if (auto transpose = dyn_cast<linalg::TransposeOp>(def)) {
-    FailureOr<std::vector<double>> source =
-        readFloatWeight(transpose.getInput(), why, depth + 1);
-    if (failed(source))
-      return failure();
-    ArrayRef<int64_t> srcShape =
-        cast<ShapedType>(transpose.getInput().getType()).getShape();
-    ArrayRef<int64_t> perm = transpose.getPermutation();
-    const int64_t rank = type.getRank();
-    // result[i] = source[j] with j[perm[d]] = i[d].
-    SmallVector<int64_t> srcStrides(rank, 1);
-    for (int64_t d = rank - 2; d >= 0; --d)
-      srcStrides[d] = srcStrides[d + 1] * srcShape[d + 1];
-    std::vector<double> values(type.getNumElements());
-    SmallVector<int64_t> index(rank, 0);
-    for (double &out : values) {
-      int64_t src = 0;
-      for (int64_t d = 0; d < rank; ++d)
-        src += index[d] * srcStrides[perm[d]];
-      out = (*source)[src];
-      for (int64_t d = rank - 1; d >= 0; --d) {
-        if (++index[d] < type.getDimSize(d))
-          break;
-        index[d] = 0;
-      }
-    }
-    return values;
-  }
-  return failure();
+  auto transpose = dyn_cast_or_null<linalg::TransposeOp>(def);
+  if (!transpose)
+    return failure();
+  FailureOr<WeightValues> source =
+      readFloatWeight(transpose.getInput(), why, depth + 1);
+  if (failed(source))
+    return failure();
+  ArrayRef<int64_t> srcShape =
+      cast<ShapedType>(transpose.getInput().getType()).getShape();
+  ArrayRef<int64_t> perm = transpose.getPermutation();
+  WeightValues result;
+  result.values =
+      transposeValues(source->values, srcShape, type.getShape(), perm);
+  if (!source->modelScales.empty())
+    result.modelScales =
+        transposeValues(source->modelScales, srcShape, type.getShape(), perm);
+  return result;
 }
 
 /// A weight quantised per (group, output channel).
@@ -307,21 +339,27 @@ struct QuantizedWeight {
 /// (g, n): scale = max_k |w| / (2^(W-1) - 1), 1 for an all-zero column.
 /// When every column's nonzero weights share one magnitude, the weight is
 /// ternary and takes 2 bits with that magnitude as scale, which is the same
-/// formula at W = 2.
-QuantizedWeight quantizeWeight(ArrayRef<double> w, int64_t groups, int64_t k,
-                               int64_t n, int64_t bits) {
+/// formula at W = 2. A column dequantised by the model (QDQ) with one
+/// scale keeps that scale when its levels fit W bits: the model's own
+/// levels, exactly, rather than a requantisation of them.
+QuantizedWeight quantizeWeight(const WeightValues &weight, int64_t groups,
+                               int64_t k, int64_t n, int64_t bits) {
+  ArrayRef<double> w = weight.values;
+  auto at = [&](int64_t g, int64_t r, int64_t c) {
+    return (g * k + r) * n + c;
+  };
   SmallVector<double> maxAbs(groups * n, 0.0);
   for (int64_t g = 0; g < groups; ++g)
     for (int64_t r = 0; r < k; ++r)
       for (int64_t c = 0; c < n; ++c)
         maxAbs[g * n + c] =
-            std::max(maxAbs[g * n + c], std::abs(w[(g * k + r) * n + c]));
+            std::max(maxAbs[g * n + c], std::abs(w[at(g, r, c)]));
 
   bool ternary = true;
   for (int64_t g = 0; g < groups && ternary; ++g)
     for (int64_t r = 0; r < k && ternary; ++r)
       for (int64_t c = 0; c < n && ternary; ++c) {
-        const double magnitude = std::abs(w[(g * k + r) * n + c]);
+        const double magnitude = std::abs(w[at(g, r, c)]);
         const double a = maxAbs[g * n + c];
         if (magnitude != 0 && a - magnitude > kTernaryTolerance * a)
           ternary = false;
@@ -332,15 +370,26 @@ QuantizedWeight quantizeWeight(ArrayRef<double> w, int64_t groups, int64_t k,
   result.bits = ternary ? 2 : bits;
   const double limit = levelLimit(result.bits);
   result.scales.reserve(maxAbs.size());
-  for (double a : maxAbs)
-    result.scales.push_back(a > 0 ? a / limit : 1.0);
+  for (int64_t g = 0; g < groups; ++g)
+    for (int64_t c = 0; c < n; ++c) {
+      const double a = maxAbs[g * n + c];
+      double scale = a > 0 ? a / limit : 1.0;
+      if (!ternary && !weight.modelScales.empty()) {
+        const double model = weight.modelScales[at(g, 0, c)];
+        bool uniform = model > 0 && std::isfinite(model);
+        for (int64_t r = 1; r < k && uniform; ++r)
+          uniform = weight.modelScales[at(g, r, c)] == model;
+        if (uniform && std::nearbyint(a / model) <= limit)
+          scale = model;
+      }
+      result.scales.push_back(scale);
+    }
   result.levels.resize(w.size());
   for (int64_t g = 0; g < groups; ++g)
     for (int64_t r = 0; r < k; ++r)
-      for (int64_t c = 0; c < n; ++c) {
-        const int64_t i = (g * k + r) * n + c;
-        result.levels[i] = quantizeValue(w[i], result.scales[g * n + c], limit);
-      }
+      for (int64_t c = 0; c < n; ++c)
+        result.levels[at(g, r, c)] =
+            quantizeValue(w[at(g, r, c)], result.scales[g * n + c], limit);
   return result;
 }
 
@@ -592,7 +641,7 @@ struct QuantizePass : public cim::impl::CIMQuantizeBase<QuantizePass> {
     std::optional<QuantizedActivation> dynamicWeight;
     if (!op.getReprogram()) {
       ReadFailure why;
-      FailureOr<std::vector<double>> w = readFloatWeight(op.getWeight(), why);
+      FailureOr<WeightValues> w = readFloatWeight(op.getWeight(), why);
       if (failed(w)) {
         if (why == ReadFailure::MissingBlob)
           return op.emitError() << "cannot quantise: the weight's "
@@ -600,10 +649,10 @@ struct QuantizePass : public cim::impl::CIMQuantizeBase<QuantizePass> {
                                    "when the module was printed?)";
         return op.emitError()
                << "cannot quantise: the weight is not a float constant the "
-                  "quantiser can read (arith.constant, possibly reshaped or "
-                  "transposed)";
+                  "quantiser can read (arith.constant, possibly dequantised, "
+                  "reshaped or transposed)";
       }
-      if (!llvm::all_of(*w, [](double v) { return std::isfinite(v); }))
+      if (!llvm::all_of(w->values, [](double v) { return std::isfinite(v); }))
         return op.emitError()
                << "cannot quantise: the weight holds non-finite values";
       QuantizedWeight q = quantizeWeight(*w, groups, k, n, wBits);
