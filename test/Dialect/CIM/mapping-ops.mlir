@@ -9,7 +9,7 @@ func.func @quantized_product(%x: tensor<4x64xf32>) -> tensor<4x2xf32> {
   %w = arith.constant dense<1> : tensor<64x2xi8>
   // CHECK: %[[ACC:.*]] = cim.crossbar_matmul %[[Q]], %{{.*}} : tensor<4x64xi8>, tensor<64x2xi8> -> tensor<4x2xi32>
   %acc = cim.crossbar_matmul %q, %w : tensor<4x64xi8>, tensor<64x2xi8> -> tensor<4x2xi32>
-  // CHECK: cim.rescale %[[ACC]], %[[S]] weight_scales [2.000000e-02, 4.000000e-02] : tensor<4x2xi32>, tensor<f32> -> tensor<4x2xf32>
+  // CHECK: cim.rescale %[[ACC]], %[[S]] weight_scales [0.02, 0.04] : tensor<4x2xi32>, tensor<f32> -> tensor<4x2xf32>
   %y = cim.rescale %acc, %s weight_scales [0.02, 0.04] : tensor<4x2xi32>, tensor<f32> -> tensor<4x2xf32>
   return %y : tensor<4x2xf32>
 }

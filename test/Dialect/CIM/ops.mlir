@@ -35,13 +35,22 @@ func.func @stationary_through_pure_ops(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
 // CHECK-LABEL: func.func @quantize
 // CHECK-SAME: (%[[A:.*]]: tensor<4x2xf32>, %[[B:.*]]: tensor<4x2xi8>)
 func.func @quantize(%a: tensor<4x2xf32>, %b: tensor<4x2xi8>) -> (tensor<4x2xi8>, tensor<4x2xi16>, tensor<4x2xf32>, tensor<4x2xf16>) {
-  // CHECK: cim.quantize %[[A]] bits 8 scales [2.500000e-01] : tensor<4x2xf32> -> tensor<4x2xi8>
+  // CHECK: cim.quantize %[[A]] bits 8 scales [0.25] : tensor<4x2xf32> -> tensor<4x2xi8>
   %0 = cim.quantize %a bits 8 scales [0.25] : tensor<4x2xf32> -> tensor<4x2xi8>
-  // CHECK: cim.quantize %[[A]] bits 12 scales [1.000000e-01, 2.000000e-01] axis 1 : tensor<4x2xf32> -> tensor<4x2xi16>
+  // CHECK: cim.quantize %[[A]] bits 12 scales [0.1, 0.2] axis 1 : tensor<4x2xf32> -> tensor<4x2xi16>
   %1 = cim.quantize %a bits 12 scales [0.1, 0.2] axis 1 : tensor<4x2xf32> -> tensor<4x2xi16>
-  // CHECK: cim.dequantize %[[B]] bits 8 scales [1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00] axis 0 : tensor<4x2xi8> -> tensor<4x2xf32>
+  // CHECK: cim.dequantize %[[B]] bits 8 scales [1.0, 2.0, 3.0, 4.0] axis 0 : tensor<4x2xi8> -> tensor<4x2xf32>
   %2 = cim.dequantize %b bits 8 scales [1.0, 2.0, 3.0, 4.0] axis 0 : tensor<4x2xi8> -> tensor<4x2xf32>
-  // CHECK: cim.dequantize %[[B]] bits 4 scales [5.000000e-01] : tensor<4x2xi8> -> tensor<4x2xf16>
+  // CHECK: cim.dequantize %[[B]] bits 4 scales [0.5] : tensor<4x2xi8> -> tensor<4x2xf16>
   %3 = cim.dequantize %b bits 4 scales [0.5] : tensor<4x2xi8> -> tensor<4x2xf16>
   return %0, %1, %2, %3 : tensor<4x2xi8>, tensor<4x2xi16>, tensor<4x2xf32>, tensor<4x2xf16>
+}
+
+// Scales print with every digit a double needs, so a round trip through
+// text keeps them exact.
+// CHECK-LABEL: func.func @scale_precision
+// CHECK: cim.quantize %{{.*}} bits 8 scales [0.0099999998498, 3.0] axis 1 : tensor<2x2xf32> -> tensor<2x2xi8>
+func.func @scale_precision(%a: tensor<2x2xf32>) -> tensor<2x2xi8> {
+  %0 = cim.quantize %a bits 8 scales [0.0099999998498, 3] axis 1 : tensor<2x2xf32> -> tensor<2x2xi8>
+  return %0 : tensor<2x2xi8>
 }

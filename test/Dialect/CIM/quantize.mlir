@@ -33,7 +33,7 @@
 // CHECK: %[[W:.*]] = arith.constant dense<{{\[}}[127, -127, 0], [2, 2, 0], [-4, 2, 0], [0, 20, 0]]> : tensor<4x3xi8>
 // CHECK: %[[Q:.*]], %[[S:.*]] = cim.quantize_dynamic %[[X]] bits 8 : tensor<2x4xf32> -> tensor<2x4xi8>, tensor<f32>
 // CHECK: %[[ACC:.*]] = cim.crossbar_matmul %[[Q]], %[[W]] {cim.matrix_id = 3 : i64, cim.weight_bits = 8 : i64} : tensor<2x4xi8>, tensor<4x3xi8> -> tensor<2x3xi32>
-// CHECK: %[[Y:.*]] = cim.rescale %[[ACC]], %[[S]] weight_scales [1.000000e+00, 5.000000e-01, 1.000000e+00] : tensor<2x3xi32>, tensor<f32> -> tensor<2x3xf32>
+// CHECK: %[[Y:.*]] = cim.rescale %[[ACC]], %[[S]] weight_scales [1.0, 0.5, 1.0] : tensor<2x3xi32>, tensor<f32> -> tensor<2x3xf32>
 // CHECK: return %[[Y]]
 func.func @per_channel(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
   %w = arith.constant dense<[[127.0, -63.5, 0.0], [2.5, 1.25, 0.0], [-3.5, 0.75, 0.0], [0.4, 10.0, 0.0]]> : tensor<4x3xf32>
@@ -45,7 +45,7 @@ func.func @per_channel(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
 // levels equal cim.quantize's fold with the same scales.
 // CHECK-LABEL: func.func @matches_quantize_fold
 // CHECK: arith.constant dense<{{\[}}[127, -127, 0], [0, 2, 0], [-64, 2, 0], [1, 20, 0]]> : tensor<4x3xi8>
-// CHECK: cim.rescale {{.*}} weight_scales [1.000000e-02, 5.000000e-01, 1.000000e+00]
+// CHECK: cim.rescale {{.*}} weight_scales [0.009999999849815068, 0.5, 1.0]
 // FOLD-LABEL: func.func @matches_quantize_fold
 // FOLD: %[[W:.*]] = arith.constant dense<{{\[}}[127, -127, 0], [0, 2, 0], [-64, 2, 0], [1, 20, 0]]> : tensor<4x3xi8>
 // FOLD-NOT: cim.quantize %
@@ -69,7 +69,7 @@ func.func @matches_quantize_fold(%x: tensor<2x4xf32>) -> (tensor<2x3xf32>, tenso
 // W4: %[[W:.*]] = arith.constant dense<{{\[}}[7, 7], [-2, 0], [0, 2]]> : tensor<3x2xi8>
 // W4: %[[Q:.*]], %[[S:.*]] = cim.quantize_dynamic %{{.*}} bits 6 : tensor<2x3xf32> -> tensor<2x3xi8>, tensor<f32>
 // W4: %[[ACC:.*]] = cim.crossbar_matmul %[[Q]], %[[W]] {cim.weight_bits = 4 : i64} : tensor<2x3xi8>, tensor<3x2xi8> -> tensor<2x2xi32>
-// W4: cim.rescale %[[ACC]], %[[S]] weight_scales [1.000000e+00, 5.000000e-01]
+// W4: cim.rescale %[[ACC]], %[[S]] weight_scales [1.0, 0.5]
 // W16-LABEL: func.func @bits
 // W16: arith.constant dense<{{.*}}> : tensor<3x2xi16>
 // W16: cim.quantize_dynamic %{{.*}} bits 16 : tensor<2x3xf32> -> tensor<2x3xi16>, tensor<f32>
@@ -88,7 +88,7 @@ func.func @bits(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
 // CHECK: %[[W:.*]] = arith.constant dense<{{\[}}{{\[}}[127, -127], [2, 2]], {{\[}}[127, 0], [-2, 0]]]> : tensor<2x2x2xi8>
 // CHECK: %[[Q:.*]], %[[S:.*]] = cim.quantize_dynamic %{{.*}} bits 8 : tensor<3x2x2xf32> -> tensor<3x2x2xi8>, tensor<f32>
 // CHECK: %[[ACC:.*]] = cim.crossbar_matmul %[[Q]], %[[W]] {cim.weight_bits = 8 : i64} : tensor<3x2x2xi8>, tensor<2x2x2xi8> -> tensor<3x2x2xi32>
-// CHECK: cim.rescale %[[ACC]], %[[S]] weight_scales [1.000000e+00, 2.000000e+00, 2.500000e-01, 1.000000e+00] : tensor<3x2x2xi32>, tensor<f32> -> tensor<3x2x2xf32>
+// CHECK: cim.rescale %[[ACC]], %[[S]] weight_scales [1.0, 2.0, 0.25, 1.0] : tensor<3x2x2xi32>, tensor<f32> -> tensor<3x2x2xf32>
 func.func @grouped(%x: tensor<3x2x2xf32>) -> tensor<3x2x2xf32> {
   %w = arith.constant dense<[[[127.0, -254.0], [1.5, 3.0]], [[31.75, 0.0], [-0.375, 0.0]]]> : tensor<2x2x2xf32>
   %y = cim.crossbar_matmul %x, %w : tensor<3x2x2xf32>, tensor<2x2x2xf32> -> tensor<3x2x2xf32>
@@ -100,7 +100,7 @@ func.func @grouped(%x: tensor<3x2x2xf32>) -> tensor<3x2x2xf32> {
 // CHECK-LABEL: func.func @ternary
 // CHECK: %[[W:.*]] = arith.constant dense<{{\[}}[1, -1], [-1, 0], [0, 1]]> : tensor<3x2xi8>
 // CHECK: %[[ACC:.*]] = cim.crossbar_matmul %{{.*}}, %[[W]] {cim.ternary, cim.weight_bits = 2 : i64} : tensor<2x3xi8>, tensor<3x2xi8> -> tensor<2x2xi32>
-// CHECK: cim.rescale %[[ACC]], %{{.*}} weight_scales [5.000000e-01, 2.500000e-01]
+// CHECK: cim.rescale %[[ACC]], %{{.*}} weight_scales [0.5, 0.25]
 // W4-LABEL: func.func @ternary
 // W4: cim.crossbar_matmul {{.*}} {cim.ternary, cim.weight_bits = 2 : i64}
 func.func @ternary(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
@@ -140,14 +140,14 @@ func.func @not_ternary(%x: tensor<2x2xf32>) -> tensor<2x1xf32> {
 // CHECK-LABEL: func.func @static_input_scale
 // CHECK: %[[X:.*]] = linalg.generic {{.*}} attrs = {onnx.qdq = "dequantize"}
 // CHECK: %[[W:.*]] = arith.constant dense<{{\[}}[127, -127, 0], [2, 2, 0], [-4, 2, 0], [0, 20, 0]]> : tensor<4x3xi8>
-// CHECK: %[[Q:.*]] = cim.quantize %[[X]] bits 8 scales [5.000000e-01] : tensor<2x4xf32> -> tensor<2x4xi8>
+// CHECK: %[[Q:.*]] = cim.quantize %[[X]] bits 8 scales [0.5] : tensor<2x4xf32> -> tensor<2x4xi8>
 // CHECK: %[[S:.*]] = arith.constant dense<5.000000e-01> : tensor<f32>
 // CHECK: %[[ACC:.*]] = cim.crossbar_matmul %[[Q]], %[[W]] {cim.weight_bits = 8 : i64} : tensor<2x4xi8>, tensor<4x3xi8> -> tensor<2x3xi32>
-// CHECK: cim.rescale %[[ACC]], %[[S]] weight_scales [1.000000e+00, 5.000000e-01, 1.000000e+00] : tensor<2x3xi32>, tensor<f32> -> tensor<2x3xf32>
+// CHECK: cim.rescale %[[ACC]], %[[S]] weight_scales [1.0, 0.5, 1.0] : tensor<2x3xi32>, tensor<f32> -> tensor<2x3xf32>
 // CHECK-NOT: cim.quantize_dynamic
 // CHECK: return
 // W4-LABEL: func.func @static_input_scale
-// W4: cim.quantize %{{.*}} bits 6 scales [2.500000e+00]
+// W4: cim.quantize %{{.*}} bits 6 scales [2.5]
 // W4: arith.constant dense<2.500000e+00> : tensor<f32>
 func.func @static_input_scale(%q: tensor<2x4xi8>) -> tensor<2x3xf32> {
   %s = arith.constant dense<5.000000e-01> : tensor<f32>
@@ -169,7 +169,7 @@ func.func @static_input_scale(%q: tensor<2x4xi8>) -> tensor<2x3xf32> {
 // uint8 with zero point 0 (held as i8, widened with uitofp): levels 0..255
 // do not fit 8-bit symmetric levels, so the scale is 0.25 * ceil(255/127).
 // CHECK-LABEL: func.func @static_input_scale_uint8
-// CHECK: cim.quantize %{{.*}} bits 8 scales [7.500000e-01] : tensor<2x2xf32> -> tensor<2x2xi8>
+// CHECK: cim.quantize %{{.*}} bits 8 scales [0.75] : tensor<2x2xf32> -> tensor<2x2xi8>
 // CHECK: arith.constant dense<7.500000e-01> : tensor<f32>
 func.func @static_input_scale_uint8(%q: tensor<2x2xi8>) -> tensor<2x1xf32> {
   %s = arith.constant dense<2.500000e-01> : tensor<f32>
@@ -194,7 +194,7 @@ func.func @static_input_scale_uint8(%q: tensor<2x2xi8>) -> tensor<2x1xf32> {
 // CHECK: %[[X:.*]] = linalg.generic {{.*}} attrs = {onnx.qdq = "dequantize"}
 // CHECK: %[[P:.*]] = tensor.pad %[[X]]
 // CHECK: %[[C:.*]] = cim.im2col %[[P]]
-// CHECK: cim.quantize %[[C]] bits 8 scales [1.250000e-01] : tensor<9x9xf32> -> tensor<9x9xi8>
+// CHECK: cim.quantize %[[C]] bits 8 scales [0.125] : tensor<9x9xf32> -> tensor<9x9xi8>
 func.func @static_input_scale_through_im2col(%q: tensor<1x1x3x3xi8>) -> tensor<9x2xf32> {
   %s = arith.constant dense<1.250000e-01> : tensor<f32>
   %e = tensor.empty() : tensor<1x1x3x3xf32>
@@ -263,7 +263,7 @@ func.func @nonzero_padding_is_dynamic(%q: tensor<2x2xi8>) -> tensor<2x1xf32> {
 // CHECK-LABEL: func.func @transposed_weight
 // CHECK-NOT: linalg.transpose
 // CHECK: arith.constant dense<{{\[}}[64, 95], [127, 127]]> : tensor<2x2xi8>
-// CHECK: cim.rescale {{.*}} weight_scales [1.574803e-02, 3.149606e-02]
+// CHECK: cim.rescale {{.*}} weight_scales [0.015748031496062992, 0.031496062992125984]
 func.func @transposed_weight(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %c = arith.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
   %r = tensor.expand_shape %c [[0, 1]] output_shape [2, 2] : tensor<4xf32> into tensor<2x2xf32>
@@ -278,7 +278,7 @@ func.func @transposed_weight(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
 // CHECK-LABEL: func.func @resource_weight
 // CHECK: %[[W:.*]] = arith.constant dense<{{\[}}[127, -127], [2, 2]]> : tensor<2x2xi8>
 // CHECK: cim.crossbar_matmul %{{.*}}, %[[W]]
-// CHECK: weight_scales [1.000000e+00, 5.000000e-01]
+// CHECK: weight_scales [1.0, 0.5]
 func.func @resource_weight(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   // [[127.0, -63.5], [2.5, 1.25]] as little-endian f32.
   %w = arith.constant dense_resource<quantize_weight> : tensor<2x2xf32>
@@ -296,10 +296,10 @@ func.func @resource_weight(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
 // CHECK: %[[W:.*]] = arith.constant dense<{{\[}}[126, 1], [-3, 2], [7, -98]]> : tensor<3x2xi8>
 // CHECK-NOT: linalg
 // CHECK: cim.crossbar_matmul %{{.*}}, %[[W]]
-// CHECK: weight_scales [5.000000e-01, 2.500000e-01]
+// CHECK: weight_scales [0.5, 0.25]
 // W4-LABEL: func.func @qdq_weight
 // W4: arith.constant dense<{{\[}}[7, 0], [0, 0], [0, -7]]> : tensor<3x2xi8>
-// W4: weight_scales [9.000000e+00, 3.500000e+00]
+// W4: weight_scales [9.0, 3.5]
 func.func @qdq_weight(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
   %q = arith.constant dense<[[126, -3, 7], [1, 2, -98]]> : tensor<2x3xi8>
   %s = arith.constant dense<[[0.5], [0.25]]> : tensor<2x1xf32>
@@ -328,7 +328,7 @@ func.func @qdq_weight(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
 // CHECK: %[[AQ:.*]], %[[AS:.*]] = cim.quantize_dynamic %[[A]] bits 8 : tensor<2x4xf32> -> tensor<2x4xi8>, tensor<f32>
 // CHECK: %[[S:.*]] = arith.mulf %[[AS]], %[[BS]] : tensor<f32>
 // CHECK: %[[ACC:.*]] = cim.crossbar_matmul %[[AQ]], %[[BQ]] {cim.path = "reprogram", cim.weight_bits = 8 : i64, reprogram} : tensor<2x4xi8>, tensor<4x3xi8> -> tensor<2x3xi32>
-// CHECK: cim.rescale %[[ACC]], %[[S]] weight_scales [1.000000e+00, 1.000000e+00, 1.000000e+00]
+// CHECK: cim.rescale %[[ACC]], %[[S]] weight_scales [1.0, 1.0, 1.0]
 func.func @reprogram(%a: tensor<2x4xf32>, %b: tensor<4x3xf32>) -> tensor<2x3xf32> {
   %y = cim.crossbar_matmul %a, %b {reprogram, cim.path = "reprogram"} : tensor<2x4xf32>, tensor<4x3xf32> -> tensor<2x3xf32>
   return %y : tensor<2x3xf32>
@@ -338,11 +338,11 @@ func.func @reprogram(%a: tensor<2x4xf32>, %b: tensor<4x3xf32>) -> tensor<2x3xf32
 // static scale, which becomes the rescale's weight scales.
 // CHECK-LABEL: func.func @reprogram_static_weight_scale
 // CHECK: %[[B:.*]] = linalg.generic {{.*}} attrs = {onnx.qdq = "dequantize"}
-// CHECK: %[[BQ:.*]] = cim.quantize %[[B]] bits 8 scales [5.000000e-01] : tensor<4x3xf32> -> tensor<4x3xi8>
+// CHECK: %[[BQ:.*]] = cim.quantize %[[B]] bits 8 scales [0.5] : tensor<4x3xf32> -> tensor<4x3xi8>
 // CHECK-NOT: arith.constant
 // CHECK: %[[AQ:.*]], %[[AS:.*]] = cim.quantize_dynamic
 // CHECK: %[[ACC:.*]] = cim.crossbar_matmul %[[AQ]], %[[BQ]] {cim.weight_bits = 8 : i64, reprogram}
-// CHECK: cim.rescale %[[ACC]], %[[AS]] weight_scales [5.000000e-01, 5.000000e-01, 5.000000e-01]
+// CHECK: cim.rescale %[[ACC]], %[[AS]] weight_scales [0.5, 0.5, 0.5]
 func.func @reprogram_static_weight_scale(%a: tensor<2x4xf32>, %q: tensor<4x3xi8>) -> tensor<2x3xf32> {
   %s = arith.constant dense<5.000000e-01> : tensor<f32>
   %e = tensor.empty() : tensor<4x3xf32>

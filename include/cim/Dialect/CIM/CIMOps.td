@@ -55,8 +55,8 @@ class CIM_QuantOp<string mnemonic, Type inputType, Type resultType>
                        OptionalAttr<I64Attr>:$axis);
   let results = (outs resultType:$result);
   let assemblyFormat = [{
-    $input `bits` $bits `scales` $scales (`axis` $axis^)? attr-dict `:`
-    type($input) `->` type($result)
+    $input `bits` $bits `scales` custom<Scales>($scales) (`axis` $axis^)?
+    attr-dict `:` type($input) `->` type($result)
   }];
   let hasVerifier = 1;
   let hasFolder = 1;
@@ -131,8 +131,8 @@ def CIM_RescaleOp : CIM_Op<"rescale", [Pure]> {
                        DenseF64ArrayAttr:$weightScales);
   let results = (outs RankedTensorOf<[AnyFloat]>:$result);
   let assemblyFormat = [{
-    $acc `,` $inputScale `weight_scales` $weightScales attr-dict `:`
-    type($acc) `,` type($inputScale) `->` type($result)
+    $acc `,` $inputScale `weight_scales` custom<Scales>($weightScales)
+    attr-dict `:` type($acc) `,` type($inputScale) `->` type($result)
   }];
   let hasVerifier = 1;
 }

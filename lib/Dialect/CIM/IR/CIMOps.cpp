@@ -1,6 +1,7 @@
 //===- CIMOps.cpp - Operations of the cim dialect ---------------------------===//
 
 #include "cim/Dialect/CIM/CIMOps.h"
+#include "cim/Arch/ArchSchema.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -14,6 +15,47 @@
 
 using namespace mlir;
 using namespace cim;
+
+//===----------------------------------------------------------------------===//
+// Scales: printed with as many digits as a double needs to read back equal
+// (the default f64 array syntax keeps 7 and would change the scales).
+//===----------------------------------------------------------------------===//
+
+static ParseResult parseScales(OpAsmParser &parser, DenseF64ArrayAttr &attr) {
+  SmallVector<double> values;
+  if (parser.parseCommaSeparatedList(OpAsmParser::Delimiter::Square, [&]() {
+        // Whole numbers may be written without a point ("scales [3]").
+        int64_t integer;
+        OptionalParseResult asInteger = parser.parseOptionalInteger(integer);
+        if (asInteger.has_value()) {
+          if (failed(*asInteger))
+            return failure();
+          values.push_back(static_cast<double>(integer));
+          return success();
+        }
+        double value;
+        if (parser.parseFloat(value))
+          return failure();
+        values.push_back(value);
+        return success();
+      }))
+    return failure();
+  attr = DenseF64ArrayAttr::get(parser.getContext(), values);
+  return success();
+}
+
+static void printScales(OpAsmPrinter &printer, Operation *,
+                        DenseF64ArrayAttr attr) {
+  printer << '[';
+  llvm::interleaveComma(attr.asArrayRef(), printer, [&](double value) {
+    std::string text = arch::formatFieldValue(value);
+    // Keep it a float literal for the parser ("1" -> "1.0").
+    if (text.find_first_of(".eEn") == std::string::npos)
+      text += ".0";
+    printer << text;
+  });
+  printer << ']';
+}
 
 #define GET_OP_CLASSES
 #include "cim/Dialect/CIM/CIMOps.cpp.inc"
