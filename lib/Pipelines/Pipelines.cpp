@@ -35,6 +35,7 @@ void cim::buildCIMPipeline(OpPassManager &pm,
   xbar::XbarPlaceOptions place;
   place.mode = options.mode;
   pm.addPass(xbar::createXbarPlace(place));
+  pm.addPass(xbar::createXbarInsertConverters());
   pm.addPass(createCanonicalizerPass());
 }
 

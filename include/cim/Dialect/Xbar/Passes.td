@@ -37,4 +37,29 @@ def XbarPlace : Pass<"xbar-place", "::mlir::ModuleOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def XbarInsertConverters
+    : Pass<"xbar-insert-converters", "::mlir::ModuleOp"> {
+  let summary = "Stream inputs through DACs and read columns through ADCs";
+  let description = [{
+    Every `xbar.mvm` on full-precision inputs becomes the converter
+    sequence the array really runs: `xbar.dac` splits each input into
+    `ceil(input_bits / dac_bits)` planes (the input precision is that of the
+    `cim.quantize` feeding it, else the arch's), `xbar.mvm` reads the array
+    once per plane, `xbar.adc` converts every column sum with the arch's ADC
+    bits, and `xbar.shift_add` weights the planes by their significance.
+    The ADC range of each array block is set from its programmed levels:
+    the largest column sum the block can produce,
+    `max_c sum_k |level[k, c]| * max |digit|`, decides how many low bits
+    the ADC cannot resolve (`shift`); when it fits the ADC exactly, the
+    conversion is lossless and the product exact. The module records
+    `xbar.converters = {dac_planes, adc_conversions, lossless_blocks,
+    lossy_blocks}`.
+  }];
+  let statistics = [
+    Statistic<"numAdcConversions", "adc-conversions",
+              "ADC conversions per inference">,
+  ];
+  let dependentDialects = ["::cim::xbar::XbarDialect"];
+}
+
 #endif // CIM_DIALECT_XBAR_PASSES_TD

@@ -20,6 +20,10 @@ def Xbar_Dialect : Dialect {
     and array regions exist on that machine.
   }];
   let useDefaultAttributePrinterParser = 1;
+  // Converter ops fold on constants (exactness tests); results materialise
+  // as arith.constant.
+  let hasConstantMaterializer = 1;
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
 class Xbar_Op<string mnemonic, list<Trait> traits = []>

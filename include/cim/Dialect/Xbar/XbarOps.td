@@ -7,6 +7,7 @@ include "cim/Dialect/Xbar/XbarDialect.td"
 include "cim/Dialect/Xbar/XbarAttrs.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/CommonAttrConstraints.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
 
 def Xbar_ProgramOp : Xbar_Op<"program", [MemoryEffects<[MemWrite]>]> {
   let summary = "Program a block of cells of one array";
@@ -39,7 +40,8 @@ def Xbar_MvmOp : Xbar_Op<"mvm", [MemoryEffects<[MemRead]>]> {
     `col .. col + len(result)`:
     `result[j] = sum_i input[i] * level[row + i][col + j]`. A 2-D input
     `M x K` streams `M` vectors through the array one after another
-    (result `M x C`).
+    (result `M x C`); a 3-D input `P x M x K` streams the `P` DAC planes of
+    each vector (result `P x M x C`).
     Conversion (ADC), shift-and-add and sign recombination are separate ops,
     so their cost and precision stay visible.
 
@@ -56,6 +58,80 @@ def Xbar_MvmOp : Xbar_Op<"mvm", [MemoryEffects<[MemRead]>]> {
     $input `on` $array `at` ` ` `[` $row `,` $col `]` attr-dict `:` type($input) `->` type($result)
   }];
   let hasVerifier = 1;
+}
+
+def Xbar_DacOp : Xbar_Op<"dac", [Pure]> {
+  let summary = "Split inputs into the planes the DACs apply one at a time";
+  let description = [{
+    An `input_bits`-bit two's complement input `x` is applied as
+    `P = ceil(input_bits / dac_bits)` planes of `dac_bits` each:
+    `planes[p] = bits [p*d, p*d + d) of x`, the top plane sign-extended (its
+    digit may be negative: the DAC drives the opposite polarity), so
+    `x = sum_p 2^(p*d) * planes[p]` exactly.
+
+    ```mlir
+    %planes = xbar.dac %x input_bits 8 dac_bits 1 : tensor<4x128xi8> -> tensor<8x4x128xi8>
+    ```
+  }];
+  let arguments = (ins StaticShapeTensorOf<[AnySignlessInteger]>:$input,
+                       ConfinedAttr<I64Attr, [IntMinValue<1>, IntMaxValue<32>]>:$input_bits,
+                       ConfinedAttr<I64Attr, [IntMinValue<1>, IntMaxValue<16>]>:$dac_bits);
+  let results = (outs StaticShapeTensorOf<[AnySignlessInteger]>:$planes);
+  let assemblyFormat = [{
+    $input `input_bits` $input_bits `dac_bits` $dac_bits attr-dict `:`
+    type($input) `->` type($planes)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Xbar_AdcOp : Xbar_Op<"adc", [Pure, SameOperandsAndResultType]> {
+  let summary = "Convert column sums with the ADC's resolution and range";
+  let description = [{
+    Each column sum `s` is converted by a `bits`-bit ADC whose range was set
+    for this array (`shift` = the low bits it cannot resolve, chosen at
+    compile time from the largest sum the block can produce):
+    `code = clamp(round_half_away(s / 2^shift), lo, hi)` with
+    `[lo, hi] = [-2^(bits-1), 2^(bits-1) - 1]` when `signed`, else
+    `[-(2^bits - 1), 2^bits - 1]` (the sign of every sum is known and the
+    ADC converts its magnitude), and the result is `code * 2^shift`, so
+    units stay those of the sum. With `shift = 0` and sums inside the range
+    the conversion is exact.
+
+    ```mlir
+    %v = xbar.adc %sums bits 8 shift 1 : tensor<8x4x125xi32>
+    ```
+  }];
+  let arguments = (ins StaticShapeTensorOf<[AnySignlessInteger]>:$sums,
+                       ConfinedAttr<I64Attr, [IntMinValue<1>, IntMaxValue<32>]>:$bits,
+                       ConfinedAttr<I64Attr, [IntNonNegative]>:$shift,
+                       UnitAttr:$signed_range);
+  let results = (outs StaticShapeTensorOf<[AnySignlessInteger]>:$values);
+  let assemblyFormat = [{
+    $sums `bits` $bits `shift` $shift (`signed` $signed_range^)? attr-dict `:`
+    type($sums)
+  }];
+  let hasFolder = 1;
+}
+
+def Xbar_ShiftAddOp : Xbar_Op<"shift_add", [Pure]> {
+  let summary = "Combine converted DAC planes";
+  let description = [{
+    `result[m, c] = sum_p 2^(p * dac_bits) * planes[p, m, c]`: the plane
+    results weighted by the significance of their input bits.
+
+    ```mlir
+    %y = xbar.shift_add %v dac_bits 1 : tensor<8x4x125xi32> -> tensor<4x125xi32>
+    ```
+  }];
+  let arguments = (ins StaticShapeTensorOf<[AnySignlessInteger]>:$planes,
+                       ConfinedAttr<I64Attr, [IntMinValue<1>, IntMaxValue<16>]>:$dac_bits);
+  let results = (outs StaticShapeTensorOf<[AnySignlessInteger]>:$result);
+  let assemblyFormat = [{
+    $planes `dac_bits` $dac_bits attr-dict `:` type($planes) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 #endif // CIM_DIALECT_XBAR_XBAROPS_TD

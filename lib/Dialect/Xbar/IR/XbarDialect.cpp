@@ -26,6 +26,11 @@ void XbarDialect::initialize() {
       >();
 }
 
+Operation *XbarDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                            Type type, Location loc) {
+  return arith::ConstantOp::materialize(builder, value, type, loc);
+}
+
 LogicalResult
 ArrayCoordAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        int64_t chip, int64_t tile, int64_t core,

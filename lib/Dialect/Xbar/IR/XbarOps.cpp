@@ -88,15 +88,143 @@ LogicalResult ProgramOp::verify() {
 LogicalResult MvmOp::verify() {
   auto inputType = cast<ShapedType>(getInput().getType());
   auto resultType = cast<ShapedType>(getResult().getType());
-  // One vector [K] -> [C], or M vectors [M, K] -> [M, C].
+  // One vector [K] -> [C], M vectors [M, K] -> [M, C], or the P DAC planes
+  // of M vectors [P, M, K] -> [P, M, C].
   const int64_t rank = inputType.getRank();
-  if ((rank != 1 && rank != 2) || resultType.getRank() != rank ||
-      (rank == 2 && inputType.getDimSize(0) != resultType.getDimSize(0)))
-    return emitOpError() << "input and result must be [K] -> [C] or "
-                            "[M, K] -> [M, C], got "
+  bool shapesAgree = rank >= 1 && rank <= 3 && resultType.getRank() == rank;
+  for (int64_t d = 0; shapesAgree && d + 1 < rank; ++d)
+    shapesAgree = inputType.getDimSize(d) == resultType.getDimSize(d);
+  if (!shapesAgree)
+    return emitOpError() << "input and result must be [K] -> [C], [M, K] -> "
+                            "[M, C] or [P, M, K] -> [P, M, C], got "
                          << inputType << " -> " << resultType;
   int64_t row = getRow(), col = getCol();
   return verifyPlacement(*this, getArray(), row,
                          row + inputType.getDimSize(rank - 1), col,
                          col + resultType.getDimSize(rank - 1));
+}
+
+//===----------------------------------------------------------------------===//
+// Converters
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+SmallVector<int64_t> signedValues(DenseIntElementsAttr attr) {
+  SmallVector<int64_t> values;
+  values.reserve(attr.getNumElements());
+  for (const APInt &v : attr.getValues<APInt>())
+    values.push_back(v.getSExtValue());
+  return values;
+}
+
+DenseElementsAttr integerAttr(ShapedType type, ArrayRef<int64_t> values) {
+  const unsigned width = type.getElementTypeBitWidth();
+  SmallVector<APInt> ints;
+  ints.reserve(values.size());
+  for (int64_t v : values)
+    ints.push_back(APInt(width, v, /*isSigned=*/true));
+  return DenseElementsAttr::get(type, ints);
+}
+
+int64_t planeCount(int64_t inputBits, int64_t dacBits) {
+  return (inputBits + dacBits - 1) / dacBits;
+}
+
+} // namespace
+
+int64_t cim::xbar::dacDigit(int64_t x, int64_t plane, int64_t inputBits,
+                            int64_t dacBits) {
+  const int64_t planes = planeCount(inputBits, dacBits);
+  const int64_t low = plane * dacBits;
+  const int64_t width = std::min(dacBits, inputBits - low);
+  int64_t digit = (x >> low) & ((int64_t(1) << width) - 1);
+  // The top plane carries the sign bit: sign-extend its digit.
+  if (plane == planes - 1 && (digit >> (width - 1)) & 1)
+    digit -= int64_t(1) << width;
+  return digit;
+}
+
+int64_t cim::xbar::adcConvert(int64_t sum, int64_t bits, int64_t shift,
+                              bool isSigned) {
+  const int64_t lo = isSigned ? -(int64_t(1) << (bits - 1))
+                              : -((int64_t(1) << bits) - 1);
+  const int64_t hi = isSigned ? (int64_t(1) << (bits - 1)) - 1
+                              : (int64_t(1) << bits) - 1;
+  int64_t code = sum;
+  if (shift > 0) {
+    // Round half away from zero.
+    const int64_t half = int64_t(1) << (shift - 1);
+    code = sum >= 0 ? (sum + half) >> shift : -((-sum + half) >> shift);
+  }
+  return std::clamp(code, lo, hi) * (int64_t(1) << shift);
+}
+
+LogicalResult DacOp::verify() {
+  auto inputType = cast<ShapedType>(getInput().getType());
+  auto planesType = cast<ShapedType>(getPlanes().getType());
+  const int64_t planes = planeCount(getInputBits(), getDacBits());
+  SmallVector<int64_t> expected = {planes};
+  llvm::append_range(expected, inputType.getShape());
+  if (planesType.getShape() != ArrayRef<int64_t>(expected))
+    return emitOpError() << getInputBits() << "-bit inputs through "
+                         << getDacBits() << "-bit DACs take " << planes
+                         << " planes: the result must be "
+                         << RankedTensorType::get(expected,
+                                                  planesType.getElementType())
+                         << ", got " << planesType;
+  if (inputType.getElementTypeBitWidth() < getInputBits())
+    return emitOpError() << "input element type "
+                         << inputType.getElementType() << " is narrower than "
+                         << getInputBits() << " bits";
+  return success();
+}
+
+OpFoldResult DacOp::fold(FoldAdaptor adaptor) {
+  auto input = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getInput());
+  if (!input)
+    return {};
+  auto type = cast<ShapedType>(getPlanes().getType());
+  const int64_t planes = type.getDimSize(0);
+  SmallVector<int64_t> x = signedValues(input), out;
+  out.reserve(planes * x.size());
+  for (int64_t p = 0; p < planes; ++p)
+    for (int64_t v : x)
+      out.push_back(dacDigit(v, p, getInputBits(), getDacBits()));
+  return integerAttr(type, out);
+}
+
+OpFoldResult AdcOp::fold(FoldAdaptor adaptor) {
+  auto sums = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getSums());
+  if (!sums)
+    return {};
+  SmallVector<int64_t> out;
+  for (int64_t s : signedValues(sums))
+    out.push_back(adcConvert(s, getBits(), getShift(), getSignedRange()));
+  return integerAttr(cast<ShapedType>(getValues().getType()), out);
+}
+
+LogicalResult ShiftAddOp::verify() {
+  auto planesType = cast<ShapedType>(getPlanes().getType());
+  auto resultType = cast<ShapedType>(getResult().getType());
+  if (planesType.getRank() < 1 ||
+      planesType.getShape().drop_front() != resultType.getShape())
+    return emitOpError() << "result must be the planes' shape without the "
+                            "leading plane dim, got "
+                         << planesType << " -> " << resultType;
+  return success();
+}
+
+OpFoldResult ShiftAddOp::fold(FoldAdaptor adaptor) {
+  auto planes = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getPlanes());
+  if (!planes)
+    return {};
+  auto type = cast<ShapedType>(getResult().getType());
+  const int64_t count = cast<ShapedType>(planes.getType()).getDimSize(0);
+  const int64_t size = type.getNumElements();
+  SmallVector<int64_t> values = signedValues(planes), out(size, 0);
+  for (int64_t p = 0; p < count; ++p)
+    for (int64_t i = 0; i < size; ++i)
+      out[i] += values[p * size + i] * (int64_t(1) << (p * getDacBits()));
+  return integerAttr(type, out);
 }
