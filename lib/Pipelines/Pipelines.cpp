@@ -37,6 +37,8 @@ void cim::buildCIMPipeline(OpPassManager &pm,
   pm.addPass(xbar::createXbarPlace(place));
   pm.addPass(xbar::createXbarInsertConverters());
   pm.addPass(createCanonicalizerPass());
+  // Column blocks of one matrix read the same input slice: one DAC pass.
+  pm.addPass(createCSEPass());
 }
 
 void cim::registerCIMPipeline() {
