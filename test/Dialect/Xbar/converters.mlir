@@ -17,6 +17,7 @@ func.func @dac() -> tensor<3x2xi8> {
 // Shift-and-add undoes the planes.
 // CHECK-LABEL: func.func @dac_then_shift_add
 // CHECK: arith.constant dense<[-100, 69]> : tensor<2xi32>
+// ROUNDTRIP: xbar.shift_add %{{.*}} dac_bits 3 : tensor<3x2xi32> -> tensor<2xi32>
 func.func @dac_then_shift_add() -> tensor<2xi32> {
   %x = arith.constant dense<[-100, 69]> : tensor<2xi32>
   %p = xbar.dac %x input_bits 8 dac_bits 3 : tensor<2xi32> -> tensor<3x2xi32>
