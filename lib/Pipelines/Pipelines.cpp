@@ -39,6 +39,7 @@ void cim::buildCIMPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   // Column blocks of one matrix read the same input slice: one DAC pass.
   pm.addPass(createCSEPass());
+  pm.addPass(xbar::createXbarRoute());
 }
 
 void cim::registerCIMPipeline() {

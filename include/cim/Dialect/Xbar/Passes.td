@@ -62,4 +62,30 @@ def XbarInsertConverters
   let dependentDialects = ["::cim::xbar::XbarDialect"];
 }
 
+def XbarRoute : Pass<"xbar-route", "::mlir::ModuleOp"> {
+  let summary = "Assign every op to a core and move data between cores";
+  let description = [{
+    Array ops run on the core that owns their array (`xbar.program`,
+    `xbar.dac`, `xbar.mvm`, `xbar.adc`, `xbar.shift_add`); every digital op
+    runs on the core that produces its first operand, so data stays where it
+    was made; graph inputs arrive at, and outputs leave from, core 0 of chip
+    0. Each op gets `xbar.core`. Where a consumer's core differs from a
+    producer's, an `xbar.transfer` carries the value, once per destination
+    core, with its hop count on the mesh (XY routing between the routers of
+    the two tiles; several tiles may share a router) and its die-to-die hops
+    for the arch's chip-link topology. Buffers: every value lives on its
+    core from definition to last use (DAC planes, raw sums and ADC codes
+    stream through the array's peripherals and are not counted); each
+    core's peak is compared with its
+    scratchpad plus its share of the tile buffer, and what does not fit goes
+    to DRAM (an error when the machine has none). The module records
+    `xbar.routing = {transfers, bytes_routed, flit_hops, chip_link_bytes,
+    peak_core_bytes, core_capacity_bytes, dram_bytes}`.
+  }];
+  let statistics = [
+    Statistic<"numTransfers", "transfers", "NoC transfers inserted">,
+  ];
+  let dependentDialects = ["::cim::xbar::XbarDialect"];
+}
+
 #endif // CIM_DIALECT_XBAR_PASSES_TD

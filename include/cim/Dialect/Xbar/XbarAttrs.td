@@ -19,4 +19,14 @@ def Xbar_ArrayAttr : Xbar_Attr<"ArrayCoord", "array"> {
   let genVerifyDecl = 1;
 }
 
+def Xbar_CoreAttr : Xbar_Attr<"CoreCoord", "core"> {
+  let summary = "Physical coordinate of one core";
+  let description = [{
+    Names one core: `#xbar.core<chip = 0, tile = 12, core = 3>`. After
+    `xbar-route` every op carries the core that runs it (`xbar.core`).
+  }];
+  let parameters = (ins "int64_t":$chip, "int64_t":$tile, "int64_t":$core);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
 #endif // CIM_DIALECT_XBAR_XBARATTRS_TD

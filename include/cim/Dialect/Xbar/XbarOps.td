@@ -60,6 +60,29 @@ def Xbar_MvmOp : Xbar_Op<"mvm", [MemoryEffects<[MemRead]>]> {
   let hasVerifier = 1;
 }
 
+def Xbar_TransferOp : Xbar_Op<"transfer", [Pure, SameOperandsAndResultType]> {
+  let summary = "Move a tensor from one core to another over the NoC";
+  let description = [{
+    Sends `input` from core `from` to core `to`: `hops` router-to-router
+    hops on the chip's mesh (XY routing) and `chip_hops` die-to-die links
+    (0 within a chip). The runtime charges the bytes per hop and models link
+    contention; the result is the same data on the destination core.
+
+    ```mlir
+    %y = xbar.transfer %x from <chip = 0, tile = 0, core = 1> to <chip = 0, tile = 5, core = 0> hops 3 chip_hops 0 : tensor<64x128xi8>
+    ```
+  }];
+  let arguments = (ins AnyStaticShapeTensor:$input,
+                       Xbar_CoreAttr:$from, Xbar_CoreAttr:$to,
+                       ConfinedAttr<I64Attr, [IntNonNegative]>:$hops,
+                       ConfinedAttr<I64Attr, [IntNonNegative]>:$chip_hops);
+  let results = (outs AnyStaticShapeTensor:$result);
+  let assemblyFormat = [{
+    $input `from` $from `to` $to `hops` $hops `chip_hops` $chip_hops attr-dict
+    `:` type($input)
+  }];
+}
+
 def Xbar_DacOp : Xbar_Op<"dac", [Pure]> {
   let summary = "Split inputs into the planes the DACs apply one at a time";
   let description = [{
