@@ -116,6 +116,10 @@ def CIM_ArchAttr : CIM_Attr<"Arch", "arch"> {
              ::mlir::DictionaryAttr spec);
     /// The `cim.arch` attribute of the enclosing module, if any.
     static ArchAttr lookup(::mlir::Operation *op);
+    /// The spec of the module's machine, or an error at `module` saying
+    /// that `passName` needs one and how to attach it.
+    static ::mlir::FailureOr<::cim::arch::ArchSpec>
+    requireSpec(::mlir::Operation *module, ::llvm::StringRef passName);
   }];
 }
 

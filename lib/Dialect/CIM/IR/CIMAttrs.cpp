@@ -207,6 +207,15 @@ arch::ArchSpec ArchAttr::getArchSpec() const {
   return *fresh;
 }
 
+FailureOr<arch::ArchSpec> ArchAttr::requireSpec(Operation *module,
+                                                StringRef passName) {
+  if (ArchAttr attr = lookup(module))
+    return attr.getArchSpec();
+  return module->emitError()
+         << passName << " needs the machine: attach a #cim.arch with "
+         << "--cim-arch=<preset|file>";
+}
+
 ArchAttr ArchAttr::lookup(Operation *op) {
   ModuleOp module = isa<ModuleOp>(op) ? cast<ModuleOp>(op)
                                       : op->getParentOfType<ModuleOp>();

@@ -9,6 +9,7 @@
 
 #include "cim/Dialect/CIM/CIMOps.h"
 
+#include "cim/Dialect/CIM/IntegerElements.h"
 #include "mlir/IR/BuiltinAttributes.h"
 
 #include <cmath>
@@ -17,23 +18,6 @@ using namespace mlir;
 using namespace cim;
 
 namespace {
-
-SmallVector<int64_t> signedValues(DenseIntElementsAttr attr) {
-  SmallVector<int64_t> values;
-  values.reserve(attr.getNumElements());
-  for (const APInt &v : attr.getValues<APInt>())
-    values.push_back(v.getSExtValue());
-  return values;
-}
-
-DenseElementsAttr integerAttr(ShapedType type, ArrayRef<int64_t> values) {
-  const unsigned width = type.getElementTypeBitWidth();
-  SmallVector<APInt> ints;
-  ints.reserve(values.size());
-  for (int64_t v : values)
-    ints.push_back(APInt(width, v, /*isSigned=*/true));
-  return DenseElementsAttr::get(type, ints);
-}
 
 /// Bounds folding to shapes where it is a check, not a computation.
 constexpr int64_t kMaxFoldMacs = int64_t(1) << 24;
@@ -140,10 +124,10 @@ OpFoldResult AccumulateOp::fold(FoldAdaptor adaptor) {
     auto values = dyn_cast_or_null<DenseIntElementsAttr>(partial);
     if (!values)
       return {};
-    for (auto [index, v] : llvm::enumerate(signedValues(values)))
+    for (auto [index, v] : llvm::enumerate(signedElements(values)))
       sum[index] += v;
   }
-  return integerAttr(type, sum);
+  return integerElements(type, sum);
 }
 
 LogicalResult ArrayMatmulOp::verify() {
@@ -182,13 +166,13 @@ OpFoldResult ArrayMatmulOp::fold(FoldAdaptor adaptor) {
   const int64_t k = cast<ShapedType>(input.getType()).getDimSize(1);
   if (m * c * k > kMaxFoldMacs)
     return {};
-  SmallVector<int64_t> x = signedValues(input), g = signedValues(levels);
+  SmallVector<int64_t> x = signedElements(input), g = signedElements(levels);
   SmallVector<int64_t> out(m * c, 0);
   for (int64_t i = 0; i < m; ++i)
     for (int64_t l = 0; l < k; ++l)
       for (int64_t j = 0; j < c; ++j)
         out[i * c + j] += x[i * k + l] * g[l * c + j];
-  return integerAttr(type, out);
+  return integerElements(type, out);
 }
 
 LogicalResult RecombineOp::verify() {
@@ -215,7 +199,7 @@ OpFoldResult RecombineOp::fold(FoldAdaptor adaptor) {
   const int64_t m = type.getDimSize(0), n = type.getDimSize(1);
   const int64_t physical = encoding.columnsPerWeight() * n +
                            encoding.referenceColumns();
-  SmallVector<int64_t> sums = signedValues(columns), out;
+  SmallVector<int64_t> sums = signedElements(columns), out;
   for (int64_t i = 0; i < m; ++i) {
     const int64_t *row = sums.data() + i * physical;
     const int64_t reference =
@@ -224,5 +208,5 @@ OpFoldResult RecombineOp::fold(FoldAdaptor adaptor) {
       out.push_back(encoding.recombine(row + j * encoding.columnsPerWeight(),
                                        reference));
   }
-  return integerAttr(type, out);
+  return integerElements(type, out);
 }

@@ -2,6 +2,7 @@
 
 #include "cim/Dialect/CIM/CIMOps.h"
 #include "cim/Arch/ArchSchema.h"
+#include "cim/Dialect/CIM/IntegerElements.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -173,22 +174,18 @@ OpFoldResult CrossbarMatmulOp::fold(FoldAdaptor adaptor) {
   const int64_t k = inputType.getDimSize(inputType.getRank() - 1);
   if (m * g * n * k > kMaxFoldMacs)
     return {};
-  SmallVector<int64_t> x, w;
-  for (const APInt &v : input.getValues<APInt>())
-    x.push_back(v.getSExtValue());
-  for (const APInt &v : weight.getValues<APInt>())
-    w.push_back(v.getSExtValue());
-  const unsigned width = type.getElementTypeBitWidth();
-  SmallVector<APInt> out;
+  SmallVector<int64_t> x = signedElements(input), w = signedElements(weight);
+  SmallVector<int64_t> out;
+  out.reserve(m * g * n);
   for (int64_t i = 0; i < m; ++i)
     for (int64_t group = 0; group < g; ++group)
       for (int64_t j = 0; j < n; ++j) {
         int64_t acc = 0;
         for (int64_t l = 0; l < k; ++l)
           acc += x[(i * g + group) * k + l] * w[(group * k + l) * n + j];
-        out.push_back(APInt(width, acc, /*isSigned=*/true));
+        out.push_back(acc);
       }
-  return DenseElementsAttr::get(type, out);
+  return integerElements(type, out);
 }
 
 //===----------------------------------------------------------------------===//

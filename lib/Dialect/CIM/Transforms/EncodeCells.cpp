@@ -32,13 +32,11 @@ struct EncodeCellsPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    ArchAttr archAttr = ArchAttr::lookup(module);
-    if (!archAttr) {
-      module.emitError() << "cim-encode-cells needs the machine: attach a "
-                            "#cim.arch with --cim-arch=<preset|file>";
+    FailureOr<arch::ArchSpec> found =
+        ArchAttr::requireSpec(module, getArgument());
+    if (failed(found))
       return signalPassFailure();
-    }
-    const arch::ArchSpec spec = archAttr.getArchSpec();
+    const arch::ArchSpec &spec = *found;
 
     SmallVector<CrossbarMatmulOp> tiles;
     WalkResult walk = module.walk([&](CrossbarMatmulOp op) {

@@ -145,13 +145,11 @@ TilePass::tile2d(OpBuilder &b, CrossbarMatmulOp op, Value input, Value weight,
 
 void TilePass::runOnOperation() {
   ModuleOp module = getOperation();
-  ArchAttr archAttr = ArchAttr::lookup(module);
-  if (!archAttr) {
-    module.emitError() << "cim-tile needs the machine: attach a #cim.arch "
-                          "with --cim-arch=<preset|file>";
+  FailureOr<arch::ArchSpec> found =
+      ArchAttr::requireSpec(module, getArgument());
+  if (failed(found))
     return signalPassFailure();
-  }
-  spec = archAttr.getArchSpec();
+  spec = *found;
   rowsPerTile = spec.array.rows;
 
   SmallVector<CrossbarMatmulOp> products;

@@ -2,6 +2,8 @@
 
 #include "WeightConstants.h"
 
+#include "cim/Dialect/CIM/IntegerElements.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -16,11 +18,8 @@ std::optional<std::vector<int64_t>> cim::readIntegerConstant(Value value) {
   if (!matchPattern(value, m_Constant(&attr)))
     return std::nullopt;
   if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
-    std::vector<int64_t> values;
-    values.reserve(dense.getNumElements());
-    for (const APInt &v : dense.getValues<APInt>())
-      values.push_back(v.getSExtValue());
-    return values;
+    SmallVector<int64_t> values = signedElements(dense);
+    return std::vector<int64_t>(values.begin(), values.end());
   }
   // Weights from the importer may be resource blobs of raw little-endian
   // integers.
@@ -49,10 +48,5 @@ std::optional<std::vector<int64_t>> cim::readIntegerConstant(Value value) {
 Value cim::buildIntegerConstant(OpBuilder &b, Location loc,
                                 RankedTensorType type,
                                 ArrayRef<int64_t> values) {
-  const unsigned width = type.getElementTypeBitWidth();
-  SmallVector<APInt> ints;
-  ints.reserve(values.size());
-  for (int64_t v : values)
-    ints.push_back(APInt(width, v, /*isSigned=*/true));
-  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, ints));
+  return arith::ConstantOp::create(b, loc, integerElements(type, values));
 }

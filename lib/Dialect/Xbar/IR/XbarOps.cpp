@@ -3,6 +3,7 @@
 #include "cim/Dialect/Xbar/XbarOps.h"
 #include "cim/Dialect/CIM/CIMOps.h"
 
+#include "cim/Dialect/CIM/IntegerElements.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
@@ -110,23 +111,6 @@ LogicalResult MvmOp::verify() {
 
 namespace {
 
-SmallVector<int64_t> signedValues(DenseIntElementsAttr attr) {
-  SmallVector<int64_t> values;
-  values.reserve(attr.getNumElements());
-  for (const APInt &v : attr.getValues<APInt>())
-    values.push_back(v.getSExtValue());
-  return values;
-}
-
-DenseElementsAttr integerAttr(ShapedType type, ArrayRef<int64_t> values) {
-  const unsigned width = type.getElementTypeBitWidth();
-  SmallVector<APInt> ints;
-  ints.reserve(values.size());
-  for (int64_t v : values)
-    ints.push_back(APInt(width, v, /*isSigned=*/true));
-  return DenseElementsAttr::get(type, ints);
-}
-
 int64_t planeCount(int64_t inputBits, int64_t dacBits) {
   return (inputBits + dacBits - 1) / dacBits;
 }
@@ -186,12 +170,12 @@ OpFoldResult DacOp::fold(FoldAdaptor adaptor) {
     return {};
   auto type = cast<ShapedType>(getPlanes().getType());
   const int64_t planes = type.getDimSize(0);
-  SmallVector<int64_t> x = signedValues(input), out;
+  SmallVector<int64_t> x = signedElements(input), out;
   out.reserve(planes * x.size());
   for (int64_t p = 0; p < planes; ++p)
     for (int64_t v : x)
       out.push_back(dacDigit(v, p, getInputBits(), getDacBits()));
-  return integerAttr(type, out);
+  return integerElements(type, out);
 }
 
 OpFoldResult AdcOp::fold(FoldAdaptor adaptor) {
@@ -199,9 +183,9 @@ OpFoldResult AdcOp::fold(FoldAdaptor adaptor) {
   if (!sums)
     return {};
   SmallVector<int64_t> out;
-  for (int64_t s : signedValues(sums))
+  for (int64_t s : signedElements(sums))
     out.push_back(adcConvert(s, getBits(), getShift(), getSignedRange()));
-  return integerAttr(cast<ShapedType>(getValues().getType()), out);
+  return integerElements(cast<ShapedType>(getValues().getType()), out);
 }
 
 LogicalResult ShiftAddOp::verify() {
@@ -222,9 +206,9 @@ OpFoldResult ShiftAddOp::fold(FoldAdaptor adaptor) {
   auto type = cast<ShapedType>(getResult().getType());
   const int64_t count = cast<ShapedType>(planes.getType()).getDimSize(0);
   const int64_t size = type.getNumElements();
-  SmallVector<int64_t> values = signedValues(planes), out(size, 0);
+  SmallVector<int64_t> values = signedElements(planes), out(size, 0);
   for (int64_t p = 0; p < count; ++p)
     for (int64_t i = 0; i < size; ++i)
       out[i] += values[p * size + i] * (int64_t(1) << (p * getDacBits()));
-  return integerAttr(type, out);
+  return integerElements(type, out);
 }

@@ -64,13 +64,11 @@ struct InsertConvertersPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    ArchAttr archAttr = ArchAttr::lookup(module);
-    if (!archAttr) {
-      module.emitError() << "xbar-insert-converters needs the machine: "
-                            "attach a #cim.arch with --cim-arch=<preset|file>";
+    FailureOr<arch::ArchSpec> found =
+        ArchAttr::requireSpec(module, getArgument());
+    if (failed(found))
       return signalPassFailure();
-    }
-    const arch::ArchSpec spec = archAttr.getArchSpec();
+    const arch::ArchSpec &spec = *found;
 
     // The levels programmed into each array block, to set its ADC range.
     std::map<BlockKey, Value> programmed;

@@ -133,19 +133,17 @@ private:
 
 void PlacePass::runOnOperation() {
   ModuleOp module = getOperation();
-  ArchAttr archAttr = ArchAttr::lookup(module);
-  if (!archAttr) {
-    module.emitError() << "xbar-place needs the machine: attach a #cim.arch "
-                          "with --cim-arch=<preset|file>";
+  FailureOr<arch::ArchSpec> found =
+      ArchAttr::requireSpec(module, getArgument());
+  if (failed(found))
     return signalPassFailure();
-  }
   if (mode != "latency" && mode != "throughput") {
     module.emitError() << "xbar-place mode must be latency or throughput, "
                           "got '"
                        << mode << "'";
     return signalPassFailure();
   }
-  spec = archAttr.getArchSpec();
+  spec = *found;
   const int64_t available = spec.totalArrays();
 
   std::vector<Tile> tiles;

@@ -93,13 +93,11 @@ private:
 
 void RoutePass::runOnOperation() {
   ModuleOp module = getOperation();
-  ArchAttr archAttr = ArchAttr::lookup(module);
-  if (!archAttr) {
-    module.emitError() << "xbar-route needs the machine: attach a #cim.arch "
-                          "with --cim-arch=<preset|file>";
+  FailureOr<arch::ArchSpec> found =
+      ArchAttr::requireSpec(module, getArgument());
+  if (failed(found))
     return signalPassFailure();
-  }
-  spec = archAttr.getArchSpec();
+  spec = *found;
   const Core home;
   int64_t transfers = 0, bytesRouted = 0, flitHops = 0, chipBytes = 0;
   int64_t peakCore = 0, dramBytes = 0;
