@@ -40,6 +40,7 @@ void cim::buildCIMPipeline(OpPassManager &pm,
   // Column blocks of one matrix read the same input slice: one DAC pass.
   pm.addPass(createCSEPass());
   pm.addPass(xbar::createXbarRoute());
+  pm.addPass(xbar::createXbarSchedule());
 }
 
 void cim::registerCIMPipeline() {

@@ -88,4 +88,21 @@ def XbarRoute : Pass<"xbar-route", "::mlir::ModuleOp"> {
   let dependentDialects = ["::cim::xbar::XbarDialect"];
 }
 
+def XbarSchedule : Pass<"xbar-schedule", "::mlir::ModuleOp"> {
+  let summary = "Order each core's instructions";
+  let description = [{
+    Array programming moves to the start of each function (arrays are
+    written once, when the program loads) in placement order. Every other
+    op keeps the program order, which is a topological order of the data
+    flow, and gets `xbar.order`, its position in its core's instruction
+    stream; cores run their streams concurrently and wait only on
+    transfers, so consecutive layers on different cores overlap when
+    several inputs stream through (inter-layer pipelining). The order is a
+    function of the IR alone: the same input gives the same schedule. The
+    module records `xbar.schedule = {cores_used, instructions,
+    max_core_instructions, programs}`. Requires `xbar-route`.
+  }];
+  let dependentDialects = ["::cim::xbar::XbarDialect"];
+}
+
 #endif // CIM_DIALECT_XBAR_PASSES_TD
