@@ -171,3 +171,32 @@ def test_gelu_and_layernorm_patterns_import(tmp_path, opset):
         assert "math.rsqrt" in model.mlir and "math.powf" not in model.mlir
     else:
         assert "math.sqrt" in model.mlir and "math.powf" in model.mlir
+
+
+def test_truncated_and_corrupted_models_fail_cleanly(models, tmp_path):
+    """Random cuts and byte flips of a real model: always exit status 1 with
+    an error, never a crash, never an output file."""
+    import random
+    import subprocess
+
+    from cim.tools import tool_path
+
+    data = models("resnet18").read_bytes()
+    rng = random.Random(7)
+    for trial in range(16):
+        if trial % 2:
+            blob = data[: rng.randint(1, len(data) - 1)]
+        else:
+            mutated = bytearray(data[:300000])
+            for _ in range(64):
+                mutated[rng.randrange(len(mutated))] = rng.randrange(256)
+            blob = bytes(mutated)
+        model = tmp_path / "broken.onnx"
+        out = tmp_path / "broken.mlir"
+        model.write_bytes(blob)
+        result = subprocess.run(
+            [str(tool_path("cim-translate")), "--import-onnx", str(model),
+             "-o", str(out)], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 1, (trial, result.returncode, result.stderr)
+        assert "error:" in result.stderr
+        assert not out.exists()
