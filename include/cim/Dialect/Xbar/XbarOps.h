@@ -16,6 +16,9 @@
 
 namespace cim::xbar {
 
+// Both forward to the arch library (cim/Arch/Converters.h), where the
+// runtime finds the same definitions.
+
 /// Digit of plane `plane` of an `inputBits`-bit input through
 /// `dacBits`-bit DACs (xbar.dac's semantics; the top plane is signed).
 int64_t dacDigit(int64_t x, int64_t plane, int64_t inputBits,

@@ -1,6 +1,7 @@
 //===- XbarOps.cpp - Operations of the xbar dialect -------------------------===//
 
 #include "cim/Dialect/Xbar/XbarOps.h"
+#include "cim/Arch/Converters.h"
 #include "cim/Dialect/CIM/CIMOps.h"
 
 #include "cim/Dialect/CIM/IntegerElements.h"
@@ -106,48 +107,23 @@ LogicalResult MvmOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
-// Converters
+// Converters: the semantics live in the arch library, shared with the runtime.
 //===----------------------------------------------------------------------===//
-
-namespace {
-
-int64_t planeCount(int64_t inputBits, int64_t dacBits) {
-  return (inputBits + dacBits - 1) / dacBits;
-}
-
-} // namespace
 
 int64_t cim::xbar::dacDigit(int64_t x, int64_t plane, int64_t inputBits,
                             int64_t dacBits) {
-  const int64_t planes = planeCount(inputBits, dacBits);
-  const int64_t low = plane * dacBits;
-  const int64_t width = std::min(dacBits, inputBits - low);
-  int64_t digit = (x >> low) & ((int64_t(1) << width) - 1);
-  // The top plane carries the sign bit: sign-extend its digit.
-  if (plane == planes - 1 && (digit >> (width - 1)) & 1)
-    digit -= int64_t(1) << width;
-  return digit;
+  return arch::dacDigit(x, plane, inputBits, dacBits);
 }
 
 int64_t cim::xbar::adcConvert(int64_t sum, int64_t bits, int64_t shift,
                               bool isSigned) {
-  const int64_t lo = isSigned ? -(int64_t(1) << (bits - 1))
-                              : -((int64_t(1) << bits) - 1);
-  const int64_t hi = isSigned ? (int64_t(1) << (bits - 1)) - 1
-                              : (int64_t(1) << bits) - 1;
-  int64_t code = sum;
-  if (shift > 0) {
-    // Round half away from zero.
-    const int64_t half = int64_t(1) << (shift - 1);
-    code = sum >= 0 ? (sum + half) >> shift : -((-sum + half) >> shift);
-  }
-  return std::clamp(code, lo, hi) * (int64_t(1) << shift);
+  return arch::adcConvert(sum, bits, shift, isSigned);
 }
 
 LogicalResult DacOp::verify() {
   auto inputType = cast<ShapedType>(getInput().getType());
   auto planesType = cast<ShapedType>(getPlanes().getType());
-  const int64_t planes = planeCount(getInputBits(), getDacBits());
+  const int64_t planes = arch::dacPlanes(getInputBits(), getDacBits());
   SmallVector<int64_t> expected = {planes};
   llvm::append_range(expected, inputType.getShape());
   if (planesType.getShape() != ArrayRef<int64_t>(expected))

@@ -1,0 +1,58 @@
+//===- Executor.h - Run a program: values, time and energy ---------*- C++
+//-*-===//
+//
+// Executes a validated Program with the shared integer semantics (the
+// compiler's folders compute the same bits) and a deterministic cycle-level
+// model of time and energy (docs/design/runtime-simulator.md describes
+// the model and its choices).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CIM_RUNTIME_EXECUTOR_H
+#define CIM_RUNTIME_EXECUTOR_H
+
+#include "cim/runtime/Program.h"
+#include "cim/runtime/Report.h"
+#include "cim/runtime/Status.h"
+#include "cim/runtime/Tensor.h"
+
+#include <map>
+#include <string>
+
+namespace cim::runtime {
+
+enum class Numerics {
+  /// Bit-exact: every conversion as the ADC does it (rounding, clipping).
+  Quantized,
+  /// Every ADC conversion exact (no rounding, no clipping); everything else
+  /// as Quantized, so array products equal the integer products.
+  Ideal,
+};
+
+const char *toString(Numerics numerics);
+
+struct ExecuteOptions {
+  Numerics numerics = Numerics::Quantized;
+  /// Cells were written at load time: program instructions still set the
+  /// levels but take no time and no energy.
+  bool weightsPreloaded = false;
+};
+
+/// Tensors by binding name (ValueInfo::binding).
+using TensorMap = std::map<std::string, Tensor>;
+
+struct ExecuteResult {
+  TensorMap outputs;
+  Report report;
+};
+
+/// Validates `program`, binds `inputs` (every input binding, with its shape
+/// and an integer/float kind matching its type) and runs it. Fails with the
+/// validation error, a binding error, a run-time error (a computed cell
+/// level out of range) or a deadlock naming the waiting instructions.
+Status execute(const Program &program, const TensorMap &inputs,
+               const ExecuteOptions &options, ExecuteResult &result);
+
+} // namespace cim::runtime
+
+#endif // CIM_RUNTIME_EXECUTOR_H

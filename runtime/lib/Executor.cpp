@@ -1,0 +1,390 @@
+//===- Executor.cpp - Run a program: values, time and energy
+//----------------===//
+//
+// A deterministic list scheduler. Each core issues its stream in order (an
+// instruction never starts before the one before it on its core) and an
+// instruction starts at the earliest cycle when its inputs are ready and its
+// unit is free: the array (program, mvm), the array's ADCs (adc) or
+// shift-and-add (shift_add), the core's vector unit (recombine, accumulate,
+// rescale, quantize), or every link of its route (transfer). Units of one
+// core work in parallel, so the arrays of a core overlap. At every step the
+// instruction that can start earliest runs next (ties: the first core in
+// program order), so start times never decrease and a unit or link is
+// always granted in time order. Values are computed when their instruction
+// runs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cim/runtime/Executor.h"
+
+#include "CostModel.h"
+#include "Numerics.h"
+#include "Topology.h"
+#include "cim/runtime/Validate.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+using namespace cim;
+using namespace cim::runtime;
+using namespace cim::runtime::detail;
+
+const char *cim::runtime::toString(Numerics numerics) {
+  return numerics == Numerics::Ideal ? "ideal" : "quantized";
+}
+
+namespace {
+
+enum class UnitKind { Array, Adc, ShiftAdd, VectorUnit };
+
+/// What the scheduler knows of one instruction before running anything.
+struct Planned {
+  InstructionCost cost;
+  /// Index into Simulator::unitBusy, -1 when the instruction needs no unit.
+  int64_t unit = -1;
+  /// Indices into Simulator::links (transfers).
+  std::vector<int64_t> links;
+};
+
+struct LinkState {
+  Link link;
+  int64_t busyUntil = 0;
+  int64_t bytes = 0;
+  int64_t busyCycles = 0;
+};
+
+class Simulator {
+public:
+  Simulator(const Program &program, const ExecuteOptions &options)
+      : program(program), arch(program.arch), options(options) {}
+
+  Status bind(const TensorMap &inputs);
+  void plan();
+  Status run();
+  void finish(ExecuteResult &result);
+
+private:
+  int64_t unitId(UnitKind kind, int64_t index);
+  /// Earliest start of core c's next instruction; -1 while an input is not
+  /// produced yet.
+  int64_t earliestStart(size_t c) const;
+  Status issue(size_t c, int64_t start);
+  Status deadlock() const;
+
+  const Program &program;
+  const arch::ArchSpec &arch;
+  const ExecuteOptions &options;
+
+  std::vector<Tensor> store;
+  /// Cycle each value is ready on its core; -1 until produced.
+  std::vector<int64_t> readyAt;
+  std::vector<std::vector<Planned>> plans;
+  std::map<std::pair<UnitKind, int64_t>, int64_t> unitIds;
+  std::vector<int64_t> unitBusy;
+  std::vector<LinkState> links;
+  /// Level images of the arrays used, by dense array index.
+  std::map<int64_t, std::vector<int64_t>> cells;
+
+  std::vector<size_t> pc;
+  std::vector<int64_t> lastStart;
+  Report report;
+};
+
+} // namespace
+
+Status Simulator::bind(const TensorMap &inputs) {
+  store.resize(program.values.size());
+  readyAt.assign(program.values.size(), -1);
+  std::set<std::string> used;
+  for (size_t v = 0; v < program.values.size(); ++v) {
+    const ValueInfo &value = program.values[v];
+    Tensor &t = store[v];
+    t.type = value.type;
+    t.shape = value.shape;
+    if (!value.constant.empty()) {
+      if (value.type == ElementType::F32)
+        t.floats = value.constant;
+      else
+        for (double x : value.constant)
+          t.ints.push_back(static_cast<int64_t>(x));
+      readyAt[v] = 0;
+      continue;
+    }
+    if (!value.isInput)
+      continue;
+    auto found = inputs.find(value.binding);
+    if (found == inputs.end())
+      return Status::error("input '" + value.binding + "' is not bound");
+    used.insert(value.binding);
+    const Tensor &given = found->second;
+    const int64_t count = value.numElements();
+    const bool integer = isInteger(value.type);
+    if (given.shape != value.shape || given.isInteger() != integer ||
+        static_cast<int64_t>(integer ? given.ints.size()
+                                     : given.floats.size()) != count)
+      return Status::error("input '" + value.binding + "' must be " +
+                           std::to_string(count) + " " + toString(value.type) +
+                           " elements of the declared shape");
+    t.ints = given.ints;
+    t.floats = given.floats;
+    if (integer && value.type != ElementType::I64) {
+      const int64_t bits = 8 * elementBytes(value.type);
+      const int64_t hi = (int64_t(1) << (bits - 1)) - 1;
+      for (size_t e = 0; e < t.ints.size(); ++e)
+        if (t.ints[e] < -hi - 1 || t.ints[e] > hi)
+          return Status::error("input '" + value.binding + "' element " +
+                               std::to_string(e) + " = " +
+                               std::to_string(t.ints[e]) + " does not fit " +
+                               toString(value.type));
+    }
+    readyAt[v] = 0;
+  }
+  for (const auto &[name, tensor] : inputs)
+    if (!used.count(name))
+      return Status::error("the program has no input named '" + name + "'");
+  return Status::ok();
+}
+
+int64_t Simulator::unitId(UnitKind kind, int64_t index) {
+  auto [it, inserted] = unitIds.emplace(std::make_pair(kind, index),
+                                        static_cast<int64_t>(unitBusy.size()));
+  if (inserted)
+    unitBusy.push_back(0);
+  return it->second;
+}
+
+void Simulator::plan() {
+  std::map<Link, int64_t> linkIds;
+  // The array whose sums a value carries: the ADCs and shift-and-add of
+  // that array process it.
+  std::vector<int64_t> arrayOf(program.values.size(), -1);
+  plans.resize(program.cores.size());
+  for (size_t c = 0; c < program.cores.size(); ++c) {
+    const CoreProgram &core = program.cores[c];
+    const int64_t coreIdx = coreIndex(arch, core.core);
+    for (const Instruction &inst : core.instructions) {
+      Planned planned;
+      planned.cost = costOf(program, inst, options);
+      const int64_t source = inst.inputs.empty() ? -1 : arrayOf[inst.inputs[0]];
+      // Sums of no array (e.g. host constants) use the core's own units.
+      const int64_t local = source >= 0 ? source : -1 - coreIdx;
+      switch (inst.opcode) {
+      case Opcode::Program:
+      case Opcode::Mvm: {
+        const int64_t array = arrayIndex(arch, inst.array);
+        planned.unit = unitId(UnitKind::Array, array);
+        if (inst.opcode == Opcode::Mvm)
+          arrayOf[inst.output] = array;
+        break;
+      }
+      case Opcode::Adc:
+        planned.unit = unitId(UnitKind::Adc, local);
+        arrayOf[inst.output] = source;
+        break;
+      case Opcode::ShiftAdd:
+        planned.unit = unitId(UnitKind::ShiftAdd, local);
+        break;
+      case Opcode::Recombine:
+      case Opcode::Accumulate:
+      case Opcode::Rescale:
+      case Opcode::Quantize:
+        planned.unit = unitId(UnitKind::VectorUnit, coreIdx);
+        break;
+      case Opcode::Dac:
+        break;
+      case Opcode::Transfer: {
+        Route route;
+        // Validation already computed the same route successfully.
+        (void)computeRoute(arch, inst.from, core.core, route);
+        for (const Link &link : route.links) {
+          auto [it, inserted] =
+              linkIds.emplace(link, static_cast<int64_t>(links.size()));
+          if (inserted)
+            links.push_back({link, 0, 0, 0});
+          planned.links.push_back(it->second);
+        }
+        break;
+      }
+      }
+      plans[c].push_back(std::move(planned));
+    }
+  }
+}
+
+int64_t Simulator::earliestStart(size_t c) const {
+  const Instruction &inst = program.cores[c].instructions[pc[c]];
+  const Planned &planned = plans[c][pc[c]];
+  int64_t start = lastStart[c];
+  for (int64_t id : inst.inputs) {
+    if (readyAt[id] < 0)
+      return -1;
+    start = std::max(start, readyAt[id]);
+  }
+  if (planned.unit >= 0)
+    start = std::max(start, unitBusy[planned.unit]);
+  for (int64_t link : planned.links)
+    start = std::max(start, links[link].busyUntil);
+  return start;
+}
+
+Status Simulator::issue(size_t c, int64_t start) {
+  const CoreProgram &core = program.cores[c];
+  const size_t index = pc[c];
+  const Instruction &inst = core.instructions[index];
+  const Planned &planned = plans[c][index];
+  const int64_t end = start + planned.cost.cycles;
+
+  std::vector<int64_t> *image = nullptr;
+  if (inst.opcode == Opcode::Program || inst.opcode == Opcode::Mvm) {
+    auto [it, inserted] =
+        cells.emplace(arrayIndex(arch, inst.array), std::vector<int64_t>());
+    if (inserted)
+      it->second.assign(arch.array.rows * arch.array.cols, 0);
+    image = &it->second;
+  }
+  std::vector<const Tensor *> inputs;
+  for (int64_t id : inst.inputs)
+    inputs.push_back(&store[id]);
+  Tensor scratch;
+  Tensor &out = inst.output >= 0 ? store[inst.output] : scratch;
+  if (Status s = evaluate(arch, inst, inputs, image, options.numerics, out); !s)
+    return Status::error(toString(core.core) + " instruction " +
+                         std::to_string(index) + " (" + toString(inst.opcode) +
+                         "): " + s.message());
+
+  if (inst.output >= 0)
+    readyAt[inst.output] = end;
+  if (planned.unit >= 0)
+    unitBusy[planned.unit] = end;
+  for (int64_t id : planned.links) {
+    LinkState &link = links[id];
+    const int64_t hold = link.link.kind == LinkKind::Mesh
+                             ? planned.cost.meshLinkCycles
+                             : planned.cost.chipLinkCycles;
+    link.busyUntil = start + hold;
+    link.busyCycles += hold;
+    link.bytes += planned.cost.bytes;
+  }
+  lastStart[c] = start;
+  ++pc[c];
+
+  report.energy += planned.cost.energy;
+  report.energyByNode[inst.node.empty() ? "(none)" : inst.node] +=
+      planned.cost.energy.total();
+  report.adcConversions += planned.cost.adcConversions;
+  report.macs += planned.cost.macs;
+  if (inst.opcode == Opcode::Transfer) {
+    report.nocBytes += planned.cost.bytes;
+    report.chipLinkBytes += planned.cost.bytes * inst.chipHops;
+  }
+  report.totalCycles = std::max(report.totalCycles, end);
+  report.timeline.push_back({core.core, static_cast<int64_t>(index),
+                             inst.opcode, inst.node, start, end});
+  ++report.instructions;
+  return Status::ok();
+}
+
+Status Simulator::deadlock() const {
+  std::string text = "deadlock: no core can progress;";
+  for (size_t c = 0; c < program.cores.size(); ++c) {
+    const auto &stream = program.cores[c].instructions;
+    if (pc[c] >= stream.size())
+      continue;
+    const Instruction &inst = stream[pc[c]];
+    text += " " + toString(program.cores[c].core) + " instruction " +
+            std::to_string(pc[c]) + " (" + toString(inst.opcode) +
+            ") waits for";
+    for (int64_t id : inst.inputs)
+      if (readyAt[id] < 0)
+        text += " value " + std::to_string(id) + " '" +
+                program.values[id].name + "'";
+    if (inst.opcode == Opcode::Transfer)
+      text += " from " + toString(inst.from);
+    text += ";";
+  }
+  text.pop_back();
+  return Status::error(text);
+}
+
+Status Simulator::run() {
+  pc.assign(program.cores.size(), 0);
+  lastStart.assign(program.cores.size(), 0);
+  while (true) {
+    int64_t best = -1, bestStart = 0;
+    bool pending = false;
+    for (size_t c = 0; c < program.cores.size(); ++c) {
+      if (pc[c] >= program.cores[c].instructions.size())
+        continue;
+      pending = true;
+      const int64_t start = earliestStart(c);
+      if (start >= 0 && (best < 0 || start < bestStart)) {
+        best = static_cast<int64_t>(c);
+        bestStart = start;
+      }
+    }
+    if (!pending)
+      return Status::ok();
+    if (best < 0)
+      return deadlock();
+    if (Status s = issue(static_cast<size_t>(best), bestStart); !s)
+      return s;
+  }
+}
+
+void Simulator::finish(ExecuteResult &result) {
+  result.outputs.clear();
+  for (size_t v = 0; v < program.values.size(); ++v)
+    if (program.values[v].isOutput)
+      result.outputs[program.values[v].binding] = store[v];
+
+  report.arch = arch.name;
+  report.numerics = toString(options.numerics);
+  report.latencyNs = static_cast<double>(report.totalCycles) / arch.clockGHz;
+  std::set<std::pair<int64_t, int64_t>> tiles;
+  for (const CoreProgram &core : program.cores)
+    if (!core.instructions.empty()) {
+      ++report.coresUsed;
+      tiles.insert({core.core.chip, core.core.tile});
+    }
+  report.tilesUsed = static_cast<int64_t>(tiles.size());
+  report.arraysUsed = static_cast<int64_t>(cells.size());
+  // mW * ns = pJ.
+  report.energy.leakage = arch.leakageMwPerTile *
+                          static_cast<double>(report.tilesUsed) *
+                          report.latencyNs;
+  const double ops = 2.0 * static_cast<double>(report.macs);
+  // ops per ns / 1e3 = 1e12 ops per s.
+  report.tops = report.latencyNs > 0 ? ops / report.latencyNs / 1e3 : 0;
+  const double energy = report.energy.total();
+  report.topsPerWatt = energy > 0 ? ops / energy : 0;
+
+  std::vector<const LinkState *> byBytes;
+  for (const LinkState &link : links)
+    byBytes.push_back(&link);
+  std::sort(byBytes.begin(), byBytes.end(),
+            [](const LinkState *a, const LinkState *b) {
+              return std::tie(b->bytes, a->link) < std::tie(a->bytes, b->link);
+            });
+  for (size_t i = 0; i < byBytes.size() && i < 5; ++i)
+    report.busiestLinks.push_back({toString(byBytes[i]->link),
+                                   byBytes[i]->bytes, byBytes[i]->busyCycles});
+  report.summary = summarize(report);
+  result.report = std::move(report);
+}
+
+Status cim::runtime::execute(const Program &program, const TensorMap &inputs,
+                             const ExecuteOptions &options,
+                             ExecuteResult &result) {
+  if (Status s = validate(program); !s)
+    return s;
+  Simulator simulator(program, options);
+  if (Status s = simulator.bind(inputs); !s)
+    return s;
+  simulator.plan();
+  if (Status s = simulator.run(); !s)
+    return s;
+  simulator.finish(result);
+  return Status::ok();
+}

@@ -1,0 +1,149 @@
+//===- Numerics.cpp - What each instruction computes ----------------------===//
+
+#include "Numerics.h"
+
+#include "cim/Arch/Converters.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace cim;
+using namespace cim::runtime;
+using namespace cim::runtime::detail;
+
+static Status program(const arch::ArchSpec &arch, const Instruction &inst,
+                      const Tensor &levels, std::vector<int64_t> &cells) {
+  const int64_t bits = arch.array.cell.bits;
+  const bool signedLevels =
+      arch.array.cell.differentialInCell &&
+      arch.array.cell.signedEncoding == arch::SignedEncoding::Differential;
+  const int64_t maxLevel = (int64_t(1) << bits) - 1;
+  const int64_t minLevel = signedLevels ? -maxLevel : 0;
+  const int64_t rows = levels.shape[0], cols = levels.shape[1];
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c) {
+      const int64_t level = levels.ints[r * cols + c];
+      if (level < minLevel || level > maxLevel)
+        return Status::error("cell level " + std::to_string(level) +
+                             " at element " + std::to_string(r * cols + c) +
+                             " is outside " + std::to_string(minLevel) + ".." +
+                             std::to_string(maxLevel));
+      cells[(inst.row + r) * arch.array.cols + inst.col + c] = level;
+    }
+  return Status::ok();
+}
+
+static void mvm(const arch::ArchSpec &arch, const Instruction &inst,
+                const Tensor &in, const std::vector<int64_t> &cells,
+                Tensor &out) {
+  const int64_t k = in.shape.back(), c = out.shape.back();
+  const int64_t vectors = c ? out.numElements() / c : 0;
+  out.ints.assign(out.numElements(), 0);
+  for (int64_t v = 0; v < vectors; ++v)
+    for (int64_t r = 0; r < k; ++r) {
+      const int64_t x = in.ints[v * k + r];
+      if (x == 0)
+        continue;
+      const int64_t *row =
+          cells.data() + (inst.row + r) * arch.array.cols + inst.col;
+      int64_t *sums = out.ints.data() + v * c;
+      for (int64_t j = 0; j < c; ++j)
+        sums[j] += x * row[j];
+    }
+}
+
+static void recombine(const Instruction &inst, const Tensor &in, Tensor &out) {
+  const arch::CellEncoding &encoding = inst.encoding;
+  const int64_t m = out.shape[0], n = out.shape[1];
+  const int64_t physical = in.shape[1];
+  const int64_t perWeight = encoding.columnsPerWeight();
+  out.ints.resize(m * n);
+  for (int64_t i = 0; i < m; ++i) {
+    const int64_t *row = in.ints.data() + i * physical;
+    const int64_t reference =
+        encoding.referenceColumns() ? row[physical - 1] : 0;
+    for (int64_t j = 0; j < n; ++j)
+      out.ints[i * n + j] = encoding.recombine(row + j * perWeight, reference);
+  }
+}
+
+Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
+                        const std::vector<const Tensor *> &inputs,
+                        std::vector<int64_t> *cells, Numerics numerics,
+                        Tensor &out) {
+  const Tensor &in = *inputs[0];
+  const int64_t size = out.numElements();
+  switch (inst.opcode) {
+  case Opcode::Program:
+    return program(arch, inst, in, *cells);
+  case Opcode::Dac: {
+    const int64_t planes = out.shape[0], count = in.numElements();
+    out.ints.resize(size);
+    for (int64_t p = 0; p < planes; ++p)
+      for (int64_t e = 0; e < count; ++e)
+        out.ints[p * count + e] =
+            arch::dacDigit(in.ints[e], p, inst.inputBits, inst.dacBits);
+    return Status::ok();
+  }
+  case Opcode::Mvm:
+    mvm(arch, inst, in, *cells, out);
+    return Status::ok();
+  case Opcode::Adc:
+    out.ints = in.ints;
+    if (numerics == Numerics::Quantized)
+      for (int64_t &value : out.ints)
+        value =
+            arch::adcConvert(value, inst.adcBits, inst.shift, inst.signedRange);
+    return Status::ok();
+  case Opcode::ShiftAdd: {
+    const int64_t planes = in.shape[0];
+    out.ints.assign(size, 0);
+    for (int64_t p = 0; p < planes; ++p)
+      for (int64_t e = 0; e < size; ++e)
+        out.ints[e] +=
+            in.ints[p * size + e] * (int64_t(1) << (p * inst.dacBits));
+    return Status::ok();
+  }
+  case Opcode::Recombine:
+    recombine(inst, in, out);
+    return Status::ok();
+  case Opcode::Accumulate:
+    out.ints.assign(size, 0);
+    for (const Tensor *partial : inputs)
+      for (int64_t e = 0; e < size; ++e)
+        out.ints[e] += partial->ints[e];
+    return Status::ok();
+  case Opcode::Rescale: {
+    // y = acc * input_scale * weight_scales[channel], channel the index
+    // over the trailing [N] or [G, N] dims (cim.rescale).
+    const double inputScale = inputs[1]->floats[0];
+    const int64_t channels = static_cast<int64_t>(inst.weightScales.size());
+    out.floats.resize(size);
+    for (int64_t e = 0; e < size; ++e)
+      out.floats[e] = static_cast<double>(in.ints[e]) * inputScale *
+                      inst.weightScales[e % channels];
+    return Status::ok();
+  }
+  case Opcode::Quantize: {
+    // cim.quantize: symmetric narrow range; nearbyint rounds half to even
+    // under the default rounding mode; NaN becomes 0.
+    const double limit =
+        std::ldexp(1.0, static_cast<int>(inst.quantBits) - 1) - 1;
+    out.ints.resize(size);
+    for (int64_t e = 0; e < size; ++e) {
+      const double scaled = in.floats[e] / inst.scale;
+      const double level =
+          std::isnan(scaled)
+              ? 0
+              : std::clamp(std::nearbyint(scaled), -limit, limit);
+      out.ints[e] = static_cast<int64_t>(level);
+    }
+    return Status::ok();
+  }
+  case Opcode::Transfer:
+    out.ints = in.ints;
+    out.floats = in.floats;
+    return Status::ok();
+  }
+  return Status::ok();
+}

@@ -1,0 +1,33 @@
+//===- Numerics.h - What each instruction computes ----------------*- C++
+//-*-===//
+//
+// Private to the runtime library. The functional semantics of every opcode,
+// exactly those of the compiler's folders: xbar.dac / xbar.adc through
+// arch::dacDigit / arch::adcConvert, cim.recombine through
+// arch::CellEncoding::recombine, cim.quantize rounding half to even.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CIM_RUNTIME_LIB_NUMERICS_H
+#define CIM_RUNTIME_LIB_NUMERICS_H
+
+#include "cim/runtime/Executor.h"
+#include "cim/runtime/Program.h"
+#include "cim/runtime/Status.h"
+#include "cim/runtime/Tensor.h"
+
+#include <vector>
+
+namespace cim::runtime::detail {
+
+/// Computes the output of `inst` (of shape and type `out` already holds)
+/// from `inputs`. `cells` is the row-major level image of the instruction's
+/// array for Program (which writes it) and Mvm (which reads it), null
+/// otherwise. Fails only on a computed cell level out of range.
+Status evaluate(const arch::ArchSpec &arch, const Instruction &inst,
+                const std::vector<const Tensor *> &inputs,
+                std::vector<int64_t> *cells, Numerics numerics, Tensor &out);
+
+} // namespace cim::runtime::detail
+
+#endif // CIM_RUNTIME_LIB_NUMERICS_H
