@@ -31,5 +31,6 @@ tools = [
     ToolSubst("cim-translate", unresolved="fatal"),
     ToolSubst("cim-arch", unresolved="fatal"),
     ToolSubst("cim-onnx-ops", unresolved="fatal"),
+    ToolSubst("cim-run", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, [config.cim_tools_dir, config.llvm_tools_dir])

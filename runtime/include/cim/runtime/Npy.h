@@ -1,0 +1,56 @@
+//===- Npy.h - NumPy .npy files for inputs and outputs ----------*- C++ -*-===//
+//
+// The subset of NumPy's .npy format (numpy.lib.format, versions 1.0 and
+// 2.0) that cim-run exchanges with Python: little-endian, C order, dtypes
+// float32, float64, int8, int16, int32 and int64. Anything else (Fortran
+// order, big-endian, other dtypes, object arrays, truncated data) is refused
+// with a message that names the file and the reason.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CIM_RUNTIME_NPY_H
+#define CIM_RUNTIME_NPY_H
+
+#include "cim/runtime/Status.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cim::runtime {
+
+enum class NpyDType { Int8, Int16, Int32, Int64, Float32, Float64 };
+
+/// NumPy's name: "int8", ..., "float64".
+const char *toString(NpyDType dtype);
+/// Bytes per element.
+int64_t npyElementBytes(NpyDType dtype);
+bool isInteger(NpyDType dtype);
+
+struct NpyArray {
+  NpyDType dtype = NpyDType::Float32;
+  std::vector<int64_t> shape;
+  /// The elements, row-major, when isInteger(dtype).
+  std::vector<int64_t> ints;
+  /// The elements, row-major, otherwise (float32 data widened exactly).
+  std::vector<double> floats;
+
+  bool isInteger() const { return cim::runtime::isInteger(dtype); }
+  int64_t numElements() const;
+};
+
+/// Parses the bytes of a .npy file; `source` names it in messages.
+Status parseNpy(const std::string &bytes, const std::string &source,
+                NpyArray &array);
+/// The bytes of a version 1.0 .npy file (2.0 if the header needs it).
+/// Fails if the elements do not match the shape or an element does not fit
+/// the dtype.
+Status renderNpy(const NpyArray &array, std::string &bytes);
+
+Status readNpyFile(const std::string &path, NpyArray &array);
+/// Writes atomically: a failure leaves no file at `path`.
+Status writeNpyFile(const NpyArray &array, const std::string &path);
+
+} // namespace cim::runtime
+
+#endif // CIM_RUNTIME_NPY_H

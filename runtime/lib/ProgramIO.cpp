@@ -1,0 +1,553 @@
+//===- ProgramIO.cpp - Program files (.cimp) ------------------------------===//
+//
+// Program <-> the protobuf message of runtime/proto/program.proto. Writing
+// refuses what the format cannot hold exactly (a constant its element type
+// cannot represent) and what a reader would refuse (validate()). Reading
+// checks the envelope (magic, version), then every enumeration, index and
+// size before building anything from it, then the embedded arch, and then
+// runs validate(), so no file can make the simulator index out of range.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cim/runtime/ProgramIO.h"
+
+#include "cim/Arch/ArchLoader.h"
+#include "cim/runtime/FileIO.h"
+#include "cim/runtime/Validate.h"
+#include "program.pb.h"
+
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+using namespace cim;
+using namespace cim::runtime;
+namespace pb = ::cim::program;
+
+/// "CIMP" read as a little-endian 32-bit word: the first field of every file.
+static constexpr uint32_t kProgramMagic = 0x504D4943;
+/// Largest element count of one value, and largest dimension. Far above any
+/// tensor the simulator can hold, and small enough that shape products and
+/// byte sizes never overflow int64.
+static constexpr int64_t kMaxElements = int64_t(1) << 31;
+/// Bound on the magnitude of every integer operand (offsets, bit widths,
+/// hops, core coordinates): well beyond any machine, and small enough that
+/// validate()'s sums of them cannot overflow.
+static constexpr int64_t kMaxOperand = int64_t(1) << 32;
+
+//===----------------------------------------------------------------------===//
+// Enumerations
+//===----------------------------------------------------------------------===//
+
+static pb::ElementType toProto(ElementType type) {
+  switch (type) {
+  case ElementType::I8:
+    return pb::ELEMENT_TYPE_I8;
+  case ElementType::I16:
+    return pb::ELEMENT_TYPE_I16;
+  case ElementType::I32:
+    return pb::ELEMENT_TYPE_I32;
+  case ElementType::I64:
+    return pb::ELEMENT_TYPE_I64;
+  case ElementType::F32:
+    return pb::ELEMENT_TYPE_F32;
+  }
+  return pb::ELEMENT_TYPE_UNSPECIFIED;
+}
+
+/// proto3 enumerations are open: a file can hold any number there.
+static bool fromProto(int type, ElementType &out) {
+  switch (type) {
+  case pb::ELEMENT_TYPE_I8:
+    out = ElementType::I8;
+    return true;
+  case pb::ELEMENT_TYPE_I16:
+    out = ElementType::I16;
+    return true;
+  case pb::ELEMENT_TYPE_I32:
+    out = ElementType::I32;
+    return true;
+  case pb::ELEMENT_TYPE_I64:
+    out = ElementType::I64;
+    return true;
+  case pb::ELEMENT_TYPE_F32:
+    out = ElementType::F32;
+    return true;
+  default:
+    return false;
+  }
+}
+
+static pb::Opcode toProto(Opcode opcode) {
+  switch (opcode) {
+  case Opcode::Program:
+    return pb::OPCODE_PROGRAM;
+  case Opcode::Dac:
+    return pb::OPCODE_DAC;
+  case Opcode::Mvm:
+    return pb::OPCODE_MVM;
+  case Opcode::Adc:
+    return pb::OPCODE_ADC;
+  case Opcode::ShiftAdd:
+    return pb::OPCODE_SHIFT_ADD;
+  case Opcode::Recombine:
+    return pb::OPCODE_RECOMBINE;
+  case Opcode::Accumulate:
+    return pb::OPCODE_ACCUMULATE;
+  case Opcode::Rescale:
+    return pb::OPCODE_RESCALE;
+  case Opcode::Quantize:
+    return pb::OPCODE_QUANTIZE;
+  case Opcode::Transfer:
+    return pb::OPCODE_TRANSFER;
+  }
+  return pb::OPCODE_UNSPECIFIED;
+}
+
+static bool fromProto(int opcode, Opcode &out) {
+  switch (opcode) {
+  case pb::OPCODE_PROGRAM:
+    out = Opcode::Program;
+    return true;
+  case pb::OPCODE_DAC:
+    out = Opcode::Dac;
+    return true;
+  case pb::OPCODE_MVM:
+    out = Opcode::Mvm;
+    return true;
+  case pb::OPCODE_ADC:
+    out = Opcode::Adc;
+    return true;
+  case pb::OPCODE_SHIFT_ADD:
+    out = Opcode::ShiftAdd;
+    return true;
+  case pb::OPCODE_RECOMBINE:
+    out = Opcode::Recombine;
+    return true;
+  case pb::OPCODE_ACCUMULATE:
+    out = Opcode::Accumulate;
+    return true;
+  case pb::OPCODE_RESCALE:
+    out = Opcode::Rescale;
+    return true;
+  case pb::OPCODE_QUANTIZE:
+    out = Opcode::Quantize;
+    return true;
+  case pb::OPCODE_TRANSFER:
+    out = Opcode::Transfer;
+    return true;
+  default:
+    return false;
+  }
+}
+
+static pb::SignedEncoding toProto(arch::SignedEncoding scheme) {
+  switch (scheme) {
+  case arch::SignedEncoding::Differential:
+    return pb::SIGNED_ENCODING_DIFFERENTIAL;
+  case arch::SignedEncoding::Offset:
+    return pb::SIGNED_ENCODING_OFFSET;
+  case arch::SignedEncoding::TwosComplement:
+    return pb::SIGNED_ENCODING_TWOS_COMPLEMENT;
+  }
+  return pb::SIGNED_ENCODING_UNSPECIFIED;
+}
+
+static bool fromProto(int scheme, arch::SignedEncoding &out) {
+  switch (scheme) {
+  case pb::SIGNED_ENCODING_DIFFERENTIAL:
+    out = arch::SignedEncoding::Differential;
+    return true;
+  case pb::SIGNED_ENCODING_OFFSET:
+    out = arch::SignedEncoding::Offset;
+    return true;
+  case pb::SIGNED_ENCODING_TWOS_COMPLEMENT:
+    out = arch::SignedEncoding::TwosComplement;
+    return true;
+  default:
+    return false;
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Constants as little-endian bytes
+//===----------------------------------------------------------------------===//
+
+static std::string describe(int64_t id, const ValueInfo &value) {
+  return "value " + std::to_string(id) + " '" + value.name + "'";
+}
+
+/// Appends the low `size` bytes of `bits`, least significant first.
+static void appendLittleEndian(uint64_t bits, int64_t size, std::string &out) {
+  for (int64_t b = 0; b < size; ++b)
+    out.push_back(static_cast<char>((bits >> (8 * b)) & 0xff));
+}
+
+static uint64_t readLittleEndian(const char *data, int64_t size) {
+  uint64_t bits = 0;
+  for (int64_t b = 0; b < size; ++b)
+    bits |= uint64_t(static_cast<unsigned char>(data[b])) << (8 * b);
+  return bits;
+}
+
+/// The constant's elements in its element type; fails on an element that
+/// type cannot hold exactly (the file would not read back the same).
+static Status encodeConstant(int64_t id, const ValueInfo &value,
+                             std::string &bytes) {
+  const int64_t size = elementBytes(value.type);
+  bytes.clear();
+  bytes.reserve(value.constant.size() * size);
+  for (size_t e = 0; e < value.constant.size(); ++e) {
+    const double x = value.constant[e];
+    if (value.type == ElementType::F32) {
+      const bool fits = std::isnan(x) || std::isinf(x) ||
+                        (std::fabs(x) <= FLT_MAX &&
+                         static_cast<double>(static_cast<float>(x)) == x);
+      if (!fits)
+        return Status::error(describe(id, value) + " element " +
+                             std::to_string(e) + " = " + std::to_string(x) +
+                             " is not exactly representable as f32");
+      const float f = static_cast<float>(x);
+      uint32_t bits;
+      std::memcpy(&bits, &f, sizeof(bits));
+      appendLittleEndian(bits, 4, bytes);
+      continue;
+    }
+    const int64_t bitsWide = 8 * size;
+    const double lo = -std::ldexp(1.0, static_cast<int>(bitsWide - 1));
+    // 2^(bits-1) itself is the first value that does not fit.
+    const double hiExclusive = std::ldexp(1.0, static_cast<int>(bitsWide - 1));
+    if (!(x == std::floor(x)) || x < lo || x >= hiExclusive)
+      return Status::error(describe(id, value) + " element " +
+                           std::to_string(e) + " = " + std::to_string(x) +
+                           " is not an integer that fits " +
+                           toString(value.type));
+    appendLittleEndian(static_cast<uint64_t>(static_cast<int64_t>(x)), size,
+                       bytes);
+  }
+  return Status::ok();
+}
+
+static void decodeConstant(const std::string &bytes, ElementType type,
+                           std::vector<double> &out) {
+  const int64_t size = elementBytes(type);
+  const int64_t count = static_cast<int64_t>(bytes.size()) / size;
+  out.resize(count);
+  for (int64_t e = 0; e < count; ++e) {
+    const uint64_t bits = readLittleEndian(bytes.data() + e * size, size);
+    if (type == ElementType::F32) {
+      const uint32_t word = static_cast<uint32_t>(bits);
+      float f;
+      std::memcpy(&f, &word, sizeof(f));
+      out[e] = f;
+      continue;
+    }
+    // Sign-extend from the element's width.
+    const int shift = static_cast<int>(64 - 8 * size);
+    const int64_t value = shift ? static_cast<int64_t>(bits << shift) >> shift
+                                : static_cast<int64_t>(bits);
+    out[e] = static_cast<double>(value);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Writing
+//===----------------------------------------------------------------------===//
+
+static void toProto(const CoreId &core, pb::CoreId &out) {
+  out.set_chip(core.chip);
+  out.set_tile(core.tile);
+  out.set_core(core.core);
+}
+
+static void toProto(const Instruction &inst, pb::Instruction &out) {
+  out.set_opcode(toProto(inst.opcode));
+  for (int64_t id : inst.inputs)
+    out.add_inputs(id);
+  out.set_output(inst.output);
+  out.set_node(inst.node);
+  toProto(inst.array.core, *out.mutable_array()->mutable_core());
+  out.mutable_array()->set_array(inst.array.array);
+  out.set_row(inst.row);
+  out.set_col(inst.col);
+  out.set_input_bits(inst.inputBits);
+  out.set_dac_bits(inst.dacBits);
+  out.set_adc_bits(inst.adcBits);
+  out.set_shift(inst.shift);
+  out.set_signed_range(inst.signedRange);
+  pb::CellEncoding &encoding = *out.mutable_encoding();
+  encoding.set_scheme(toProto(inst.encoding.scheme));
+  encoding.set_weight_bits(inst.encoding.weightBits);
+  encoding.set_bits_per_cell(inst.encoding.bitsPerCell);
+  encoding.set_slices(inst.encoding.slices);
+  encoding.set_paired_columns(inst.encoding.pairedColumns);
+  for (double scale : inst.weightScales)
+    out.add_weight_scales(scale);
+  out.set_scale(inst.scale);
+  out.set_quant_bits(inst.quantBits);
+  toProto(inst.from, *out.mutable_from());
+  out.set_hops(inst.hops);
+  out.set_chip_hops(inst.chipHops);
+}
+
+Status cim::runtime::serializeProgram(const Program &program,
+                                      std::string &bytes) {
+  if (Status s = validate(program); !s)
+    return Status::error("cannot write an invalid program: " + s.message());
+  pb::Program message;
+  message.set_magic(kProgramMagic);
+  message.set_format_version(kProgramFormatVersion);
+  message.set_arch_yaml(arch::writeArchYaml(program.arch));
+  for (size_t v = 0; v < program.values.size(); ++v) {
+    const ValueInfo &value = program.values[v];
+    pb::Value &out = *message.add_values();
+    out.set_name(value.name);
+    out.set_type(toProto(value.type));
+    for (int64_t dim : value.shape)
+      out.add_shape(dim);
+    if (!value.constant.empty()) {
+      std::string data;
+      if (Status s = encodeConstant(static_cast<int64_t>(v), value, data); !s)
+        return s;
+      out.set_constant(std::move(data));
+    }
+    out.set_binding(value.binding);
+    out.set_is_input(value.isInput);
+    out.set_is_output(value.isOutput);
+  }
+  for (const CoreProgram &stream : program.cores) {
+    pb::Core &core = *message.add_cores();
+    toProto(stream.core, *core.mutable_id());
+    for (const Instruction &inst : stream.instructions)
+      toProto(inst, *core.add_instructions());
+  }
+  message.set_end_magic(kProgramMagic);
+  bytes.clear();
+  if (!message.SerializeToString(&bytes))
+    return Status::error("the program does not fit a protobuf message (2 GiB)");
+  return Status::ok();
+}
+
+Status cim::runtime::saveProgramFile(const Program &program,
+                                     const std::string &path) {
+  std::string bytes;
+  if (Status s = serializeProgram(program, bytes); !s)
+    return Status::error(path + ": " + s.message());
+  return writeFileAtomically(path, bytes);
+}
+
+//===----------------------------------------------------------------------===//
+// Reading
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Builds a Program from a parsed message, refusing anything out of range
+/// before using it.
+class Reader {
+public:
+  Reader(const pb::Program &message, Program &program)
+      : message(message), program(program) {}
+
+  /// Empty, or what is wrong.
+  std::string run();
+
+private:
+  std::string readValue(int64_t id, const pb::Value &in);
+  std::string readInstruction(const pb::Instruction &in, Instruction &out);
+  std::string readCore(const pb::CoreId &in, CoreId &out) const;
+  std::string checkOperand(const char *field, int64_t value) const;
+
+  const pb::Program &message;
+  Program &program;
+};
+
+} // namespace
+
+std::string Reader::checkOperand(const char *field, int64_t value) const {
+  if (value < -kMaxOperand || value > kMaxOperand)
+    return std::string(field) + " = " + std::to_string(value) +
+           " is out of range";
+  return "";
+}
+
+std::string Reader::readCore(const pb::CoreId &in, CoreId &out) const {
+  for (auto [field, value] :
+       {std::pair<const char *, int64_t>{"chip", in.chip()},
+        {"tile", in.tile()},
+        {"core", in.core()}})
+    if (std::string error = checkOperand(field, value); !error.empty())
+      return error;
+  out.chip = in.chip();
+  out.tile = in.tile();
+  out.core = in.core();
+  return "";
+}
+
+std::string Reader::readValue(int64_t id, const pb::Value &in) {
+  ValueInfo &value = program.values[id];
+  value.name = in.name();
+  const std::string what =
+      "value " + std::to_string(id) + " '" + value.name + "'";
+  if (!fromProto(in.type(), value.type))
+    return what + " has an unknown element type (" + std::to_string(in.type()) +
+           ")";
+  int64_t count = 1;
+  for (int64_t dim : in.shape()) {
+    if (dim < 0)
+      return what + " has a negative dimension (" + std::to_string(dim) + ")";
+    // count * dim <= kMaxElements, without overflowing; every dimension
+    // too, even after a zero one, so that sums of dimensions cannot
+    // overflow either.
+    if (dim > kMaxElements || (dim > 0 && count > kMaxElements / dim))
+      return what + " has more than " + std::to_string(kMaxElements) +
+             " elements";
+    count *= dim;
+    value.shape.push_back(dim);
+  }
+  if (in.has_constant()) {
+    const int64_t expected = count * elementBytes(value.type);
+    if (static_cast<int64_t>(in.constant().size()) != expected)
+      return what + " holds " + std::to_string(in.constant().size()) +
+             " bytes of constant data, but " + std::to_string(count) + " " +
+             toString(value.type) + " elements take " +
+             std::to_string(expected);
+    decodeConstant(in.constant(), value.type, value.constant);
+  }
+  value.binding = in.binding();
+  value.isInput = in.is_input();
+  value.isOutput = in.is_output();
+  return "";
+}
+
+std::string Reader::readInstruction(const pb::Instruction &in,
+                                    Instruction &out) {
+  if (!fromProto(in.opcode(), out.opcode))
+    return "unknown opcode " + std::to_string(in.opcode());
+  const int64_t count = static_cast<int64_t>(program.values.size());
+  for (int64_t id : in.inputs()) {
+    if (id < 0 || id >= count)
+      return "reads value " + std::to_string(id) + ", but the program has " +
+             std::to_string(count) + " values";
+    out.inputs.push_back(id);
+  }
+  if (in.output() < -1 || in.output() >= count)
+    return "writes value " + std::to_string(in.output()) +
+           ", but the program has " + std::to_string(count) + " values";
+  out.output = in.output();
+  out.node = in.node();
+  if (std::string error = readCore(in.array().core(), out.array.core);
+      !error.empty())
+    return "array " + error;
+  for (auto [field, value] :
+       {std::pair<const char *, int64_t>{"array", in.array().array()},
+        {"row", in.row()},
+        {"col", in.col()},
+        {"input_bits", in.input_bits()},
+        {"dac_bits", in.dac_bits()},
+        {"adc_bits", in.adc_bits()},
+        {"shift", in.shift()},
+        {"encoding.weight_bits", in.encoding().weight_bits()},
+        {"encoding.bits_per_cell", in.encoding().bits_per_cell()},
+        {"encoding.slices", in.encoding().slices()},
+        {"quant_bits", in.quant_bits()},
+        {"hops", in.hops()},
+        {"chip_hops", in.chip_hops()}})
+    if (std::string error = checkOperand(field, value); !error.empty())
+      return error;
+  out.array.array = in.array().array();
+  out.row = in.row();
+  out.col = in.col();
+  out.inputBits = in.input_bits();
+  out.dacBits = in.dac_bits();
+  out.adcBits = in.adc_bits();
+  out.shift = in.shift();
+  out.signedRange = in.signed_range();
+  // Every writer sets the encoding; a message without one keeps the
+  // default, which only Recombine reads (and validate() checks).
+  if (in.has_encoding()) {
+    const pb::CellEncoding &encoding = in.encoding();
+    if (!fromProto(encoding.scheme(), out.encoding.scheme))
+      return "encoding has an unknown signed encoding (" +
+             std::to_string(encoding.scheme()) + ")";
+    out.encoding.weightBits = encoding.weight_bits();
+    out.encoding.bitsPerCell = encoding.bits_per_cell();
+    out.encoding.slices = encoding.slices();
+    out.encoding.pairedColumns = encoding.paired_columns();
+  }
+  out.weightScales.assign(in.weight_scales().begin(), in.weight_scales().end());
+  out.scale = in.scale();
+  out.quantBits = in.quant_bits();
+  if (std::string error = readCore(in.from(), out.from); !error.empty())
+    return "source " + error;
+  out.hops = in.hops();
+  out.chipHops = in.chip_hops();
+  return "";
+}
+
+std::string Reader::run() {
+  program.values.assign(message.values_size(), ValueInfo());
+  for (int v = 0; v < message.values_size(); ++v)
+    if (std::string error = readValue(v, message.values(v)); !error.empty())
+      return error;
+  program.cores.assign(message.cores_size(), CoreProgram());
+  for (int c = 0; c < message.cores_size(); ++c) {
+    const pb::Core &in = message.cores(c);
+    CoreProgram &out = program.cores[c];
+    if (std::string error = readCore(in.id(), out.core); !error.empty())
+      return "instruction stream " + std::to_string(c) + ": " + error;
+    out.instructions.resize(in.instructions_size());
+    for (int i = 0; i < in.instructions_size(); ++i)
+      if (std::string error =
+              readInstruction(in.instructions(i), out.instructions[i]);
+          !error.empty())
+        return toString(out.core) + " instruction " + std::to_string(i) + ": " +
+               error;
+  }
+  return "";
+}
+
+Status cim::runtime::deserializeProgram(const std::string &bytes,
+                                        const std::string &source,
+                                        Program &program) {
+  program = Program();
+  pb::Program message;
+  if (!message.ParseFromString(bytes))
+    return Status::error(source +
+                         ": not a cim program (the protobuf message does not "
+                         "parse: truncated or corrupt)");
+  if (message.magic() != kProgramMagic)
+    return Status::error(source + ": not a cim program (no 'CIMP' magic)");
+  if (message.format_version() != kProgramFormatVersion)
+    return Status::error(source + ": program format version " +
+                         std::to_string(message.format_version()) +
+                         ", but this reader reads version " +
+                         std::to_string(kProgramFormatVersion));
+  if (message.end_magic() != kProgramMagic)
+    return Status::error(source + ": truncated program (the end marker is "
+                                  "missing)");
+  arch::ArchLoadResult arch =
+      arch::loadArchString(message.arch_yaml(), source + " (embedded arch)");
+  if (!arch.ok())
+    return Status::error(source + ": the embedded arch does not load:\n" +
+                         arch.errorText());
+  program.arch = arch.getSpec();
+  if (std::string error = Reader(message, program).run(); !error.empty()) {
+    program = Program();
+    return Status::error(source + ": " + error);
+  }
+  if (Status s = validate(program); !s) {
+    program = Program();
+    return Status::error(source + ": " + s.message());
+  }
+  return Status::ok();
+}
+
+Status cim::runtime::loadProgramFile(const std::string &path,
+                                     Program &program) {
+  std::string bytes;
+  if (Status s = readFile(path, bytes); !s)
+    return s;
+  return deserializeProgram(bytes, path, program);
+}

@@ -1,0 +1,149 @@
+// What cim-translate --emit-program refuses, each error at the op (or
+// value) at fault. -verify-diagnostics cannot see through the pipe that
+// attaches the arch, so the messages are checked by line; no program file is
+// left behind.
+//
+// RUN: cim-opt %s -split-input-file --cim-arch=%S/../Dialect/CIM/Inputs/tiny.yaml -mlir-print-debuginfo > %t.mlir
+// RUN: rm -f %t.cimp
+// RUN: not cim-translate --emit-program -split-input-file %t.mlir -o %t.cimp 2>&1 | FileCheck %s
+// RUN: not test -e %t.cimp
+
+// Ops the runtime has no instruction for: one error per op name, at the
+// first op of that name, after all of them are found; a note points at the
+// next op of the same name.
+// CHECK: emit-program-invalid.mlir:[[@LINE+6]]:{{[0-9]+}}: error: 'cim.quantize_dynamic' has no runtime instruction yet (see docs/design/runtime-isa.md)
+// CHECK: emit-program-invalid.mlir:[[@LINE+6]]:{{[0-9]+}}: error: 'tensor.concat' has no runtime instruction yet (see docs/design/runtime-isa.md)
+// CHECK: emit-program-invalid.mlir:[[@LINE+7]]:{{[0-9]+}}: note: 1 more 'tensor.concat' op, the next one here
+// CHECK: emit-program-invalid.mlir:[[@LINE+5]]:{{[0-9]+}}: error: 'tensor.extract_slice' has no runtime instruction yet (see docs/design/runtime-isa.md)
+// CHECK-NOT: error: 'tensor.concat'
+func.func @unsupported(%x: tensor<2x4xf32>) -> tensor<2x8xi8> {
+  %q, %s = cim.quantize_dynamic %x bits 4 : tensor<2x4xf32> -> tensor<2x4xi8>, tensor<f32>
+  %c = tensor.concat dim(1) %q, %q : (tensor<2x4xi8>, tensor<2x4xi8>) -> tensor<2x8xi8>
+  %e = tensor.extract_slice %c[0, 0] [2, 4] [1, 1] : tensor<2x8xi8> to tensor<2x4xi8>
+  %d = tensor.concat dim(1) %e, %q : (tensor<2x4xi8>, tensor<2x4xi8>) -> tensor<2x8xi8>
+  // A destination placeholder is not reported on its own: its user is.
+  // CHECK-NOT: error: 'tensor.empty'
+  %init = tensor.empty() : tensor<2x8xi8>
+  // CHECK: emit-program-invalid.mlir:[[@LINE+1]]:{{[0-9]+}}: error: 'linalg.copy' has no runtime instruction yet (see docs/design/runtime-isa.md)
+  %copy = linalg.copy ins(%d : tensor<2x8xi8>) outs(%init : tensor<2x8xi8>) -> tensor<2x8xi8>
+  return %copy : tensor<2x8xi8>
+}
+
+// -----
+
+// A product the mapping passes have not lowered yet.
+// CHECK: emit-program-invalid.mlir:[[@LINE+3]]:{{[0-9]+}}: error: 'cim.crossbar_matmul' is not mapped to arrays yet: run the mapping pipeline (cim-opt --cim-pipeline="arch=...") first
+func.func @unmapped(%x: tensor<2x4xi8>) -> tensor<2x1xi32> {
+  %w = arith.constant dense<[[1], [2], [3], [4]]> : tensor<4x1xi8>
+  %y = cim.crossbar_matmul %x, %w {cim.weight_bits = 4 : i64} : tensor<2x4xi8>, tensor<4x1xi8> -> tensor<2x1xi32>
+  return %y : tensor<2x1xi32>
+}
+
+// -----
+
+// Placed and converted, but not routed and scheduled: the first op without
+// a core is named, with the count.
+// CHECK: emit-program-invalid.mlir:[[@LINE+4]]:{{[0-9]+}}: error: 'xbar.mvm' has no 'xbar.core' or 'xbar.order': run xbar-route and xbar-schedule first (2 ops lack them)
+func.func @unscheduled(%x: tensor<2x4xi8>) -> tensor<2x1xi32> {
+  %levels = arith.constant dense<[[3], [3], [2], [0]]> : tensor<4x1xi8>
+  xbar.program %levels into <chip = 0, tile = 0, core = 0, array = 0> at [0, 0] {xbar.core = #xbar.core<chip = 0, tile = 0, core = 0>, xbar.order = 0 : i64} : tensor<4x1xi8>
+  %s = xbar.mvm %x on <chip = 0, tile = 0, core = 0, array = 0> at [0, 0] {xbar.core = #xbar.core<chip = 0, tile = 0, core = 0>} : tensor<2x4xi8> -> tensor<2x1xi32>
+  %y = cim.accumulate %s, %s : tensor<2x1xi32>
+  return %y : tensor<2x1xi32>
+}
+
+// -----
+
+// The runtime quantises with one scale per tensor.
+// CHECK: emit-program-invalid.mlir:[[@LINE+2]]:{{[0-9]+}}: error: per-axis 'cim.quantize' (2 scales) has no runtime instruction yet (see docs/design/runtime-isa.md); the runtime quantises with one scale per tensor
+func.func @per_axis(%x: tensor<2x2xf32>) -> tensor<2x2xi8> {
+  %q = cim.quantize %x bits 4 scales [0.5, 0.25] axis 1 {xbar.core = #xbar.core<chip = 0, tile = 0, core = 0>, xbar.order = 0 : i64} : tensor<2x2xf32> -> tensor<2x2xi8>
+  return %q : tensor<2x2xi8>
+}
+
+// -----
+
+// A transfer runs on its destination core.
+// CHECK: emit-program-invalid.mlir:[[@LINE+2]]:{{[0-9]+}}: error: transfers to #xbar.core<chip = 0, tile = 1, core = 0> but runs on #xbar.core<chip = 0, tile = 0, core = 0> ('xbar.core'): a transfer runs on its destination
+func.func @transfer_core(%x: tensor<2x4xi8>) -> tensor<2x4xi8> {
+  %t = xbar.transfer %x from <chip = 0, tile = 0, core = 0> to <chip = 0, tile = 1, core = 0> hops 1 chip_hops 0 {xbar.core = #xbar.core<chip = 0, tile = 0, core = 0>, xbar.order = 0 : i64} : tensor<2x4xi8>
+  return %t : tensor<2x4xi8>
+}
+
+// -----
+
+// A value has one binding: returning an input, or one value twice, would
+// need a copy.
+// CHECK: emit-program-invalid.mlir:[[@LINE+2]]:{{[0-9]+}}: error: result #0 ('y') is the input 'x': a copy between bindings has no runtime instruction yet (see docs/design/runtime-isa.md)
+func.func @main(%x: tensor<2x4xi8> {onnx.name = "x"}) -> (tensor<2x4xi8> {onnx.name = "y"}) {
+  return %x : tensor<2x4xi8>
+}
+
+// -----
+
+// CHECK: emit-program-invalid.mlir:[[@LINE+3]]:{{[0-9]+}}: error: result #1 ('out1') is also the output 'out0': a copy between bindings has no runtime instruction yet (see docs/design/runtime-isa.md)
+func.func @twice(%x: tensor<2x4xi32>) -> (tensor<2x4xi32>, tensor<2x4xi32>) {
+  %y = cim.accumulate %x, %x {xbar.core = #xbar.core<chip = 0, tile = 0, core = 0>, xbar.order = 0 : i64} : tensor<2x4xi32>
+  return %y, %y : tensor<2x4xi32>, tensor<2x4xi32>
+}
+
+// -----
+
+// Two ops at one position of a core's stream.
+// CHECK: emit-program-invalid.mlir:[[@LINE+4]]:{{[0-9]+}}: error: shares position 0 ('xbar.order') of core (chip 0, tile 0, core 0) with another op; run xbar-schedule
+// CHECK: emit-program-invalid.mlir:[[@LINE+2]]:{{[0-9]+}}: note: the other op
+func.func @same_order(%x: tensor<2x4xi32>) -> tensor<2x4xi32> {
+  %a = cim.accumulate %x, %x {xbar.core = #xbar.core<chip = 0, tile = 0, core = 0>, xbar.order = 0 : i64} : tensor<2x4xi32>
+  %b = cim.accumulate %a, %x {xbar.core = #xbar.core<chip = 0, tile = 0, core = 0>, xbar.order = 0 : i64} : tensor<2x4xi32>
+  return %b : tensor<2x4xi32>
+}
+
+// -----
+
+// The emitted program is validated like a loaded one; the message lands on
+// the op of the instruction it names. Here the product reads cells nothing
+// programmed.
+// CHECK: emit-program-invalid.mlir:[[@LINE+2]]:{{[0-9]+}}: error: the emitted program is invalid: core (chip 0, tile 0, core 0) instruction 0 (mvm): reads cell (0, 0) of array 0 of core (chip 0, tile 0, core 0), which no earlier program instruction wrote
+func.func @unprogrammed(%x: tensor<2x4xi8>) -> tensor<2x1xi32> {
+  %s = xbar.mvm %x on <chip = 0, tile = 0, core = 0, array = 0> at [0, 0] {xbar.core = #xbar.core<chip = 0, tile = 0, core = 0>, xbar.order = 0 : i64} : tensor<2x4xi8> -> tensor<2x1xi32>
+  return %s : tensor<2x1xi32>
+}
+
+// -----
+
+// Element types without a runtime representation.
+// CHECK: emit-program-invalid.mlir:[[@LINE+1]]:{{[0-9]+}}: error: values of type 'tensor<2x2xf16>' have no runtime representation (static tensors of i8, i16, i32, i64 or f32 only)
+func.func @half(%x: tensor<2x2xf16>) -> tensor<2x2xi8> {
+  %q = cim.quantize %x bits 4 scales [0.5] {xbar.core = #xbar.core<chip = 0, tile = 0, core = 0>, xbar.order = 0 : i64} : tensor<2x2xf16> -> tensor<2x2xi8>
+  return %q : tensor<2x2xi8>
+}
+
+// -----
+
+// CHECK: emit-program-invalid.mlir:[[@LINE+2]]:{{[0-9]+}}: error: values of type 'tensor<f64>' have no runtime representation (static tensors of i8, i16, i32, i64 or f32 only)
+func.func @double_scale(%acc: tensor<2x2xi32>) -> tensor<2x2xf32> {
+  %s = arith.constant dense<2.0> : tensor<f64>
+  %y = cim.rescale %acc, %s weight_scales [1.0, 1.0] {xbar.core = #xbar.core<chip = 0, tile = 0, core = 0>, xbar.order = 0 : i64} : tensor<2x2xi32>, tensor<f64> -> tensor<2x2xf32>
+  return %y : tensor<2x2xf32>
+}
+
+// -----
+
+// Constant data that is not in the module.
+// CHECK: emit-program-invalid.mlir:[[@LINE+2]]:{{[0-9]+}}: error: the data of dense_resource '__elided__' is not in the module (elided?)
+func.func @elided(%x: tensor<2xi32>) -> tensor<2xi32> {
+  %c = arith.constant dense_resource<__elided__> : tensor<2xi32>
+  %y = cim.accumulate %x, %c {xbar.core = #xbar.core<chip = 0, tile = 0, core = 0>, xbar.order = 0 : i64} : tensor<2xi32>
+  return %y : tensor<2xi32>
+}
+
+// -----
+
+// Which function is the program?
+// CHECK: error: expected a function named 'main' or a single function to emit as the program, found 2 functions
+func.func @first(%x: tensor<2xi32>) -> tensor<2xi32> {
+  return %x : tensor<2xi32>
+}
+func.func @second(%x: tensor<2xi32>) -> tensor<2xi32> {
+  return %x : tensor<2xi32>
+}

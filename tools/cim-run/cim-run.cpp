@@ -1,0 +1,347 @@
+//===- cim-run.cpp - Run a compiled program on the simulator --------------===//
+//
+//   cim-run prog.cimp --input NAME=FILE.npy... --output-dir DIR
+//           --numerics ideal|quantized [--report REPORT.json]
+//           [--weights-preloaded]
+//   cim-run prog.cimp --disassemble
+//
+// Reads the program (checking it against its embedded arch), binds every
+// program input to a .npy file, executes, and writes one `<binding>.npy` per
+// program output into DIR (float outputs as float32, integer outputs as
+// int32, or int64 for i64 values), the report as JSON if asked, and a one-line
+// summary on stderr. Outputs are written only after the run succeeded, each
+// atomically; if one cannot be written, those already written are removed.
+//
+// Exit status: 0 success, 1 an error (program, inputs, run, files), 2 a usage
+// error.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cim/runtime/Executor.h"
+#include "cim/runtime/FileIO.h"
+#include "cim/runtime/Npy.h"
+#include "cim/runtime/ProgramIO.h"
+#include "cim/runtime/Report.h"
+
+#include <cctype>
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+using namespace cim::runtime;
+
+namespace {
+
+const char *kUsage =
+    "usage: cim-run PROGRAM.cimp --input NAME=FILE.npy... --output-dir DIR\n"
+    "               --numerics ideal|quantized [--report REPORT.json]\n"
+    "               [--weights-preloaded]\n"
+    "       cim-run PROGRAM.cimp --disassemble\n"
+    "Runs a compiled program on the simulator. Every program input is bound\n"
+    "to a NumPy .npy file (little-endian, C order; float32/float64 for f32\n"
+    "inputs, int8..int64 for integer inputs); every output is written to\n"
+    "DIR/<name>.npy (float32, or int32/int64), with characters other than\n"
+    "letters, digits, '.', '-' and '_' in the name replaced by '_'.\n"
+    "  --numerics quantized  bit-exact: every ADC conversion rounds and clips\n"
+    "  --numerics ideal      every ADC conversion exact\n"
+    "  --report FILE         the time/energy report as JSON\n"
+    "  --weights-preloaded   cells were written at load time (programming\n"
+    "                        takes no time and no energy)\n"
+    "  --disassemble         print the program and exit\n";
+
+int usageError(const std::string &message) {
+  std::fprintf(stderr, "cim-run: %s\n%s", message.c_str(), kUsage);
+  return 2;
+}
+
+int failure(const std::string &message) {
+  std::fprintf(stderr, "cim-run: %s\n", message.c_str());
+  return 1;
+}
+
+struct Options {
+  std::string program;
+  /// (binding, file) in command-line order.
+  std::vector<std::pair<std::string, std::string>> inputs;
+  std::string outputDir;
+  std::optional<Numerics> numerics;
+  std::string report;
+  bool weightsPreloaded = false;
+  bool disassemble = false;
+};
+
+/// Empty on success, else the usage error.
+std::string parseArguments(int argc, char **argv, Options &options) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    // "--opt=value" and "--opt value" are the same.
+    std::optional<std::string> inlineValue;
+    if (arg.rfind("--", 0) == 0) {
+      const size_t equals = arg.find('=');
+      if (equals != std::string::npos) {
+        inlineValue = arg.substr(equals + 1);
+        arg = arg.substr(0, equals);
+      }
+    }
+    auto value = [&](std::string &out) -> std::string {
+      if (inlineValue) {
+        out = *inlineValue;
+        return "";
+      }
+      if (i + 1 >= argc)
+        return arg + " needs a value";
+      out = argv[++i];
+      return "";
+    };
+    auto flag = [&](bool &out) -> std::string {
+      if (inlineValue)
+        return arg + " takes no value";
+      out = true;
+      return "";
+    };
+    std::string text, error;
+    if (arg == "--input") {
+      if (!(error = value(text)).empty())
+        return error;
+      const size_t equals = text.find('=');
+      if (equals == std::string::npos || equals == 0 ||
+          equals + 1 == text.size())
+        return "--input takes NAME=FILE.npy, got '" + text + "'";
+      const std::string name = text.substr(0, equals);
+      for (const auto &[given, file] : options.inputs)
+        if (given == name)
+          return "input '" + name + "' is given twice";
+      options.inputs.emplace_back(name, text.substr(equals + 1));
+    } else if (arg == "--output-dir") {
+      if (!(error = value(options.outputDir)).empty())
+        return error;
+    } else if (arg == "--report") {
+      if (!(error = value(options.report)).empty())
+        return error;
+    } else if (arg == "--numerics") {
+      if (!(error = value(text)).empty())
+        return error;
+      if (text == "ideal")
+        options.numerics = Numerics::Ideal;
+      else if (text == "quantized")
+        options.numerics = Numerics::Quantized;
+      else
+        return "--numerics takes 'ideal' or 'quantized', got '" + text + "'";
+    } else if (arg == "--weights-preloaded") {
+      if (!(error = flag(options.weightsPreloaded)).empty())
+        return error;
+    } else if (arg == "--disassemble") {
+      if (!(error = flag(options.disassemble)).empty())
+        return error;
+    } else if (arg.rfind("-", 0) == 0 && arg != "-") {
+      return std::string("unknown option '") + argv[i] + "'";
+    } else if (options.program.empty()) {
+      options.program = arg;
+    } else {
+      return "more than one program given ('" + options.program + "' and '" +
+             arg + "')";
+    }
+  }
+  if (options.program.empty())
+    return "no program given";
+  if (options.disassemble)
+    return "";
+  if (!options.numerics)
+    return "--numerics ideal|quantized is required";
+  if (options.outputDir.empty())
+    return "--output-dir is required";
+  return "";
+}
+
+std::string shapeString(const std::vector<int64_t> &shape) {
+  std::string text = "[";
+  for (size_t d = 0; d < shape.size(); ++d)
+    text += (d ? "x" : "") + std::to_string(shape[d]);
+  return text + "]";
+}
+
+/// A file name for a binding: ONNX names may hold '/' or ':'.
+std::string fileNameFor(const std::string &binding) {
+  std::string name = binding;
+  for (char &c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' &&
+        c != '_')
+      c = '_';
+  if (name == "." || name == "..")
+    name = std::string(name.size(), '_');
+  return name + ".npy";
+}
+
+/// Reads each --input file into the tensor of its program input.
+std::string bindInputs(const Program &program, const Options &options,
+                       TensorMap &inputs) {
+  std::map<std::string, const ValueInfo *> declared;
+  std::string names;
+  for (const ValueInfo &value : program.values)
+    if (value.isInput) {
+      declared[value.binding] = &value;
+      names += (names.empty() ? "'" : ", '") + value.binding + "'";
+    }
+  if (names.empty())
+    names = "none";
+  std::set<std::string> given;
+  for (const auto &[name, file] : options.inputs) {
+    auto found = declared.find(name);
+    if (found == declared.end())
+      return "the program has no input '" + name + "' (its inputs: " + names +
+             ")";
+    given.insert(name);
+  }
+  for (const auto &[name, value] : declared)
+    if (!given.count(name))
+      return "input '" + name + "' (" + toString(value->type) +
+             shapeString(value->shape) + ") is not given; pass --input " +
+             name + "=FILE.npy";
+
+  for (const auto &[name, file] : options.inputs) {
+    const ValueInfo &value = *declared[name];
+    NpyArray array;
+    if (Status s = readNpyFile(file, array); !s)
+      return s.message();
+    const std::string declaredAs =
+        std::string(toString(value.type)) + shapeString(value.shape);
+    if (array.isInteger() != isInteger(value.type))
+      return "input '" + name + "' is " + declaredAs + ", but " + file +
+             " holds " + toString(array.dtype) +
+             (isInteger(value.type) ? " (an integer dtype is needed)"
+                                    : " (float32 or float64 is needed)");
+    if (array.shape != value.shape)
+      return "input '" + name + "' is " + declaredAs + ", but " + file +
+             " has shape " + shapeString(array.shape);
+    if (array.isInteger()) {
+      inputs[name] = Tensor::ofInts(value.type, array.shape, array.ints);
+    } else {
+      // The value is f32: a float64 file is rounded as numpy's astype would
+      // (beyond float32's range to infinity).
+      std::vector<double> data = array.floats;
+      for (double &x : data)
+        x = std::isfinite(x) && std::fabs(x) > FLT_MAX
+                ? std::copysign(HUGE_VAL, x)
+                : static_cast<double>(static_cast<float>(x));
+      inputs[name] = Tensor::ofFloats(array.shape, std::move(data));
+    }
+  }
+  return "";
+}
+
+/// A file to write: every file is rendered in memory first, so nothing is
+/// written unless every output could be encoded.
+struct PendingFile {
+  std::string path;
+  std::string bytes;
+};
+
+std::string collectOutputs(const Program &program, const ExecuteResult &result,
+                           const Options &options,
+                           std::vector<PendingFile> &files) {
+  std::set<std::string> paths;
+  for (const ValueInfo &value : program.values) {
+    if (!value.isOutput)
+      continue;
+    auto found = result.outputs.find(value.binding);
+    if (found == result.outputs.end())
+      return "the run produced no output '" + value.binding + "'";
+    const Tensor &tensor = found->second;
+    NpyArray array;
+    array.shape = tensor.shape;
+    if (tensor.isInteger()) {
+      array.dtype =
+          value.type == ElementType::I64 ? NpyDType::Int64 : NpyDType::Int32;
+      array.ints = tensor.ints;
+    } else {
+      array.dtype = NpyDType::Float32;
+      array.floats = tensor.floats;
+    }
+    PendingFile file;
+    file.path =
+        (std::filesystem::path(options.outputDir) / fileNameFor(value.binding))
+            .string();
+    if (!paths.insert(file.path).second)
+      return "two outputs map to the file " + file.path;
+    if (Status s = renderNpy(array, file.bytes); !s)
+      return "output '" + value.binding + "': " + s.message();
+    files.push_back(std::move(file));
+  }
+  if (!options.report.empty())
+    files.push_back({options.report, renderReportJson(result.report)});
+  return "";
+}
+
+/// Writes every file or none: on a failure the files written so far are
+/// removed, and the output directory too if this run created it.
+std::string writeAll(const std::vector<PendingFile> &files,
+                     const std::string &outputDir) {
+  std::error_code ec;
+  const bool existed = std::filesystem::exists(outputDir, ec);
+  std::filesystem::create_directories(outputDir, ec);
+  if (ec)
+    return "cannot create the output directory '" + outputDir +
+           "': " + ec.message();
+  std::vector<std::string> written;
+  for (const PendingFile &file : files) {
+    if (Status s = writeFileAtomically(file.path, file.bytes); !s) {
+      for (const std::string &path : written)
+        std::remove(path.c_str());
+      if (!existed)
+        std::filesystem::remove(outputDir, ec);
+      return s.message();
+    }
+    written.push_back(file.path);
+  }
+  return "";
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  for (int i = 1; i < argc; ++i)
+    if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+  Options options;
+  if (std::string error = parseArguments(argc, argv, options); !error.empty())
+    return usageError(error);
+
+  Program program;
+  if (Status s = loadProgramFile(options.program, program); !s)
+    return failure(s.message());
+  if (options.disassemble) {
+    std::fputs(disassemble(program).c_str(), stdout);
+    return 0;
+  }
+
+  TensorMap inputs;
+  if (std::string error = bindInputs(program, options, inputs); !error.empty())
+    return failure(error);
+
+  ExecuteOptions execution;
+  execution.numerics = *options.numerics;
+  execution.weightsPreloaded = options.weightsPreloaded;
+  ExecuteResult result;
+  if (Status s = execute(program, inputs, execution, result); !s)
+    return failure(options.program + ": " + s.message());
+
+  std::vector<PendingFile> files;
+  if (std::string error = collectOutputs(program, result, options, files);
+      !error.empty())
+    return failure(error);
+  if (std::string error = writeAll(files, options.outputDir); !error.empty())
+    return failure(error);
+
+  std::fprintf(stderr, "cim-run: %s\n", result.report.summary.c_str());
+  return 0;
+}
