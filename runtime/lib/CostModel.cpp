@@ -77,6 +77,23 @@ InstructionCost detail::costOf(const Program &program, const Instruction &inst,
         static_cast<double>(ops) * a.vectorUnit.energyPjPerOp;
     return cost;
   }
+  case Opcode::Slice:
+  case Opcode::Concat: {
+    // Data movement through the vector unit: every output element is one
+    // lane-step, and every core_buffer.port_bits of the output one buffer
+    // access (one access per element if the arch gives no port width).
+    const ValueInfo &out = program.values[inst.output];
+    const int64_t elements = out.numElements();
+    cost.cycles = ceilDiv(elements, a.vectorUnit.lanes) *
+                  a.nsToCycles(a.vectorUnit.latencyNs);
+    const int64_t accesses =
+        a.coreBuffer.portBits > 0
+            ? ceilDiv(out.bytes() * 8, a.coreBuffer.portBits)
+            : elements;
+    cost.energy.vectorUnit =
+        static_cast<double>(accesses) * a.coreBuffer.energyPjPerAccess;
+    return cost;
+  }
   case Opcode::Transfer: {
     cost.bytes = in.bytes();
     const int64_t flits = ceilDiv(cost.bytes * 8, a.noc.flitBits);

@@ -19,13 +19,16 @@
 //               (recombine: one op per input column sum; accumulate: one add
 //               per element and extra partial; rescale, quantize: one per
 //               element).
+//   slice,      data movement on the vector unit: ceil(output elements /
+//   concat      vector_unit.lanes) * vector_unit.latency.
 //   transfer    hops * hop_latency + flits (one flit per cycle) + per chip
 //               hop chip_link.latency + bytes / bandwidth; the executor
 //               adds the wait for busy links.
 //
 // Energies (pJ): dac per row driven, plane and vector; array read per plane
 // and vector; adc per conversion; shift-add per element; vector unit per
-// element op; NoC per flit and hop; chip link per bit and chip hop; cell
+// element op; slice and concat one core_buffer access per port_bits of
+// output (booked as vector unit energy); NoC per flit and hop; chip link per bit and chip hop; cell
 // writes per cell.
 //
 //===----------------------------------------------------------------------===//

@@ -140,6 +140,19 @@ static std::string describeInstruction(int64_t index, const Instruction &inst) {
     line += " scale " + number(inst.scale) + " bits " +
             std::to_string(inst.quantBits);
     break;
+  case Opcode::Slice: {
+    auto list = [](const std::vector<int64_t> &values) {
+      std::string text = "[";
+      for (size_t d = 0; d < values.size(); ++d)
+        text += (d ? ", " : "") + std::to_string(values[d]);
+      return text + "]";
+    };
+    line += " offsets " + list(inst.offsets) + " sizes " + list(inst.sizes);
+    break;
+  }
+  case Opcode::Concat:
+    line += " axis " + std::to_string(inst.axis);
+    break;
   case Opcode::Transfer:
     line += " from core " + coreString(inst.from) + " hops " +
             std::to_string(inst.hops) + " chip_hops " +

@@ -190,6 +190,8 @@ void Simulator::plan() {
       case Opcode::Accumulate:
       case Opcode::Rescale:
       case Opcode::Quantize:
+      case Opcode::Slice:
+      case Opcode::Concat:
         planned.unit = unitId(UnitKind::VectorUnit, coreIdx);
         break;
       case Opcode::Dac:

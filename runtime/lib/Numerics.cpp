@@ -67,6 +67,69 @@ static void recombine(const Instruction &inst, const Tensor &in, Tensor &out) {
   }
 }
 
+/// Row-major strides of `shape`.
+static std::vector<int64_t> stridesOf(const std::vector<int64_t> &shape) {
+  std::vector<int64_t> strides(shape.size(), 1);
+  for (size_t d = shape.size(); d-- > 1;)
+    strides[d - 1] = strides[d] * shape[d];
+  return strides;
+}
+
+/// out = in[offsets : offsets + out.shape] (unit strides): each innermost
+/// run is one contiguous copy.
+template <typename T>
+static void slice(const std::vector<int64_t> &offsets, const Tensor &in,
+                  const std::vector<T> &from, const Tensor &out,
+                  std::vector<T> &to) {
+  const int64_t size = out.numElements();
+  to.resize(size);
+  const size_t rank = out.shape.size();
+  if (size == 0)
+    return;
+  if (rank == 0) {
+    to[0] = from[0];
+    return;
+  }
+  const std::vector<int64_t> inStrides = stridesOf(in.shape);
+  const int64_t run = out.shape.back();
+  std::vector<int64_t> index(rank, 0);
+  for (int64_t e = 0; e < size; e += run) {
+    int64_t source = 0;
+    for (size_t d = 0; d < rank; ++d)
+      source += (offsets[d] + index[d]) * inStrides[d];
+    std::copy(from.begin() + source, from.begin() + source + run,
+              to.begin() + e);
+    // Next run: increment the outer index, last dim first.
+    for (size_t d = rank - 1; d-- > 0;) {
+      if (++index[d] < out.shape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+}
+
+/// out = inputs joined along `axis`: for each index of the outer dims, the
+/// inputs' blocks of (their axis extent x inner) elements in turn.
+template <typename T>
+static void concat(int64_t axis, const std::vector<const Tensor *> &inputs,
+                   std::vector<T> Tensor::*field, Tensor &out) {
+  std::vector<T> &to = out.*field;
+  to.clear();
+  to.reserve(out.numElements());
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= out.shape[d];
+  for (size_t d = axis + 1; d < out.shape.size(); ++d)
+    inner *= out.shape[d];
+  for (int64_t o = 0; o < outer; ++o)
+    for (const Tensor *piece : inputs) {
+      const int64_t block = piece->shape[axis] * inner;
+      const std::vector<T> &from = piece->*field;
+      to.insert(to.end(), from.begin() + o * block,
+                from.begin() + (o + 1) * block);
+    }
+}
+
 Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
                         const std::vector<const Tensor *> &inputs,
                         std::vector<int64_t> *cells, Numerics numerics,
@@ -143,6 +206,18 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
   case Opcode::Transfer:
     out.ints = in.ints;
     out.floats = in.floats;
+    return Status::ok();
+  case Opcode::Slice:
+    if (out.isInteger())
+      slice(inst.offsets, in, in.ints, out, out.ints);
+    else
+      slice(inst.offsets, in, in.floats, out, out.floats);
+    return Status::ok();
+  case Opcode::Concat:
+    if (out.isInteger())
+      concat(inst.axis, inputs, &Tensor::ints, out);
+    else
+      concat(inst.axis, inputs, &Tensor::floats, out);
     return Status::ok();
   }
   return Status::ok();

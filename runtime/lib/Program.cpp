@@ -35,6 +35,10 @@ const char *cim::runtime::toString(Opcode opcode) {
     return "quantize";
   case Opcode::Transfer:
     return "transfer";
+  case Opcode::Slice:
+    return "slice";
+  case Opcode::Concat:
+    return "concat";
   }
   return "?";
 }

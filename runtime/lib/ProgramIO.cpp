@@ -101,6 +101,10 @@ static pb::Opcode toProto(Opcode opcode) {
     return pb::OPCODE_QUANTIZE;
   case Opcode::Transfer:
     return pb::OPCODE_TRANSFER;
+  case Opcode::Slice:
+    return pb::OPCODE_SLICE;
+  case Opcode::Concat:
+    return pb::OPCODE_CONCAT;
   }
   return pb::OPCODE_UNSPECIFIED;
 }
@@ -136,6 +140,12 @@ static bool fromProto(int opcode, Opcode &out) {
     return true;
   case pb::OPCODE_TRANSFER:
     out = Opcode::Transfer;
+    return true;
+  case pb::OPCODE_SLICE:
+    out = Opcode::Slice;
+    return true;
+  case pb::OPCODE_CONCAT:
+    out = Opcode::Concat;
     return true;
   default:
     return false;
@@ -289,6 +299,11 @@ static void toProto(const Instruction &inst, pb::Instruction &out) {
   toProto(inst.from, *out.mutable_from());
   out.set_hops(inst.hops);
   out.set_chip_hops(inst.chipHops);
+  for (int64_t offset : inst.offsets)
+    out.add_offsets(offset);
+  for (int64_t size : inst.sizes)
+    out.add_sizes(size);
+  out.set_axis(inst.axis);
 }
 
 Status cim::runtime::serializeProgram(const Program &program,
@@ -453,9 +468,18 @@ std::string Reader::readInstruction(const pb::Instruction &in,
         {"encoding.slices", in.encoding().slices()},
         {"quant_bits", in.quant_bits()},
         {"hops", in.hops()},
-        {"chip_hops", in.chip_hops()}})
+        {"chip_hops", in.chip_hops()},
+        {"axis", in.axis()}})
     if (std::string error = checkOperand(field, value); !error.empty())
       return error;
+  for (auto [field, list] :
+       {std::pair<const char *,
+                  const google::protobuf::RepeatedField<int64_t> *>{
+            "offsets", &in.offsets()},
+        {"sizes", &in.sizes()}})
+    for (int64_t value : *list)
+      if (std::string error = checkOperand(field, value); !error.empty())
+        return error;
   out.array.array = in.array().array();
   out.row = in.row();
   out.col = in.col();
@@ -483,6 +507,9 @@ std::string Reader::readInstruction(const pb::Instruction &in,
     return "source " + error;
   out.hops = in.hops();
   out.chipHops = in.chip_hops();
+  out.offsets.assign(in.offsets().begin(), in.offsets().end());
+  out.sizes.assign(in.sizes().begin(), in.sizes().end());
+  out.axis = in.axis();
   return "";
 }
 

@@ -259,12 +259,11 @@ std::string Validator::checkInstruction(size_t c, size_t i) {
   size_t expected = 1;
   if (inst.opcode == Opcode::Rescale)
     expected = 2;
-  if (inst.opcode == Opcode::Accumulate ? inst.inputs.empty()
-                                        : inst.inputs.size() != expected)
+  const bool variadic =
+      inst.opcode == Opcode::Accumulate || inst.opcode == Opcode::Concat;
+  if (variadic ? inst.inputs.empty() : inst.inputs.size() != expected)
     return "takes " +
-           std::string(inst.opcode == Opcode::Accumulate
-                           ? "at least 1"
-                           : std::to_string(expected)) +
+           std::string(variadic ? "at least 1" : std::to_string(expected)) +
            " input(s), got " + std::to_string(inst.inputs.size());
 
   if (inst.opcode == Opcode::Transfer && !coreExists(arch, inst.from))
@@ -323,8 +322,12 @@ std::string Validator::checkShapes(const Instruction &inst,
                                     : name(id) + " must hold integers, got " +
                                           toString(info(id).type);
   };
+  // Data movement (transfer, slice, concat) copies elements of any type.
+  const bool moves = inst.opcode == Opcode::Transfer ||
+                     inst.opcode == Opcode::Slice ||
+                     inst.opcode == Opcode::Concat;
   for (int64_t id : inst.inputs)
-    if (inst.opcode != Opcode::Quantize && inst.opcode != Opcode::Transfer &&
+    if (inst.opcode != Opcode::Quantize && !moves &&
         !(inst.opcode == Opcode::Rescale && id == inst.inputs[1]))
       if (std::string error = needInteger(id); !error.empty())
         return error;
@@ -357,7 +360,7 @@ std::string Validator::checkShapes(const Instruction &inst,
 
   const ValueInfo &out = info(inst.output);
   const std::string outName = name(inst.output);
-  if (inst.opcode != Opcode::Rescale && inst.opcode != Opcode::Transfer)
+  if (inst.opcode != Opcode::Rescale && !moves)
     if (std::string error = needInteger(inst.output); !error.empty())
       return error;
   auto mismatch = [&](const std::vector<int64_t> &expected) {
@@ -505,6 +508,51 @@ std::string Validator::checkShapes(const Instruction &inst,
              std::to_string(route.chipHops);
     if (route.chipHops > 0 && !(arch.chipLink.bandwidthGBps > 0))
       return "crosses chips, but chip_link.bandwidth is not positive";
+    return "";
+  }
+  case Opcode::Slice: {
+    const size_t rank = in.shape.size();
+    if (inst.offsets.size() != rank || inst.sizes.size() != rank)
+      return "needs one offset and one size per dimension of " + inName + " " +
+             shapeString(in.shape) + ", got " +
+             std::to_string(inst.offsets.size()) + " offsets and " +
+             std::to_string(inst.sizes.size()) + " sizes";
+    for (size_t d = 0; d < rank; ++d)
+      if (inst.offsets[d] < 0 || inst.sizes[d] < 0 ||
+          inst.offsets[d] + inst.sizes[d] > in.shape[d])
+        return "offsets " + shapeString(inst.offsets) + " and sizes " +
+               shapeString(inst.sizes) + " leave " + inName + " " +
+               shapeString(in.shape) + " in dimension " + std::to_string(d);
+    if (out.type != in.type)
+      return outName + " must have the element type of " + inName + " (" +
+             toString(in.type) + "), got " + toString(out.type);
+    return out.shape == inst.sizes ? "" : mismatch(inst.sizes);
+  }
+  case Opcode::Concat: {
+    const int64_t rank = static_cast<int64_t>(out.shape.size());
+    if (inst.axis < 0 || inst.axis >= rank)
+      return "axis " + std::to_string(inst.axis) + " is not a dimension of " +
+             outName + " " + shapeString(out.shape);
+    int64_t total = 0;
+    for (int64_t id : inst.inputs) {
+      const ValueInfo &piece = info(id);
+      if (piece.type != out.type)
+        return name(id) + " must have the element type of " + outName + " (" +
+               toString(out.type) + "), got " + toString(piece.type);
+      bool fits = static_cast<int64_t>(piece.shape.size()) == rank;
+      for (int64_t d = 0; fits && d < rank; ++d)
+        fits = d == inst.axis || piece.shape[d] == out.shape[d];
+      if (!fits)
+        return name(id) + " " + shapeString(piece.shape) + " does not match " +
+               outName + " " + shapeString(out.shape) + " outside axis " +
+               std::to_string(inst.axis);
+      total += piece.shape[inst.axis];
+    }
+    if (total != out.shape[inst.axis])
+      return "the inputs hold " + std::to_string(total) +
+             " elements along axis " + std::to_string(inst.axis) + ", but " +
+             outName + " " + shapeString(out.shape) + " has " +
+             std::to_string(out.shape[inst.axis]);
     return "";
   }
   }

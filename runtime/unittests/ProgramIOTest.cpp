@@ -45,6 +45,9 @@ void expectSameInstruction(const Instruction &a, const Instruction &b,
   EXPECT_TRUE(a.from == b.from);
   EXPECT_EQ(a.hops, b.hops);
   EXPECT_EQ(a.chipHops, b.chipHops);
+  EXPECT_EQ(a.offsets, b.offsets);
+  EXPECT_EQ(a.sizes, b.sizes);
+  EXPECT_EQ(a.axis, b.axis);
 }
 
 /// Field by field: the listing prints only what each opcode reads.
@@ -90,7 +93,7 @@ TEST(ProgramIO, RoundTripKeepsEveryFieldListingAndResult) {
     ExecuteResult after = runOrFail(loaded, kitchenSinkInputs(), options);
     EXPECT_EQ(before.outputs, after.outputs) << toString(numerics);
     EXPECT_EQ(renderReportJson(before.report), renderReportJson(after.report));
-    EXPECT_EQ(before.outputs.size(), 6u);
+    EXPECT_EQ(before.outputs.size(), 7u);
   }
 }
 

@@ -21,7 +21,8 @@ namespace cim::runtime::test {
 /// Every opcode, every element type, an f32 input, constants of each
 /// integer width, ONNX nodes, and a transfer between tiles: a matmul on
 /// core (0, 0, 0) whose result moves to core (0, 3, 1), is accumulated with
-/// a constant partial, rescaled and quantised there.
+/// a constant partial, rescaled and quantised there; a slice and a concat
+/// on a third core.
 inline Program kitchenSink() {
   arch::ArchSpec spec = smallArch();
   spec.array.cell.signedEncoding = arch::SignedEncoding::Offset;
@@ -72,6 +73,17 @@ inline Program kitchenSink() {
   b.add(third, make(Opcode::Accumulate, {a16}, s16));
   b.add(third, make(Opcode::Accumulate, {a64}, s64));
   b.add(third, make(Opcode::Accumulate, {a8}, s8));
+  // Data movement: the second row of s8 joined below s8.
+  const int64_t cut = b.value("cut", ElementType::I8, {1, 1, 2});
+  const int64_t joined = b.value("joined", ElementType::I8, {3, 1, 2});
+  b.output(joined);
+  Instruction slice = make(Opcode::Slice, {s8}, cut);
+  slice.offsets = {1, 0, 0};
+  slice.sizes = {1, 1, 2};
+  b.add(third, slice);
+  Instruction concat = make(Opcode::Concat, {s8, cut}, joined);
+  concat.axis = 0;
+  b.add(third, concat);
   EXPECT_TRUE(validate(b.program).isOk()) << validate(b.program).message();
   return b.program;
 }

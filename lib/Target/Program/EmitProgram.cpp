@@ -5,7 +5,8 @@
 // (xbar.core, xbar.order), and the op's attributes copied into the
 // instruction's operands. The semantics were fixed when the ops were made;
 // nothing here computes. Ops without an instruction in the runtime's ISA yet
-// (data movement, linalg, dynamic quantisation) are errors: emitting a
+// (strided or rank-reducing slices, other data movement, linalg, dynamic
+// quantisation) are errors: emitting a
 // program that skips or approximates them would run and be wrong.
 //
 //===----------------------------------------------------------------------===//
@@ -39,11 +40,23 @@ static constexpr llvm::StringLiteral kOrderAttr = "xbar.order";
 static constexpr llvm::StringLiteral kOnnxNameAttr = "onnx.name";
 static constexpr llvm::StringLiteral kIsaDoc = "docs/design/runtime-isa.md";
 
+/// A tensor.extract_slice the runtime's Slice executes: static offsets and
+/// sizes, unit strides, the source's rank kept.
+static bool isUnitSlice(tensor::ExtractSliceOp slice) {
+  auto isOne = [](int64_t stride) { return stride == 1; };
+  return !ShapedType::isDynamicShape(slice.getStaticOffsets()) &&
+         !ShapedType::isDynamicShape(slice.getStaticSizes()) &&
+         llvm::all_of(slice.getStaticStrides(), isOne) &&
+         slice.getType().getRank() == slice.getSourceType().getRank();
+}
+
 /// The ops that are one runtime instruction each.
 static bool isInstruction(Operation *op) {
+  if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op))
+    return isUnitSlice(slice);
   return isa<xbar::ProgramOp, xbar::DacOp, xbar::MvmOp, xbar::AdcOp,
              xbar::ShiftAddOp, xbar::TransferOp, RecombineOp, AccumulateOp,
-             RescaleOp, QuantizeOp>(op);
+             RescaleOp, QuantizeOp, tensor::ConcatOp>(op);
 }
 
 /// A destination placeholder (`tensor.empty`) only names the shape of a
@@ -298,6 +311,10 @@ LogicalResult ProgramEmitter::checkModule() {
     if (isUnmapped(ops.front()))
       diag << "'" << name << "' is not mapped to arrays yet: run the mapping "
            << "pipeline (cim-opt --cim-pipeline=\"arch=...\") first";
+    else if (isa<tensor::ExtractSliceOp>(ops.front()))
+      diag << "'" << name << "' has no runtime instruction yet (see " << kIsaDoc
+           << "): the runtime slices with static offsets and sizes, unit "
+              "strides and no rank reduction only";
     else
       diag << "'" << name << "' has no runtime instruction yet (see " << kIsaDoc
            << ")";
@@ -470,6 +487,17 @@ LogicalResult ProgramEmitter::translate(Operation *op) {
     inst.from.core = from.getCore();
     inst.hops = transfer.getHops();
     inst.chipHops = transfer.getChipHops();
+  } else if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
+    // The source only: the offsets, sizes and strides are static.
+    inst.inputs.resize(1);
+    inst.opcode = rt::Opcode::Slice;
+    inst.offsets.assign(slice.getStaticOffsets().begin(),
+                        slice.getStaticOffsets().end());
+    inst.sizes.assign(slice.getStaticSizes().begin(),
+                      slice.getStaticSizes().end());
+  } else if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
+    inst.opcode = rt::Opcode::Concat;
+    inst.axis = static_cast<int64_t>(concat.getDim());
   } else {
     llvm_unreachable("checkModule admits instructions only");
   }

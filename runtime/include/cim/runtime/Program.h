@@ -77,6 +77,11 @@ enum class Opcode {
   Quantize,
   /// Copy inputs[0] from `from` to the instruction's core.
   Transfer,
+  /// inputs[0] -> the block at `offsets` of shape `sizes` (unit strides, the
+  /// rank kept): tensor.extract_slice.
+  Slice,
+  /// inputs... joined along dimension `axis`, in order: tensor.concat.
+  Concat,
 };
 
 struct Instruction {
@@ -89,17 +94,19 @@ struct Instruction {
   std::string node;
 
   // Operands of particular opcodes.
-  ArrayId array;                      // Program, Mvm
-  int64_t row = 0, col = 0;           // Program, Mvm
-  int64_t inputBits = 8, dacBits = 1; // Dac, ShiftAdd (dacBits)
-  int64_t adcBits = 8, shift = 0;     // Adc
-  bool signedRange = false;           // Adc
-  arch::CellEncoding encoding;        // Recombine
-  std::vector<double> weightScales;   // Rescale
-  double scale = 1.0;                 // Quantize
-  int64_t quantBits = 8;              // Quantize
-  CoreId from;                        // Transfer
-  int64_t hops = 0, chipHops = 0;     // Transfer
+  ArrayId array;                       // Program, Mvm
+  int64_t row = 0, col = 0;            // Program, Mvm
+  int64_t inputBits = 8, dacBits = 1;  // Dac, ShiftAdd (dacBits)
+  int64_t adcBits = 8, shift = 0;      // Adc
+  bool signedRange = false;            // Adc
+  arch::CellEncoding encoding;         // Recombine
+  std::vector<double> weightScales;    // Rescale
+  double scale = 1.0;                  // Quantize
+  int64_t quantBits = 8;               // Quantize
+  CoreId from;                         // Transfer
+  int64_t hops = 0, chipHops = 0;      // Transfer
+  std::vector<int64_t> offsets, sizes; // Slice
+  int64_t axis = 0;                    // Concat
 };
 
 struct CoreProgram {

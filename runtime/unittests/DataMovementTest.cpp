@@ -1,0 +1,277 @@
+//===- DataMovementTest.cpp - Slice and concat ----------------------------===//
+//
+// The data-movement instructions that tiled products need: what they
+// compute (against hand-computed tensors), what validate() refuses, what
+// they cost, and that a program file keeps their operands.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ProgramIOTestSupport.h"
+
+using namespace cim;
+using namespace cim::runtime;
+using namespace cim::runtime::test;
+
+namespace {
+
+Instruction slice(int64_t in, int64_t out, std::vector<int64_t> offsets,
+                  std::vector<int64_t> sizes) {
+  Instruction inst = make(Opcode::Slice, {in}, out);
+  inst.offsets = std::move(offsets);
+  inst.sizes = std::move(sizes);
+  return inst;
+}
+
+Instruction concat(std::vector<int64_t> inputs, int64_t out, int64_t axis) {
+  Instruction inst = make(Opcode::Concat, std::move(inputs), out);
+  inst.axis = axis;
+  return inst;
+}
+
+/// x = [[0 1 2 3] [10 11 12 13] [20 21 22 23]] (i32) and
+/// u = [[100] [101] [102]]; on core (0, 0, 0):
+///   0: s = x[1:3, 1:4]                      (slice)
+///   1: c = concat(x[:, 0:4], u) along 1     (concat, two inputs)
+///   2: r = concat(s, s) along 0             (concat along rows)
+///   3: f = slice of the f32 input g, [0:1, 1:3]
+struct Fixture {
+  ProgramBuilder b{smallArch()};
+  CoreId home = core(0, 0, 0);
+  int64_t x, u, g, s, c, r, f;
+
+  Fixture() {
+    x = b.constant("x", ElementType::I32, {3, 4},
+                   {0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23});
+    u = b.constant("u", ElementType::I32, {3, 1}, {100, 101, 102});
+    g = b.input("g", ElementType::F32, {2, 3});
+    s = b.value("s", ElementType::I32, {2, 3});
+    c = b.value("c", ElementType::I32, {3, 5});
+    r = b.value("r", ElementType::I32, {4, 3});
+    f = b.value("f", ElementType::F32, {1, 2});
+    for (int64_t id : {s, c, r, f})
+      b.output(id);
+    b.add(home, slice(x, s, {1, 1}, {2, 3}));
+    b.add(home, concat({x, u}, c, 1));
+    b.add(home, concat({s, s}, r, 0));
+    b.add(home, slice(g, f, {0, 1}, {1, 2}));
+  }
+
+  Instruction &at(size_t index) {
+    return b.program.cores[0].instructions[index];
+  }
+
+  static TensorMap inputs() {
+    return {{"g", Tensor::ofFloats({2, 3}, {0.5, -1.25, 3.0, 4.0, 5.0, 6.0})}};
+  }
+
+  /// validate() fails with a message containing `expected`.
+  void expectInvalid(const std::string &expected) {
+    Status status = validate(b.program);
+    ASSERT_FALSE(status.isOk()) << "accepted; expected: " << expected;
+    EXPECT_NE(status.message().find(expected), std::string::npos)
+        << status.message();
+  }
+};
+
+TEST(RuntimeDataMovement, SliceAndConcatCopyElements) {
+  Fixture fx;
+  ASSERT_TRUE(validate(fx.b.program).isOk())
+      << validate(fx.b.program).message();
+  for (Numerics numerics : {Numerics::Quantized, Numerics::Ideal}) {
+    ExecuteOptions options;
+    options.numerics = numerics;
+    ExecuteResult result = runOrFail(fx.b.program, Fixture::inputs(), options);
+    EXPECT_EQ(result.outputs.at("s"), Tensor::ofInts(ElementType::I32, {2, 3},
+                                                     {11, 12, 13, 21, 22, 23}));
+    EXPECT_EQ(result.outputs.at("c"),
+              Tensor::ofInts(
+                  ElementType::I32, {3, 5},
+                  {0, 1, 2, 3, 100, 10, 11, 12, 13, 101, 20, 21, 22, 23, 102}));
+    EXPECT_EQ(result.outputs.at("r"),
+              Tensor::ofInts(ElementType::I32, {4, 3},
+                             {11, 12, 13, 21, 22, 23, 11, 12, 13, 21, 22, 23}));
+    EXPECT_EQ(result.outputs.at("f"), Tensor::ofFloats({1, 2}, {-1.25, 3.0}));
+  }
+}
+
+TEST(RuntimeDataMovement, HigherRankSliceAndInnerConcat) {
+  ProgramBuilder b(smallArch());
+  const CoreId home = core(0, 0, 0);
+  std::vector<double> data(2 * 3 * 4);
+  for (size_t e = 0; e < data.size(); ++e)
+    data[e] = static_cast<double>(e);
+  const int64_t x = b.constant("x", ElementType::I8, {2, 3, 4}, data);
+  const int64_t s = b.value("s", ElementType::I8, {2, 2, 2});
+  const int64_t c = b.value("c", ElementType::I8, {2, 2, 4});
+  b.output(s);
+  b.output(c);
+  b.add(home, slice(x, s, {0, 1, 2}, {2, 2, 2}));
+  b.add(home, concat({s, s}, c, 2));
+  ExecuteResult result = runOrFail(b.program, {});
+  // x[d0][d1][d2] = 12 d0 + 4 d1 + d2.
+  EXPECT_EQ(result.outputs.at("s"),
+            Tensor::ofInts(ElementType::I8, {2, 2, 2},
+                           {6, 7, 10, 11, 18, 19, 22, 23}));
+  EXPECT_EQ(result.outputs.at("c"),
+            Tensor::ofInts(
+                ElementType::I8, {2, 2, 4},
+                {6, 7, 6, 7, 10, 11, 10, 11, 18, 19, 18, 19, 22, 23, 22, 23}));
+}
+
+TEST(RuntimeDataMovement, SliceRefusals) {
+  {
+    Fixture fx;
+    fx.at(0).offsets = {1};
+    fx.expectInvalid("instruction 0 (slice): needs one offset and one size "
+                     "per dimension of value 0 'x' [3x4], got 1 offsets and "
+                     "2 sizes");
+  }
+  {
+    Fixture fx;
+    fx.at(0).sizes = {2, 3, 1};
+    fx.expectInvalid("got 2 offsets and 3 sizes");
+  }
+  {
+    Fixture fx;
+    fx.at(0).offsets = {2, 1};
+    fx.expectInvalid("offsets [2x1] and sizes [2x3] leave value 0 'x' [3x4] "
+                     "in dimension 0");
+  }
+  {
+    Fixture fx;
+    fx.at(0).offsets = {0, -1};
+    fx.expectInvalid("in dimension 1");
+  }
+  {
+    Fixture fx;
+    fx.at(0).sizes = {2, 2};
+    fx.expectInvalid("value 3 's' must have shape [2x2], got [2x3]");
+  }
+  {
+    Fixture fx;
+    fx.b.program.values[fx.s].type = ElementType::I16;
+    fx.expectInvalid("value 3 's' must have the element type of value 0 'x' "
+                     "(i32), got i16");
+  }
+  {
+    Fixture fx;
+    fx.at(0).inputs = {fx.x, fx.u};
+    fx.expectInvalid("instruction 0 (slice): takes 1 input(s), got 2");
+  }
+}
+
+TEST(RuntimeDataMovement, ConcatRefusals) {
+  {
+    Fixture fx;
+    fx.at(1).inputs = {};
+    fx.expectInvalid("instruction 1 (concat): takes at least 1 input(s), "
+                     "got 0");
+  }
+  {
+    Fixture fx;
+    fx.at(1).axis = 2;
+    fx.expectInvalid("axis 2 is not a dimension of value 4 'c' [3x5]");
+  }
+  {
+    Fixture fx;
+    fx.at(1).axis = -1;
+    fx.expectInvalid("axis -1 is not a dimension");
+  }
+  {
+    // Along rows, x and u differ in their columns.
+    Fixture fx;
+    fx.at(1).axis = 0;
+    fx.expectInvalid("value 0 'x' [3x4] does not match value 4 'c' [3x5] "
+                     "outside axis 0");
+  }
+  {
+    // Rank: a 1-D piece.
+    Fixture fx;
+    fx.b.program.values[fx.u].shape = {3};
+    fx.b.program.values[fx.u].constant = {100, 101, 102};
+    fx.expectInvalid("value 1 'u' [3] does not match value 4 'c' [3x5]");
+  }
+  {
+    Fixture fx;
+    fx.b.program.values[fx.c].shape = {3, 6};
+    fx.expectInvalid("the inputs hold 5 elements along axis 1, but value 4 "
+                     "'c' [3x6] has 6");
+  }
+  {
+    Fixture fx;
+    fx.b.program.values[fx.u].type = ElementType::I16;
+    fx.expectInvalid("value 1 'u' must have the element type of value 4 'c' "
+                     "(i32), got i16");
+  }
+}
+
+TEST(RuntimeDataMovement, CostIsVectorUnitDataMovement) {
+  arch::ArchSpec spec = smallArch();
+  spec.vectorUnit.lanes = 4;
+  spec.vectorUnit.latencyNs = 3;
+  spec.coreBuffer.portBits = 64;
+  spec.coreBuffer.energyPjPerAccess = 2.5;
+  ProgramBuilder b(spec);
+  const CoreId home = core(0, 0, 0);
+  const int64_t x =
+      b.constant("x", ElementType::I32, {2, 5}, std::vector<double>(10, 7));
+  const int64_t s = b.value("s", ElementType::I32, {2, 3});
+  b.output(s);
+  b.add(home, slice(x, s, {0, 1}, {2, 3}));
+  ExecuteResult result = runOrFail(b.program, {});
+  // 6 elements on 4 lanes: 2 steps of 3 cycles; 6 x 32 bits through a
+  // 64-bit port: 3 accesses.
+  EXPECT_EQ(result.report.totalCycles, 2 * 3);
+  EXPECT_NEAR(result.report.energy.vectorUnit, 3 * 2.5, 1e-9);
+  EXPECT_NEAR(result.report.energy.total(), 3 * 2.5, 1e-9);
+}
+
+TEST(RuntimeDataMovement, ProgramFileKeepsOperands) {
+  Fixture fx;
+  Program loaded;
+  Status status =
+      deserializeProgram(serializeOrFail(fx.b.program), "move.cimp", loaded);
+  ASSERT_TRUE(status.isOk()) << status.message();
+  ASSERT_EQ(loaded.cores.size(), 1u);
+  ASSERT_EQ(loaded.cores[0].instructions.size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    const Instruction &a = fx.at(i), &b = loaded.cores[0].instructions[i];
+    EXPECT_EQ(a.opcode, b.opcode) << i;
+    EXPECT_EQ(a.inputs, b.inputs) << i;
+    EXPECT_EQ(a.offsets, b.offsets) << i;
+    EXPECT_EQ(a.sizes, b.sizes) << i;
+    EXPECT_EQ(a.axis, b.axis) << i;
+  }
+  EXPECT_EQ(disassemble(fx.b.program), disassemble(loaded));
+  EXPECT_NE(disassemble(loaded).find("%3 = slice %0 offsets [1, 1] sizes "
+                                     "[2, 3]"),
+            std::string::npos)
+      << disassemble(loaded);
+  EXPECT_NE(disassemble(loaded).find("%4 = concat %0, %1 axis 1"),
+            std::string::npos);
+  EXPECT_EQ(runOrFail(fx.b.program, Fixture::inputs()).outputs,
+            runOrFail(loaded, Fixture::inputs()).outputs);
+
+  // The reader's range check covers the new operands.
+  ::cim::program::Program message = messageOf(fx.b.program);
+  message.mutable_cores(0)->mutable_instructions(0)->set_offsets(1, int64_t(1)
+                                                                        << 40);
+  std::string bytes;
+  ASSERT_TRUE(message.SerializeToString(&bytes));
+  status = deserializeProgram(bytes, "bad.cimp", loaded);
+  ASSERT_FALSE(status.isOk());
+  EXPECT_NE(status.message().find("offsets = 1099511627776 is out of range"),
+            std::string::npos)
+      << status.message();
+  message = messageOf(fx.b.program);
+  message.mutable_cores(0)->mutable_instructions(1)->set_axis(
+      -(int64_t(1) << 33));
+  ASSERT_TRUE(message.SerializeToString(&bytes));
+  status = deserializeProgram(bytes, "bad.cimp", loaded);
+  ASSERT_FALSE(status.isOk());
+  EXPECT_NE(status.message().find("axis = -8589934592 is out of range"),
+            std::string::npos)
+      << status.message();
+}
+
+} // namespace
