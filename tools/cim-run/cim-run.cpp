@@ -2,15 +2,16 @@
 //
 //   cim-run prog.cimp --input NAME=FILE.npy... --output-dir DIR
 //           --numerics ideal|quantized [--report REPORT.json]
-//           [--weights-preloaded]
+//           [--trace TRACE.json] [--weights-preloaded]
 //   cim-run prog.cimp --disassemble
 //
 // Reads the program (checking it against its embedded arch), binds every
 // program input to a .npy file, executes, and writes one `<binding>.npy` per
 // program output into DIR (float outputs as float32, integer outputs as
-// int32, or int64 for i64 values), the report as JSON if asked, and a one-line
-// summary on stderr. Outputs are written only after the run succeeded, each
-// atomically; if one cannot be written, those already written are removed.
+// int32, or int64 for i64 values), the report and the trace as JSON if
+// asked, and a one-line summary on stderr. Outputs are written only after
+// the run succeeded, each atomically; if one cannot be written, those
+// already written are removed.
 //
 // Exit status: 0 success, 1 an error (program, inputs, run, files), 2 a usage
 // error.
@@ -22,6 +23,7 @@
 #include "cim/runtime/Npy.h"
 #include "cim/runtime/ProgramIO.h"
 #include "cim/runtime/Report.h"
+#include "cim/runtime/Trace.h"
 
 #include <cctype>
 #include <cfloat>
@@ -43,7 +45,7 @@ namespace {
 const char *kUsage =
     "usage: cim-run PROGRAM.cimp --input NAME=FILE.npy... --output-dir DIR\n"
     "               --numerics ideal|quantized [--report REPORT.json]\n"
-    "               [--weights-preloaded]\n"
+    "               [--trace TRACE.json] [--weights-preloaded]\n"
     "       cim-run PROGRAM.cimp --disassemble\n"
     "Runs a compiled program on the simulator. Every program input is bound\n"
     "to a NumPy .npy file (little-endian, C order; float32/float64 for f32\n"
@@ -53,6 +55,8 @@ const char *kUsage =
     "  --numerics quantized  bit-exact: every ADC conversion rounds and clips\n"
     "  --numerics ideal      every ADC conversion exact\n"
     "  --report FILE         the time/energy report as JSON\n"
+    "  --trace FILE          every instruction's start and end in Chrome's\n"
+    "                        trace event format (chrome://tracing, Perfetto)\n"
     "  --weights-preloaded   cells were written at load time (programming\n"
     "                        takes no time and no energy)\n"
     "  --disassemble         print the program and exit\n";
@@ -74,6 +78,7 @@ struct Options {
   std::string outputDir;
   std::optional<Numerics> numerics;
   std::string report;
+  std::string trace;
   bool weightsPreloaded = false;
   bool disassemble = false;
 };
@@ -125,6 +130,9 @@ std::string parseArguments(int argc, char **argv, Options &options) {
         return error;
     } else if (arg == "--report") {
       if (!(error = value(options.report)).empty())
+        return error;
+    } else if (arg == "--trace") {
+      if (!(error = value(options.trace)).empty())
         return error;
     } else if (arg == "--numerics") {
       if (!(error = value(text)).empty())
@@ -277,6 +285,9 @@ std::string collectOutputs(const Program &program, const ExecuteResult &result,
   }
   if (!options.report.empty())
     files.push_back({options.report, renderReportJson(result.report)});
+  if (!options.trace.empty())
+    files.push_back({options.trace, renderChromeTrace(result.report,
+                                                      program.arch.clockGHz)});
   return "";
 }
 
