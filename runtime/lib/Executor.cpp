@@ -268,6 +268,10 @@ Status Simulator::issue(size_t c, int64_t start) {
     link.busyUntil = start + hold;
     link.busyCycles += hold;
     link.bytes += planned.cost.bytes;
+    report.linkTimeline.push_back(
+        {toString(link.link),
+         link.link.kind == LinkKind::Mesh ? link.link.chip : -1, core.core,
+         static_cast<int64_t>(index), inst.node, start, start + hold});
   }
   lastStart[c] = start;
   ++pc[c];

@@ -4,11 +4,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <map>
-#include <tuple>
+#include <set>
+#include <utility>
 #include <vector>
 
 using namespace cim::runtime;
+using nlohmann::ordered_json;
 
 namespace {
 
@@ -29,87 +32,132 @@ const char *categoryOf(Opcode opcode) {
   }
 }
 
-} // namespace
+/// Places events on named tracks of processes, opening an extra lane of a
+/// track when an event overlaps the ones already on it. Events must come in
+/// start order per track: then the first lane free at an event's start
+/// keeps every lane's events disjoint.
+class TraceBuilder {
+public:
+  explicit TraceBuilder(double clockGHz)
+      : usPerCycle(1.0 / (clockGHz * 1e3)) {}
 
-std::string cim::runtime::renderChromeTrace(const Report &report,
-                                            double clockGHz) {
-  using nlohmann::ordered_json;
-  // Cycles to microseconds, the unit of the format's timestamps.
-  const double usPerCycle = 1.0 / (clockGHz * 1e3);
+  void nameProcess(int64_t pid, const std::string &name) {
+    if (!namedProcesses.insert(pid).second)
+      return;
+    metadata.push_back({{"name", "process_name"},
+                        {"ph", "M"},
+                        {"pid", pid},
+                        {"args", {{"name", name}}}});
+    metadata.push_back({{"name", "process_sort_index"},
+                        {"ph", "M"},
+                        {"pid", pid},
+                        {"args", {{"sort_index", pid}}}});
+  }
 
-  using CoreKey = std::tuple<int64_t, int64_t, int64_t>;
+  void add(int64_t pid, const std::string &track, std::string name,
+           const char *category, int64_t start, int64_t end,
+           ordered_json args) {
+    std::vector<Lane> &lanes = tracks[{pid, track}];
+    size_t lane = 0;
+    while (lane < lanes.size() && lanes[lane].busyUntil > start)
+      ++lane;
+    if (lane == lanes.size()) {
+      const int64_t tid = nextTid++;
+      lanes.push_back({tid, 0});
+      const std::string laneName =
+          lane == 0 ? track : track + " lane " + std::to_string(lane);
+      metadata.push_back({{"name", "thread_name"},
+                          {"ph", "M"},
+                          {"pid", pid},
+                          {"tid", tid},
+                          {"args", {{"name", laneName}}}});
+      metadata.push_back({{"name", "thread_sort_index"},
+                          {"ph", "M"},
+                          {"pid", pid},
+                          {"tid", tid},
+                          {"args", {{"sort_index", tid}}}});
+    }
+    lanes[lane].busyUntil = end;
+    args["start_cycle"] = start;
+    args["end_cycle"] = end;
+    events.push_back({{"name", std::move(name)},
+                      {"cat", category},
+                      {"ph", "X"},
+                      {"ts", start * usPerCycle},
+                      {"dur", (end - start) * usPerCycle},
+                      {"pid", pid},
+                      {"tid", lanes[lane].tid},
+                      {"args", std::move(args)}});
+  }
+
+  /// One event per line: compact for long runs, still readable and
+  /// greppable.
+  std::string render(const ordered_json &otherData) const {
+    std::string text = "{\"displayTimeUnit\": \"ns\",\n\"otherData\": " +
+                       otherData.dump() + ",\n\"traceEvents\": [\n";
+    const size_t total = events.size() + metadata.size();
+    size_t written = 0;
+    for (const auto *list : {&events, &metadata})
+      for (const ordered_json &event : *list)
+        text += event.dump() + (++written < total ? ",\n" : "\n");
+    return text + "]}\n";
+  }
+
+private:
   struct Lane {
     int64_t tid;
     int64_t busyUntil;
   };
-  std::map<CoreKey, std::vector<Lane>> lanes;
-  std::map<int64_t, bool> chips;
-  ordered_json events = ordered_json::array();
-  ordered_json metadata = ordered_json::array();
+  const double usPerCycle;
+  std::map<std::pair<int64_t, std::string>, std::vector<Lane>> tracks;
+  std::set<int64_t> namedProcesses;
+  std::vector<ordered_json> events, metadata;
   int64_t nextTid = 0;
+};
 
-  // The timeline is in start order, so the first lane free at an event's
-  // start keeps every lane's events disjoint.
+std::string nodeOrOpcode(const std::string &node, Opcode opcode) {
+  return node.empty() ? toString(opcode) : node;
+}
+
+} // namespace
+
+std::string cim::runtime::renderChromeTrace(const Report &report,
+                                            double clockGHz) {
+  TraceBuilder trace(clockGHz);
+  // Chips are processes 0..n-1; chip-to-chip links get the process after
+  // the last chip.
+  int64_t lastChip = 0;
+  for (const InstructionTiming &timing : report.timeline)
+    lastChip = std::max(lastChip, timing.core.chip);
+
   for (const InstructionTiming &timing : report.timeline) {
     const CoreId &core = timing.core;
-    std::vector<Lane> &coreLanes =
-        lanes[CoreKey{core.chip, core.tile, core.core}];
-    size_t lane = 0;
-    while (lane < coreLanes.size() && coreLanes[lane].busyUntil > timing.start)
-      ++lane;
-    if (lane == coreLanes.size()) {
-      const int64_t tid = nextTid++;
-      coreLanes.push_back({tid, 0});
-      std::string name = "tile " + std::to_string(core.tile) + " core " +
-                         std::to_string(core.core);
-      if (lane > 0)
-        name += " lane " + std::to_string(lane);
-      metadata.push_back({{"name", "thread_name"},
-                          {"ph", "M"},
-                          {"pid", core.chip},
-                          {"tid", tid},
-                          {"args", {{"name", name}}}});
-      metadata.push_back({{"name", "thread_sort_index"},
-                          {"ph", "M"},
-                          {"pid", core.chip},
-                          {"tid", tid},
-                          {"args", {{"sort_index", tid}}}});
-    }
-    if (!chips[core.chip]) {
-      chips[core.chip] = true;
-      metadata.push_back({{"name", "process_name"},
-                          {"ph", "M"},
-                          {"pid", core.chip},
-                          {"args", {{"name", "chip " + std::to_string(
-                                                           core.chip)}}}});
-    }
-    coreLanes[lane].busyUntil = timing.end;
-
+    trace.nameProcess(core.chip, "chip " + std::to_string(core.chip));
     ordered_json args;
-    args["node"] = timing.node.empty() ? "(none)" : timing.node;
+    args["op"] = toString(timing.opcode);
     args["instruction"] = timing.index;
-    args["start_cycle"] = timing.start;
-    args["end_cycle"] = timing.end;
-    events.push_back({{"name", toString(timing.opcode)},
-                      {"cat", categoryOf(timing.opcode)},
-                      {"ph", "X"},
-                      {"ts", timing.start * usPerCycle},
-                      {"dur", (timing.end - timing.start) * usPerCycle},
-                      {"pid", core.chip},
-                      {"tid", coreLanes[lane].tid},
-                      {"args", args}});
+    trace.add(core.chip,
+              "tile " + std::to_string(core.tile) + " core " +
+                  std::to_string(core.core),
+              nodeOrOpcode(timing.node, timing.opcode),
+              categoryOf(timing.opcode), timing.start, timing.end,
+              std::move(args));
+  }
+  // Links are shared by every transfer routed over them: one track each.
+  for (const LinkReservation &use : report.linkTimeline) {
+    const int64_t pid = use.chip >= 0 ? use.chip : lastChip + 1;
+    trace.nameProcess(pid, use.chip >= 0 ? "chip " + std::to_string(use.chip)
+                                         : std::string("chip-to-chip links"));
+    ordered_json args;
+    args["op"] = "transfer";
+    args["core"] = toString(use.core);
+    args["instruction"] = use.index;
+    trace.add(pid, "link " + use.link, nodeOrOpcode(use.node, Opcode::Transfer),
+              "noc", use.start, use.end, std::move(args));
   }
 
-  // One event per line: compact for long runs, still readable and greppable.
-  for (ordered_json &event : metadata)
-    events.push_back(std::move(event));
-  const ordered_json otherData = {{"arch", report.arch},
-                                  {"numerics", report.numerics},
-                                  {"clock_ghz", clockGHz},
-                                  {"total_cycles", report.totalCycles}};
-  std::string text = "{\"displayTimeUnit\": \"ns\",\n\"otherData\": " +
-                     otherData.dump() + ",\n\"traceEvents\": [\n";
-  for (size_t i = 0; i < events.size(); ++i)
-    text += events[i].dump() + (i + 1 < events.size() ? ",\n" : "\n");
-  return text + "]}\n";
+  return trace.render({{"arch", report.arch},
+                       {"numerics", report.numerics},
+                       {"clock_ghz", clockGHz},
+                       {"total_cycles", report.totalCycles}});
 }

@@ -86,6 +86,26 @@ TEST(RuntimeReport, EnergyAddsUpByComponentAndNode) {
   EXPECT_EQ(r.nocBytes, 2 * 4 * 4);
 }
 
+TEST(RuntimeReport, TransfersRecordTheLinksTheyHeld) {
+  TwoCoreProgram p = twoCores(0);
+  const Report r = runOrFail(p.program, p.inputs).report;
+  ASSERT_EQ(r.linkTimeline.size(), 1u);
+  const LinkReservation &use = r.linkTimeline[0];
+  EXPECT_EQ(use.link, "chip 0 router 0->1");
+  EXPECT_EQ(use.chip, 0);
+  EXPECT_EQ(use.node, "gemm");
+  EXPECT_TRUE(use.core == core(0, 1, 0));
+  // The link is held from the transfer's start, for no longer than it.
+  const InstructionTiming *transfer = nullptr;
+  for (const InstructionTiming &t : r.timeline)
+    if (t.opcode == Opcode::Transfer)
+      transfer = &t;
+  ASSERT_NE(transfer, nullptr);
+  EXPECT_EQ(use.start, transfer->start);
+  EXPECT_GT(use.end, use.start);
+  EXPECT_LE(use.end, transfer->end);
+}
+
 TEST(RuntimeReport, JsonHasEveryField) {
   TwoCoreProgram p = twoCores(0);
   const Report r = runOrFail(p.program, p.inputs).report;

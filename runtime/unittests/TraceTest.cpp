@@ -58,13 +58,15 @@ TEST(RuntimeTrace, OverlappingInstructionsOfOneCoreGetLanes) {
   const nlohmann::json &mvm = trace.events[0], &adc = trace.events[1],
                        &transfer = trace.events[2],
                        &recombine = trace.events[3];
-  EXPECT_EQ(mvm.at("name"), "mvm");
+  // Named after the ONNX node, the opcode in the arguments.
+  EXPECT_EQ(mvm.at("name"), "node0");
+  EXPECT_EQ(mvm.at("args").at("op"), "mvm");
   EXPECT_EQ(mvm.at("cat"), "array");
   EXPECT_DOUBLE_EQ(mvm.at("ts").get<double>(), 0.0);
   EXPECT_DOUBLE_EQ(mvm.at("dur").get<double>(), 0.05);
   EXPECT_DOUBLE_EQ(adc.at("ts").get<double>(), 0.025);
   EXPECT_EQ(adc.at("cat"), "converter");
-  EXPECT_EQ(adc.at("args").at("node"), "node1");
+  EXPECT_EQ(adc.at("name"), "node1");
   EXPECT_EQ(adc.at("args").at("start_cycle"), 50);
   EXPECT_EQ(transfer.at("cat"), "noc");
   EXPECT_EQ(recombine.at("cat"), "digital");
@@ -80,6 +82,33 @@ TEST(RuntimeTrace, OverlappingInstructionsOfOneCoreGetLanes) {
   EXPECT_EQ(trace.trackNames.at({1, transfer.at("tid")}), "tile 0 core 0");
   EXPECT_EQ(trace.processNames.at(0), "chip 0");
   EXPECT_EQ(trace.processNames.at(1), "chip 1");
+}
+
+TEST(RuntimeTrace, LinksHaveTracksOfTheirOwn) {
+  Report report;
+  const CoreId sink{1, 0, 0};
+  InstructionTiming move = timing(sink, 0, Opcode::Transfer, 10, 40);
+  move.node.clear();
+  report.timeline = {move};
+  report.linkTimeline = {
+      {"chip 0 router 0->1", 0, sink, 0, "", 10, 20},
+      {"chip link 0->1", -1, sink, 0, "", 10, 30},
+  };
+  const ParsedTrace trace = parse(renderChromeTrace(report, 1.0));
+  ASSERT_EQ(trace.events.size(), 3u);
+  // Without a node, events are named after the opcode.
+  EXPECT_EQ(trace.events[0].at("name"), "transfer");
+  const nlohmann::json &mesh = trace.events[1], &chipLink = trace.events[2];
+  EXPECT_EQ(mesh.at("pid"), 0);
+  EXPECT_EQ(trace.trackNames.at({0, mesh.at("tid")}),
+            "link chip 0 router 0->1");
+  EXPECT_DOUBLE_EQ(mesh.at("dur").get<double>(), 0.01);
+  EXPECT_EQ(mesh.at("args").at("core"), toString(sink));
+  // Chip-to-chip links: the process after the last chip.
+  EXPECT_EQ(chipLink.at("pid"), 2);
+  EXPECT_EQ(trace.processNames.at(2), "chip-to-chip links");
+  EXPECT_EQ(trace.trackNames.at({2, chipLink.at("tid")}),
+            "link chip link 0->1");
 }
 
 TEST(RuntimeTrace, EventsOfOneTrackNeverOverlap) {

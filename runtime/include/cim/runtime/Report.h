@@ -68,6 +68,20 @@ struct InstructionTiming {
   int64_t end = 0;
 };
 
+/// When a transfer held one link: [start, end) in cycles.
+struct LinkReservation {
+  /// "chip 0 router 1->2" or "chip link 0->1" (as LinkUsage::link).
+  std::string link;
+  /// The chip of a mesh link; -1 for a chip-to-chip link.
+  int64_t chip = -1;
+  /// The transfer: its core, index in that core's stream and ONNX node.
+  CoreId core;
+  int64_t index = 0;
+  std::string node;
+  int64_t start = 0;
+  int64_t end = 0;
+};
+
 struct Report {
   std::string arch;
   /// "quantized" or "ideal".
@@ -101,6 +115,9 @@ struct Report {
   /// Every instruction, in the order the simulator started them (not in the
   /// JSON form: it grows with the program).
   std::vector<InstructionTiming> timeline;
+  /// Every link every transfer held, in the order the transfers started
+  /// (not in the JSON form either).
+  std::vector<LinkReservation> linkTimeline;
   /// One line for people.
   std::string summary;
 };
