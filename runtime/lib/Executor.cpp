@@ -317,6 +317,9 @@ Status Simulator::deadlock() const {
 Status Simulator::run() {
   pc.assign(program.cores.size(), 0);
   lastStart.assign(program.cores.size(), 0);
+  int64_t total = 0, done = 0;
+  for (const CoreProgram &core : program.cores)
+    total += static_cast<int64_t>(core.instructions.size());
   while (true) {
     int64_t best = -1, bestStart = 0;
     bool pending = false;
@@ -336,6 +339,8 @@ Status Simulator::run() {
       return deadlock();
     if (Status s = issue(static_cast<size_t>(best), bestStart); !s)
       return s;
+    if (options.progress)
+      options.progress(++done, total);
   }
 }
 

@@ -18,6 +18,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ProgressBar.h"
+
 #include "cim/runtime/Executor.h"
 #include "cim/runtime/FileIO.h"
 #include "cim/runtime/Npy.h"
@@ -39,6 +41,7 @@
 #include <vector>
 
 using namespace cim::runtime;
+using cim::run::ProgressBar;
 
 namespace {
 
@@ -46,6 +49,7 @@ const char *kUsage =
     "usage: cim-run PROGRAM.cimp --input NAME=FILE.npy... --output-dir DIR\n"
     "               --numerics ideal|quantized [--report REPORT.json]\n"
     "               [--trace TRACE.json] [--weights-preloaded]\n"
+    "               [--progress auto|always|never]\n"
     "       cim-run PROGRAM.cimp --disassemble\n"
     "Runs a compiled program on the simulator. Every program input is bound\n"
     "to a NumPy .npy file (little-endian, C order; float32/float64 for f32\n"
@@ -59,6 +63,9 @@ const char *kUsage =
     "                        trace event format (chrome://tracing, Perfetto)\n"
     "  --weights-preloaded   cells were written at load time (programming\n"
     "                        takes no time and no energy)\n"
+    "  --progress WHEN       a progress bar on stderr: 'auto' (the default:\n"
+    "                        on a terminal, once a run passes 2 s), 'always'\n"
+    "                        or 'never'\n"
     "  --disassemble         print the program and exit\n";
 
 int usageError(const std::string &message) {
@@ -80,6 +87,7 @@ struct Options {
   std::string report;
   std::string trace;
   bool weightsPreloaded = false;
+  ProgressBar::Mode progress = ProgressBar::Mode::Auto;
   bool disassemble = false;
 };
 
@@ -134,6 +142,18 @@ std::string parseArguments(int argc, char **argv, Options &options) {
     } else if (arg == "--trace") {
       if (!(error = value(options.trace)).empty())
         return error;
+    } else if (arg == "--progress") {
+      if (!(error = value(text)).empty())
+        return error;
+      if (text == "auto")
+        options.progress = ProgressBar::Mode::Auto;
+      else if (text == "always")
+        options.progress = ProgressBar::Mode::Always;
+      else if (text == "never")
+        options.progress = ProgressBar::Mode::Never;
+      else
+        return "--progress takes 'auto', 'always' or 'never', got '" + text +
+               "'";
     } else if (arg == "--numerics") {
       if (!(error = value(text)).empty())
         return error;
@@ -342,9 +362,15 @@ int main(int argc, char **argv) {
   ExecuteOptions execution;
   execution.numerics = *options.numerics;
   execution.weightsPreloaded = options.weightsPreloaded;
+  ProgressBar bar(options.progress);
+  execution.progress = [&bar](int64_t done, int64_t total) {
+    bar.update(done, total);
+  };
   ExecuteResult result;
-  if (Status s = execute(program, inputs, execution, result); !s)
-    return failure(options.program + ": " + s.message());
+  Status status = execute(program, inputs, execution, result);
+  bar.finish();
+  if (!status)
+    return failure(options.program + ": " + status.message());
 
   std::vector<PendingFile> files;
   if (std::string error = collectOutputs(program, result, options, files);

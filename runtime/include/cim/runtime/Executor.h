@@ -16,6 +16,7 @@
 #include "cim/runtime/Status.h"
 #include "cim/runtime/Tensor.h"
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -36,6 +37,10 @@ struct ExecuteOptions {
   /// Cells were written at load time: program instructions still set the
   /// levels but take no time and no energy.
   bool weightsPreloaded = false;
+  /// Called with (instructions run, instructions in the program) after
+  /// every instruction (a tool draws a progress bar from it; the callee
+  /// keeps it cheap); not called when empty.
+  std::function<void(int64_t done, int64_t total)> progress;
 };
 
 /// Tensors by binding name (ValueInfo::binding).
