@@ -322,7 +322,36 @@ static std::string parseNpyBytes(const std::string &bytes, NpyArray &array) {
     return "the file has " + std::to_string(available - expected) +
            " bytes after the " + std::to_string(count) + " elements";
 
-  const char *data = bytes.data() + preamble + headerLength;
+  decodeElements(bytes.data() + preamble + headerLength, count, array);
+  return "";
+}
+
+Status cim::runtime::parseNpy(const std::string &bytes,
+                              const std::string &source, NpyArray &array) {
+  array = NpyArray();
+  if (std::string error = parseNpyBytes(bytes, array); !error.empty()) {
+    array = NpyArray();
+    return Status::error(source + ": " + error);
+  }
+  return Status::ok();
+}
+
+Status cim::runtime::readNpyFile(const std::string &path, NpyArray &array) {
+  std::string bytes;
+  if (Status s = readFile(path, bytes); !s)
+    return s;
+  return parseNpy(bytes, path, array);
+}
+
+//===----------------------------------------------------------------------===//
+// Elements (shared with TensorPb.cpp: both store little-endian elements)
+//===----------------------------------------------------------------------===//
+
+void cim::runtime::decodeElements(const char *data, int64_t count,
+                                  NpyArray &array) {
+  const int64_t size = npyElementBytes(array.dtype);
+  array.ints.clear();
+  array.floats.clear();
   for (int64_t e = 0; e < count; ++e) {
     uint64_t bits = 0;
     for (int64_t b = 0; b < size; ++b)
@@ -350,24 +379,47 @@ static std::string parseNpyBytes(const std::string &bytes, NpyArray &array) {
     }
     }
   }
-  return "";
 }
 
-Status cim::runtime::parseNpy(const std::string &bytes,
-                              const std::string &source, NpyArray &array) {
-  array = NpyArray();
-  if (std::string error = parseNpyBytes(bytes, array); !error.empty()) {
-    array = NpyArray();
-    return Status::error(source + ": " + error);
+Status cim::runtime::encodeElements(const NpyArray &array, std::string &bytes) {
+  const int64_t size = npyElementBytes(array.dtype);
+  const int64_t count = static_cast<int64_t>(
+      array.isInteger() ? array.ints.size() : array.floats.size());
+  bytes.reserve(bytes.size() + count * size);
+  for (int64_t e = 0; e < count; ++e) {
+    uint64_t bits;
+    switch (array.dtype) {
+    case NpyDType::Float32: {
+      // Out of float range rounds to infinity, as numpy's astype does.
+      const double x = array.floats[e];
+      const float f = std::isfinite(x) && std::fabs(x) > FLT_MAX
+                          ? (x > 0 ? HUGE_VALF : -HUGE_VALF)
+                          : static_cast<float>(x);
+      uint32_t word;
+      std::memcpy(&word, &f, sizeof(word));
+      bits = word;
+      break;
+    }
+    case NpyDType::Float64:
+      std::memcpy(&bits, &array.floats[e], sizeof(bits));
+      break;
+    default: {
+      const int64_t x = array.ints[e];
+      if (size < 8) {
+        const int64_t hi = (int64_t(1) << (8 * size - 1)) - 1;
+        if (x < -hi - 1 || x > hi)
+          return Status::error("element " + std::to_string(e) + " = " +
+                               std::to_string(x) + " does not fit " +
+                               toString(array.dtype));
+      }
+      bits = static_cast<uint64_t>(x);
+      break;
+    }
+    }
+    for (int64_t b = 0; b < size; ++b)
+      bytes.push_back(static_cast<char>((bits >> (8 * b)) & 0xff));
   }
   return Status::ok();
-}
-
-Status cim::runtime::readNpyFile(const std::string &path, NpyArray &array) {
-  std::string bytes;
-  if (Status s = readFile(path, bytes); !s)
-    return s;
-  return parseNpy(bytes, path, array);
 }
 
 //===----------------------------------------------------------------------===//
@@ -404,48 +456,13 @@ Status cim::runtime::renderNpy(const NpyArray &array, std::string &bytes) {
   header.append(63 - (preamble + header.size()) % 64, ' ');
   header += '\n';
 
-  const int64_t size = npyElementBytes(array.dtype);
   bytes.assign(kMagic, kMagicSize);
   bytes.push_back(static_cast<char>(version2 ? 2 : 1));
   bytes.push_back(0);
   for (size_t b = 0; b < preamble - kMagicSize - 2; ++b)
     bytes.push_back(static_cast<char>((header.size() >> (8 * b)) & 0xff));
   bytes += header;
-  bytes.reserve(bytes.size() + count * size);
-  for (int64_t e = 0; e < count; ++e) {
-    uint64_t bits;
-    switch (array.dtype) {
-    case NpyDType::Float32: {
-      // Out of float range rounds to infinity, as numpy's astype does.
-      const double x = array.floats[e];
-      const float f = std::isfinite(x) && std::fabs(x) > FLT_MAX
-                          ? (x > 0 ? HUGE_VALF : -HUGE_VALF)
-                          : static_cast<float>(x);
-      uint32_t word;
-      std::memcpy(&word, &f, sizeof(word));
-      bits = word;
-      break;
-    }
-    case NpyDType::Float64:
-      std::memcpy(&bits, &array.floats[e], sizeof(bits));
-      break;
-    default: {
-      const int64_t x = array.ints[e];
-      if (size < 8) {
-        const int64_t hi = (int64_t(1) << (8 * size - 1)) - 1;
-        if (x < -hi - 1 || x > hi)
-          return Status::error("element " + std::to_string(e) + " = " +
-                               std::to_string(x) + " does not fit " +
-                               toString(array.dtype));
-      }
-      bits = static_cast<uint64_t>(x);
-      break;
-    }
-    }
-    for (int64_t b = 0; b < size; ++b)
-      bytes.push_back(static_cast<char>((bits >> (8 * b)) & 0xff));
-  }
-  return Status::ok();
+  return encodeElements(array, bytes);
 }
 
 Status cim::runtime::writeNpyFile(const NpyArray &array,

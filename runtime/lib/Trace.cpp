@@ -38,8 +38,7 @@ const char *categoryOf(Opcode opcode) {
 /// keeps every lane's events disjoint.
 class TraceBuilder {
 public:
-  explicit TraceBuilder(double clockGHz)
-      : usPerCycle(1.0 / (clockGHz * 1e3)) {}
+  explicit TraceBuilder(double clockGHz) : usPerCycle(1.0 / (clockGHz * 1e3)) {}
 
   void nameProcess(int64_t pid, const std::string &name) {
     if (!namedProcesses.insert(pid).second)
@@ -93,8 +92,9 @@ public:
   /// One event per line: compact for long runs, still readable and
   /// greppable.
   std::string render(const ordered_json &otherData) const {
-    std::string text = "{\"displayTimeUnit\": \"ns\",\n\"otherData\": " +
-                       otherData.dump() + ",\n\"traceEvents\": [\n";
+    std::string text =
+        "{\"displayTimeUnit\": \"ns\",\n\"otherData\": " + otherData.dump() +
+        ",\n\"traceEvents\": [\n";
     const size_t total = events.size() + metadata.size();
     size_t written = 0;
     for (const auto *list : {&events, &metadata})

@@ -1,13 +1,14 @@
 //===- cim-run.cpp - Run a compiled program on the simulator --------------===//
 //
-//   cim-run prog.cimp --input NAME=FILE.npy... --output-dir DIR
+//   cim-run prog.cimp --input NAME=FILE.npy|FILE.pb... --output-dir DIR
 //           --numerics ideal|quantized [--report REPORT.json]
-//           [--trace TRACE.json] [--weights-preloaded]
+//           [--trace TRACE.json] [--weights-preloaded] [--output-format pb]
 //   cim-run prog.cimp --disassemble
 //
 // Reads the program (checking it against its embedded arch), binds every
-// program input to a .npy file, executes, and writes one `<binding>.npy` per
-// program output into DIR (float outputs as float32, integer outputs as
+// program input to a .npy or ONNX TensorProto .pb file, executes, and
+// writes one `<binding>.npy` (or `.pb`) per program output into DIR (float
+// outputs as float32, integer outputs as
 // int32, or int64 for i64 values), the report and the trace as JSON if
 // asked, and a one-line summary on stderr. Outputs are written only after
 // the run succeeded, each atomically; if one cannot be written, those
@@ -25,6 +26,7 @@
 #include "cim/runtime/Npy.h"
 #include "cim/runtime/ProgramIO.h"
 #include "cim/runtime/Report.h"
+#include "cim/runtime/TensorPb.h"
 #include "cim/runtime/Trace.h"
 
 #include <cctype>
@@ -46,18 +48,21 @@ using cim::run::ProgressBar;
 namespace {
 
 const char *kUsage =
-    "usage: cim-run PROGRAM.cimp --input NAME=FILE.npy... --output-dir DIR\n"
+    "usage: cim-run PROGRAM.cimp --input NAME=FILE... --output-dir DIR\n"
     "               --numerics ideal|quantized [--report REPORT.json]\n"
     "               [--trace TRACE.json] [--weights-preloaded]\n"
-    "               [--progress auto|always|never]\n"
+    "               [--output-format npy|pb] [--progress auto|always|never]\n"
     "       cim-run PROGRAM.cimp --disassemble\n"
     "Runs a compiled program on the simulator. Every program input is bound\n"
-    "to a NumPy .npy file (little-endian, C order; float32/float64 for f32\n"
-    "inputs, int8..int64 for integer inputs); every output is written to\n"
-    "DIR/<name>.npy (float32, or int32/int64), with characters other than\n"
-    "letters, digits, '.', '-' and '_' in the name replaced by '_'.\n"
+    "to a NumPy .npy file (little-endian, C order) or, when the name ends in\n"
+    "'.pb', an ONNX TensorProto file (ONNX's backend-test format): float32\n"
+    "or float64 for f32 inputs, int8..int64 for integer inputs. Every output\n"
+    "is written to DIR/<name>.npy (float32, or int32/int64), with characters\n"
+    "other than letters, digits, '.', '-' and '_' in the name replaced by\n"
+    "'_'.\n"
     "  --numerics quantized  bit-exact: every ADC conversion rounds and clips\n"
     "  --numerics ideal      every ADC conversion exact\n"
+    "  --output-format pb    outputs as DIR/<name>.pb TensorProto files\n"
     "  --report FILE         the time/energy report as JSON\n"
     "  --trace FILE          every instruction's start and end in Chrome's\n"
     "                        trace event format (chrome://tracing, Perfetto)\n"
@@ -87,6 +92,8 @@ struct Options {
   std::string report;
   std::string trace;
   bool weightsPreloaded = false;
+  /// Outputs as ONNX TensorProto files rather than .npy.
+  bool outputPb = false;
   ProgressBar::Mode progress = ProgressBar::Mode::Auto;
   bool disassemble = false;
 };
@@ -142,6 +149,12 @@ std::string parseArguments(int argc, char **argv, Options &options) {
     } else if (arg == "--trace") {
       if (!(error = value(options.trace)).empty())
         return error;
+    } else if (arg == "--output-format") {
+      if (!(error = value(text)).empty())
+        return error;
+      if (text != "npy" && text != "pb")
+        return "--output-format takes 'npy' or 'pb', got '" + text + "'";
+      options.outputPb = text == "pb";
     } else if (arg == "--progress") {
       if (!(error = value(text)).empty())
         return error;
@@ -205,7 +218,7 @@ std::string fileNameFor(const std::string &binding) {
       c = '_';
   if (name == "." || name == "..")
     name = std::string(name.size(), '_');
-  return name + ".npy";
+  return name;
 }
 
 /// Reads each --input file into the tensor of its program input.
@@ -237,7 +250,7 @@ std::string bindInputs(const Program &program, const Options &options,
   for (const auto &[name, file] : options.inputs) {
     const ValueInfo &value = *declared[name];
     NpyArray array;
-    if (Status s = readNpyFile(file, array); !s)
+    if (Status s = readTensorFile(file, array); !s)
       return s.message();
     const std::string declaredAs =
         std::string(toString(value.type)) + shapeString(value.shape);
@@ -295,19 +308,23 @@ std::string collectOutputs(const Program &program, const ExecuteResult &result,
     }
     PendingFile file;
     file.path =
-        (std::filesystem::path(options.outputDir) / fileNameFor(value.binding))
+        (std::filesystem::path(options.outputDir) /
+         (fileNameFor(value.binding) + (options.outputPb ? ".pb" : ".npy")))
             .string();
     if (!paths.insert(file.path).second)
       return "two outputs map to the file " + file.path;
-    if (Status s = renderNpy(array, file.bytes); !s)
-      return "output '" + value.binding + "': " + s.message();
+    Status rendered = options.outputPb
+                          ? renderTensorPb(array, value.binding, file.bytes)
+                          : renderNpy(array, file.bytes);
+    if (!rendered)
+      return "output '" + value.binding + "': " + rendered.message();
     files.push_back(std::move(file));
   }
   if (!options.report.empty())
     files.push_back({options.report, renderReportJson(result.report)});
   if (!options.trace.empty())
-    files.push_back({options.trace, renderChromeTrace(result.report,
-                                                      program.arch.clockGHz)});
+    files.push_back({options.trace,
+                     renderChromeTrace(result.report, program.arch.clockGHz)});
   return "";
 }
 

@@ -47,6 +47,15 @@ Status parseNpy(const std::string &bytes, const std::string &source,
 /// the dtype.
 Status renderNpy(const NpyArray &array, std::string &bytes);
 
+/// Reads `count` little-endian elements of `array.dtype` from `data` into
+/// `array` (the ints or the floats).
+void decodeElements(const char *data, int64_t count, NpyArray &array);
+
+/// Appends the elements of `array` to `bytes`, little-endian, as
+/// `array.dtype`. Fails if an integer does not fit the dtype (floats out of
+/// float32 range become infinities, as numpy's astype makes them).
+Status encodeElements(const NpyArray &array, std::string &bytes);
+
 Status readNpyFile(const std::string &path, NpyArray &array);
 /// Writes atomically: a failure leaves no file at `path`.
 Status writeNpyFile(const NpyArray &array, const std::string &path);
