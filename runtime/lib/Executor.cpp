@@ -251,7 +251,9 @@ Status Simulator::issue(size_t c, int64_t start) {
     inputs.push_back(&store[id]);
   Tensor scratch;
   Tensor &out = inst.output >= 0 ? store[inst.output] : scratch;
-  if (Status s = evaluate(arch, inst, inputs, image, options.numerics, out); !s)
+  if (Status s = evaluate(arch, inst, inputs, image, options.numerics, out,
+                          options.device, start);
+      !s)
     return Status::error(toString(core.core) + " instruction " +
                          std::to_string(index) + " (" + toString(inst.opcode) +
                          "): " + s.message());

@@ -130,10 +130,46 @@ static void concat(int64_t axis, const std::vector<const Tensor *> &inputs,
     }
 }
 
+/// As mvm, through a device model: real-valued sums over the effective
+/// conductances, rounded to the nearest level unit (DeviceModel.h).
+static void mvmThroughDevice(const arch::ArchSpec &arch,
+                             const Instruction &inst, const Tensor &in,
+                             const std::vector<int64_t> &cells,
+                             const DeviceModel &device, int64_t cycle,
+                             Tensor &out) {
+  const int64_t k = in.shape.back(), c = out.shape.back();
+  const int64_t vectors = c ? out.numElements() / c : 0;
+  CellBlock block;
+  block.array = inst.array;
+  block.row = inst.row;
+  block.col = inst.col;
+  block.rows = k;
+  block.cols = c;
+  block.levels = cells.data() + inst.row * arch.array.cols + inst.col;
+  block.stride = arch.array.cols;
+  block.cycle = cycle;
+  std::vector<double> effective(static_cast<size_t>(k * c));
+  device.effectiveLevels(block, effective.data());
+  std::vector<double> sums(static_cast<size_t>(c));
+  out.ints.assign(out.numElements(), 0);
+  for (int64_t v = 0; v < vectors; ++v) {
+    std::fill(sums.begin(), sums.end(), 0.0);
+    for (int64_t r = 0; r < k; ++r) {
+      const double x = static_cast<double>(in.ints[v * k + r]);
+      if (x == 0)
+        continue;
+      for (int64_t j = 0; j < c; ++j)
+        sums[j] += x * effective[r * c + j];
+    }
+    for (int64_t j = 0; j < c; ++j)
+      out.ints[v * c + j] = std::llround(sums[j]);
+  }
+}
+
 Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
                         const std::vector<const Tensor *> &inputs,
                         std::vector<int64_t> *cells, Numerics numerics,
-                        Tensor &out) {
+                        Tensor &out, const DeviceModel *device, int64_t cycle) {
   const Tensor &in = *inputs[0];
   const int64_t size = out.numElements();
   switch (inst.opcode) {
@@ -149,7 +185,10 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
     return Status::ok();
   }
   case Opcode::Mvm:
-    mvm(arch, inst, in, *cells, out);
+    if (device)
+      mvmThroughDevice(arch, inst, in, *cells, *device, cycle, out);
+    else
+      mvm(arch, inst, in, *cells, out);
     return Status::ok();
   case Opcode::Adc:
     out.ints = in.ints;

@@ -23,10 +23,13 @@ namespace cim::runtime::detail {
 /// Computes the output of `inst` (of shape and type `out` already holds)
 /// from `inputs`. `cells` is the row-major level image of the instruction's
 /// array for Program (which writes it) and Mvm (which reads it), null
-/// otherwise. Fails only on a computed cell level out of range.
+/// otherwise. Fails only on a computed cell level out of range. `device`,
+/// when given, turns the levels an mvm reads into effective conductances at
+/// `cycle`.
 Status evaluate(const arch::ArchSpec &arch, const Instruction &inst,
                 const std::vector<const Tensor *> &inputs,
-                std::vector<int64_t> *cells, Numerics numerics, Tensor &out);
+                std::vector<int64_t> *cells, Numerics numerics, Tensor &out,
+                const DeviceModel *device = nullptr, int64_t cycle = 0);
 
 } // namespace cim::runtime::detail
 

@@ -11,6 +11,7 @@
 #ifndef CIM_RUNTIME_EXECUTOR_H
 #define CIM_RUNTIME_EXECUTOR_H
 
+#include "cim/runtime/DeviceModel.h"
 #include "cim/runtime/Program.h"
 #include "cim/runtime/Report.h"
 #include "cim/runtime/Status.h"
@@ -41,6 +42,9 @@ struct ExecuteOptions {
   /// every instruction (a tool draws a progress bar from it; the callee
   /// keeps it cheap); not called when empty.
   std::function<void(int64_t done, int64_t total)> progress;
+  /// Non-ideal devices between cell levels and column sums
+  /// (DeviceModel.h); none: cells are exactly their levels. Not owned.
+  const DeviceModel *device = nullptr;
 };
 
 /// Tensors by binding name (ValueInfo::binding).

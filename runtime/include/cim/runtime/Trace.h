@@ -1,4 +1,5 @@
-//===- Trace.h - A run's timeline in Chrome's trace event format -*- C++ -*-===//
+//===- Trace.h - A run's timeline in Chrome's trace event format -*- C++
+//-*-===//
 //
 // The instructions of one run as a trace that chrome://tracing and Perfetto
 // open: one process per chip (and one for chip-to-chip links), one track
