@@ -370,6 +370,11 @@ void Simulator::finish(ExecuteResult &result) {
   const double ops = 2.0 * static_cast<double>(report.macs);
   // ops per ns / 1e3 = 1e12 ops per s.
   report.tops = report.latencyNs > 0 ? ops / report.latencyNs / 1e3 : 0;
+  report.batch = options.batch;
+  report.inferencesPerSecond =
+      report.latencyNs > 0
+          ? static_cast<double>(options.batch) / (report.latencyNs * 1e-9)
+          : 0;
   const double energy = report.energy.total();
   report.topsPerWatt = energy > 0 ? ops / energy : 0;
 

@@ -24,7 +24,14 @@ std::string cim::runtime::summarize(const Report &report) {
                 static_cast<long long>(report.arraysUsed),
                 static_cast<long long>(report.adcConversions),
                 static_cast<long long>(report.nocBytes));
-  return text;
+  std::string summary = text;
+  if (report.batch > 1) {
+    std::snprintf(text, sizeof(text), "; %lld inferences, %.4g per second",
+                  static_cast<long long>(report.batch),
+                  report.inferencesPerSecond);
+    summary += text;
+  }
+  return summary;
 }
 
 std::string cim::runtime::renderReportJson(const Report &report) {
@@ -68,6 +75,8 @@ std::string cim::runtime::renderReportJson(const Report &report) {
   json["arrays_used"] = report.arraysUsed;
   json["cores_used"] = report.coresUsed;
   json["tiles_used"] = report.tilesUsed;
+  json["batch"] = report.batch;
+  json["inferences_per_second"] = report.inferencesPerSecond;
   json["tops"] = report.tops;
   json["tops_per_watt"] = report.topsPerWatt;
   json["summary"] = report.summary;

@@ -21,6 +21,7 @@
 
 #include "ProgressBar.h"
 
+#include "cim/runtime/Batch.h"
 #include "cim/runtime/Executor.h"
 #include "cim/runtime/FileIO.h"
 #include "cim/runtime/Npy.h"
@@ -33,6 +34,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -51,7 +53,8 @@ const char *kUsage =
     "usage: cim-run PROGRAM.cimp --input NAME=FILE... --output-dir DIR\n"
     "               --numerics ideal|quantized [--report REPORT.json]\n"
     "               [--trace TRACE.json] [--weights-preloaded]\n"
-    "               [--output-format npy|pb] [--progress auto|always|never]\n"
+    "               [--batch N] [--output-format npy|pb]\n"
+    "               [--progress auto|always|never]\n"
     "       cim-run PROGRAM.cimp --disassemble\n"
     "Runs a compiled program on the simulator. Every program input is bound\n"
     "to a NumPy .npy file (little-endian, C order) or, when the name ends in\n"
@@ -62,6 +65,10 @@ const char *kUsage =
     "'_'.\n"
     "  --numerics quantized  bit-exact: every ADC conversion rounds and clips\n"
     "  --numerics ideal      every ADC conversion exact\n"
+    "  --batch N             run N inferences back to back, pipelined: each\n"
+    "                        input file stacks N inputs along its first axis,\n"
+    "                        each output stacks N results; the report gives\n"
+    "                        inferences per second\n"
     "  --output-format pb    outputs as DIR/<name>.pb TensorProto files\n"
     "  --report FILE         the time/energy report as JSON\n"
     "  --trace FILE          every instruction's start and end in Chrome's\n"
@@ -92,6 +99,8 @@ struct Options {
   std::string report;
   std::string trace;
   bool weightsPreloaded = false;
+  /// Inferences run back to back, pipelined (Batch.h).
+  int64_t batch = 1;
   /// Outputs as ONNX TensorProto files rather than .npy.
   bool outputPb = false;
   ProgressBar::Mode progress = ProgressBar::Mode::Auto;
@@ -149,6 +158,14 @@ std::string parseArguments(int argc, char **argv, Options &options) {
     } else if (arg == "--trace") {
       if (!(error = value(options.trace)).empty())
         return error;
+    } else if (arg == "--batch") {
+      if (!(error = value(text)).empty())
+        return error;
+      char *end = nullptr;
+      const long long n = std::strtoll(text.c_str(), &end, 10);
+      if (text.empty() || *end != '\0' || n < 1 || n > 1000000)
+        return "--batch takes a count from 1 to 1000000, got '" + text + "'";
+      options.batch = n;
     } else if (arg == "--output-format") {
       if (!(error = value(text)).empty())
         return error;
@@ -221,6 +238,52 @@ std::string fileNameFor(const std::string &binding) {
   return name;
 }
 
+/// Replaces inputs[name], `batch` tensors of `shape` stacked along the first
+/// axis, by one tensor per copy of the batched program.
+void splitBatch(TensorMap &inputs, const std::string &name,
+                const std::vector<int64_t> &shape, int64_t batch) {
+  const Tensor stacked = std::move(inputs[name]);
+  inputs.erase(name);
+  int64_t per = 1;
+  for (int64_t dim : shape)
+    per *= dim;
+  for (int64_t i = 0; i < batch; ++i) {
+    Tensor copy;
+    copy.type = stacked.type;
+    copy.shape = shape;
+    if (stacked.isInteger())
+      copy.ints.assign(stacked.ints.begin() + i * per,
+                       stacked.ints.begin() + (i + 1) * per);
+    else
+      copy.floats.assign(stacked.floats.begin() + i * per,
+                         stacked.floats.begin() + (i + 1) * per);
+    inputs[batchBinding(name, i)] = std::move(copy);
+  }
+}
+
+/// The output `binding` of every copy, stacked along the first axis.
+std::string stackBatch(const ExecuteResult &result, const std::string &binding,
+                       int64_t batch, Tensor &stacked) {
+  for (int64_t i = 0; i < batch; ++i) {
+    auto found = result.outputs.find(batchBinding(binding, i));
+    if (found == result.outputs.end())
+      return "the run produced no output '" + batchBinding(binding, i) + "'";
+    const Tensor &copy = found->second;
+    if (i == 0) {
+      stacked = copy;
+      if (stacked.shape.empty())
+        return "output '" + binding + "' is a scalar, so --batch has no " +
+               "axis to stack it on";
+      stacked.shape[0] *= batch;
+      continue;
+    }
+    stacked.ints.insert(stacked.ints.end(), copy.ints.begin(), copy.ints.end());
+    stacked.floats.insert(stacked.floats.end(), copy.floats.begin(),
+                          copy.floats.end());
+  }
+  return "";
+}
+
 /// Reads each --input file into the tensor of its program input.
 std::string bindInputs(const Program &program, const Options &options,
                        TensorMap &inputs) {
@@ -259,9 +322,21 @@ std::string bindInputs(const Program &program, const Options &options,
              " holds " + toString(array.dtype) +
              (isInteger(value.type) ? " (an integer dtype is needed)"
                                     : " (float32 or float64 is needed)");
-    if (array.shape != value.shape)
-      return "input '" + name + "' is " + declaredAs + ", but " + file +
-             " has shape " + shapeString(array.shape);
+    // A batch stacks its inputs along the first axis.
+    std::vector<int64_t> expected = value.shape;
+    if (options.batch > 1) {
+      if (expected.empty())
+        return "input '" + name + "' is a scalar, so --batch has no axis " +
+               "to stack its inputs on";
+      expected[0] *= options.batch;
+    }
+    if (array.shape != expected)
+      return "input '" + name + "' is " + declaredAs +
+             (options.batch > 1
+                  ? ", so a batch of " + std::to_string(options.batch) +
+                        " needs shape " + shapeString(expected)
+                  : "") +
+             ", but " + file + " has shape " + shapeString(array.shape);
     if (array.isInteger()) {
       inputs[name] = Tensor::ofInts(value.type, array.shape, array.ints);
     } else {
@@ -274,6 +349,8 @@ std::string bindInputs(const Program &program, const Options &options,
                 : static_cast<double>(static_cast<float>(x));
       inputs[name] = Tensor::ofFloats(array.shape, std::move(data));
     }
+    if (options.batch > 1)
+      splitBatch(inputs, name, value.shape, options.batch);
   }
   return "";
 }
@@ -292,10 +369,18 @@ std::string collectOutputs(const Program &program, const ExecuteResult &result,
   for (const ValueInfo &value : program.values) {
     if (!value.isOutput)
       continue;
-    auto found = result.outputs.find(value.binding);
-    if (found == result.outputs.end())
-      return "the run produced no output '" + value.binding + "'";
-    const Tensor &tensor = found->second;
+    Tensor tensor;
+    if (options.batch > 1) {
+      if (std::string error =
+              stackBatch(result, value.binding, options.batch, tensor);
+          !error.empty())
+        return error;
+    } else {
+      auto found = result.outputs.find(value.binding);
+      if (found == result.outputs.end())
+        return "the run produced no output '" + value.binding + "'";
+      tensor = found->second;
+    }
     NpyArray array;
     array.shape = tensor.shape;
     if (tensor.isInteger()) {
@@ -383,8 +468,14 @@ int main(int argc, char **argv) {
   execution.progress = [&bar](int64_t done, int64_t total) {
     bar.update(done, total);
   };
+  execution.batch = options.batch;
+  Program batched;
+  if (options.batch > 1)
+    if (Status s = batchProgram(program, options.batch, batched); !s)
+      return failure(s.message());
   ExecuteResult result;
-  Status status = execute(program, inputs, execution, result);
+  Status status =
+      execute(options.batch > 1 ? batched : program, inputs, execution, result);
   bar.finish();
   if (!status)
     return failure(options.program + ": " + status.message());

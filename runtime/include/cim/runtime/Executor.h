@@ -45,6 +45,9 @@ struct ExecuteOptions {
   /// Non-ideal devices between cell levels and column sums
   /// (DeviceModel.h); none: cells are exactly their levels. Not owned.
   const DeviceModel *device = nullptr;
+  /// Inferences the program runs (a batched program, Batch.h): the report's
+  /// throughput is this many per latency.
+  int64_t batch = 1;
 };
 
 /// Tensors by binding name (ValueInfo::binding).

@@ -108,6 +108,10 @@ struct Report {
   int64_t arraysUsed = 0;
   int64_t coresUsed = 0;
   int64_t tilesUsed = 0;
+  /// Inferences in the run (cim-run --batch) and how many per second the
+  /// chip completes: batch / latency.
+  int64_t batch = 1;
+  double inferencesPerSecond = 0;
   /// 2 * macs per second, in units of 10^12.
   double tops = 0;
   /// 2 * macs per pJ of total energy (= TOPS/W).

@@ -1,0 +1,80 @@
+//===- Batch.cpp - Pipelined runs of several inputs -----------------------===//
+
+#include "cim/runtime/Batch.h"
+
+#include <map>
+#include <tuple>
+#include <vector>
+
+using namespace cim::runtime;
+
+std::string cim::runtime::batchBinding(const std::string &binding,
+                                       int64_t index) {
+  return binding + "#" + std::to_string(index);
+}
+
+Status cim::runtime::batchProgram(const Program &program, int64_t n,
+                                  Program &batched) {
+  if (n < 1)
+    return Status::error("the batch must hold at least one input, got " +
+                         std::to_string(n));
+  std::vector<bool> perInference(program.values.size(), false);
+  for (size_t v = 0; v < program.values.size(); ++v)
+    perInference[v] = program.values[v].isInput;
+  for (const CoreProgram &core : program.cores)
+    for (const Instruction &inst : core.instructions)
+      if (inst.output >= 0 &&
+          static_cast<size_t>(inst.output) < perInference.size())
+        perInference[inst.output] = true;
+
+  // An array programmed once keeps its levels for every copy; one the
+  // program rewrites (reprogrammed products) is rewritten in every copy.
+  std::map<std::tuple<int64_t, int64_t, int64_t, int64_t>, int64_t> writes;
+  for (const CoreProgram &core : program.cores)
+    for (const Instruction &inst : core.instructions)
+      if (inst.opcode == Opcode::Program)
+        ++writes[{inst.array.core.chip, inst.array.core.tile,
+                  inst.array.core.core, inst.array.array}];
+
+  batched = Program();
+  batched.arch = program.arch;
+  // Shared values keep one id; each per-inference value gets n ids.
+  std::vector<int64_t> firstId(program.values.size());
+  for (size_t v = 0; v < program.values.size(); ++v) {
+    const ValueInfo &value = program.values[v];
+    firstId[v] = static_cast<int64_t>(batched.values.size());
+    const int64_t copies = perInference[v] ? n : 1;
+    for (int64_t i = 0; i < copies; ++i) {
+      ValueInfo copy = value;
+      if (perInference[v]) {
+        copy.name = batchBinding(value.name, i);
+        if (!value.binding.empty())
+          copy.binding = batchBinding(value.binding, i);
+      }
+      batched.values.push_back(std::move(copy));
+    }
+  }
+  auto idOf = [&](int64_t id, int64_t i) {
+    if (id < 0 || static_cast<size_t>(id) >= firstId.size())
+      return id; // validate() reports it
+    return firstId[id] + (perInference[id] ? i : 0);
+  };
+  for (const CoreProgram &core : program.cores) {
+    CoreProgram copy;
+    copy.core = core.core;
+    for (int64_t i = 0; i < n; ++i)
+      for (const Instruction &inst : core.instructions) {
+        if (inst.opcode == Opcode::Program && i > 0 &&
+            writes[{inst.array.core.chip, inst.array.core.tile,
+                    inst.array.core.core, inst.array.array}] == 1)
+          continue;
+        Instruction repeated = inst;
+        for (int64_t &id : repeated.inputs)
+          id = idOf(id, i);
+        repeated.output = idOf(inst.output, i);
+        copy.instructions.push_back(std::move(repeated));
+      }
+    batched.cores.push_back(std::move(copy));
+  }
+  return Status::ok();
+}
