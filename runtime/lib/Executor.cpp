@@ -84,6 +84,8 @@ private:
   std::map<std::pair<UnitKind, int64_t>, int64_t> unitIds;
   std::vector<int64_t> unitBusy;
   std::vector<LinkState> links;
+  /// The link of each report.linkTimeline entry (index into links).
+  std::vector<int64_t> reservedLinks;
   /// Level images of the arrays used, by dense array index.
   std::map<int64_t, std::vector<int64_t>> cells;
 
@@ -270,10 +272,11 @@ Status Simulator::issue(size_t c, int64_t start) {
     link.busyUntil = start + hold;
     link.busyCycles += hold;
     link.bytes += planned.cost.bytes;
+    // Named in finish(): a link's name is built once, not per transfer.
     report.linkTimeline.push_back(
-        {toString(link.link),
-         link.link.kind == LinkKind::Mesh ? link.link.chip : -1, core.core,
+        {"", link.link.kind == LinkKind::Mesh ? link.link.chip : -1, core.core,
          static_cast<int64_t>(index), inst.node, start, start + hold});
+    reservedLinks.push_back(id);
   }
   lastStart[c] = start;
   ++pc[c];
@@ -347,6 +350,11 @@ Status Simulator::run() {
 }
 
 void Simulator::finish(ExecuteResult &result) {
+  std::vector<std::string> linkNames;
+  for (const LinkState &state : links)
+    linkNames.push_back(toString(state.link));
+  for (size_t r = 0; r < reservedLinks.size(); ++r)
+    report.linkTimeline[r].link = linkNames[reservedLinks[r]];
   result.outputs.clear();
   for (size_t v = 0; v < program.values.size(); ++v)
     if (program.values[v].isOutput)

@@ -426,7 +426,7 @@ Status cim::runtime::encodeElements(const NpyArray &array, std::string &bytes) {
 // Writing
 //===----------------------------------------------------------------------===//
 
-Status cim::runtime::renderNpy(const NpyArray &array, std::string &bytes) {
+Status cim::runtime::checkElementCount(const NpyArray &array) {
   int64_t count = 1;
   for (int64_t dim : array.shape) {
     if (dim < 0)
@@ -435,12 +435,18 @@ Status cim::runtime::renderNpy(const NpyArray &array, std::string &bytes) {
       return Status::error("the shape has too many elements");
     count *= dim;
   }
-  const bool integer = array.isInteger();
-  const size_t held = integer ? array.ints.size() : array.floats.size();
+  const size_t held =
+      array.isInteger() ? array.ints.size() : array.floats.size();
   if (static_cast<int64_t>(held) != count)
     return Status::error("the shape holds " + std::to_string(count) +
                          " elements but the array has " + std::to_string(held) +
                          " " + toString(array.dtype) + " elements");
+  return Status::ok();
+}
+
+Status cim::runtime::renderNpy(const NpyArray &array, std::string &bytes) {
+  if (Status s = checkElementCount(array); !s)
+    return s;
 
   std::string header = std::string("{'descr': '") + descrOf(array.dtype) +
                        "', 'fortran_order': False, 'shape': (";

@@ -169,17 +169,8 @@ Status cim::runtime::parseTensorPb(const std::string &bytes,
 Status cim::runtime::renderTensorPb(const NpyArray &array,
                                     const std::string &name,
                                     std::string &bytes) {
-  int64_t count = 1;
-  for (int64_t dim : array.shape) {
-    if (dim < 0)
-      return Status::error("negative dimension " + std::to_string(dim));
-    count *= dim;
-  }
-  const size_t held =
-      array.isInteger() ? array.ints.size() : array.floats.size();
-  if (static_cast<int64_t>(held) != count)
-    return Status::error("the shape holds " + std::to_string(count) +
-                         " elements but the array has " + std::to_string(held));
+  if (Status s = checkElementCount(array); !s)
+    return s;
   cim::onnx_tensor::TensorProto tensor;
   for (int64_t dim : array.shape)
     tensor.add_dims(dim);

@@ -120,6 +120,18 @@ TEST(RuntimeTensorPb, RefusesWhatItCannotRepresent) {
             "t.pb: the tensor has no data_type");
 }
 
+TEST(RuntimeTensorPb, RendersOnlyConsistentArrays) {
+  std::string bytes;
+  Status s =
+      renderTensorPb(ints(NpyDType::Int32, {2, 2}, {1, 2, 3}), "y", bytes);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.message(),
+            "the shape holds 4 elements but the array has 3 int32 elements");
+  s = renderTensorPb(ints(NpyDType::Int8, {1}, {200}), "y", bytes);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.message(), "element 0 = 200 does not fit int8");
+}
+
 TEST(RuntimeTensorPb, TruncatedBytesAreRefused) {
   std::string bytes;
   ASSERT_TRUE(renderTensorPb(

@@ -62,6 +62,10 @@ protected:
     return module;
   }
 
+  /// Defined after the helpers that build product modules.
+  FailureOr<rt::Program> mapAndEmit(int64_t m, int64_t k, int64_t n,
+                                    const std::vector<int64_t> &w);
+
   std::string joinedDiagnostics() const {
     std::string text;
     for (const std::string &d : diagnostics)
@@ -224,6 +228,20 @@ void registerPassesOnce() {
 const char *kMappingPasses = "cim-tile,cim-encode-cells,xbar-place,"
                              "xbar-insert-converters,xbar-route,xbar-schedule";
 
+/// y = x * w (m x k times the constant k x n) mapped on isaac by the passes
+/// after quantisation and emitted; failure leaves the diagnostics.
+FailureOr<rt::Program>
+EmitProgramTest::mapAndEmit(int64_t m, int64_t k, int64_t n,
+                            const std::vector<int64_t> &w) {
+  OwningOpRef<ModuleOp> module = parse(productModule(m, k, n, w), "isaac");
+  if (!module)
+    return failure();
+  PassManager pm(&context);
+  if (failed(parsePassPipeline(kMappingPasses, pm)) || failed(pm.run(*module)))
+    return failure();
+  return cim::translateModuleToProgram(*module);
+}
+
 TEST_F(EmitProgramTest, MappedProductOnIsaacRunsExactly) {
   registerPassesOnce();
   // One row block (K <= 128) and one column block (N <= 31 weight columns
@@ -233,13 +251,7 @@ TEST_F(EmitProgramTest, MappedProductOnIsaacRunsExactly) {
   const int64_t m = 3, k = 40, n = 31;
   const std::vector<int64_t> w = randomInts(k * n, -127, 127, 7);
   const std::vector<int64_t> x = randomInts(m * k, -127, 127, 8);
-  OwningOpRef<ModuleOp> module = parse(productModule(m, k, n, w), "isaac");
-  ASSERT_TRUE(module);
-  PassManager pm(&context);
-  ASSERT_TRUE(succeeded(parsePassPipeline(kMappingPasses, pm)));
-  ASSERT_TRUE(succeeded(pm.run(*module))) << joinedDiagnostics();
-
-  FailureOr<rt::Program> program = cim::translateModuleToProgram(*module);
+  FailureOr<rt::Program> program = mapAndEmit(m, k, n, w);
   ASSERT_TRUE(succeeded(program)) << joinedDiagnostics();
   rt::TensorMap inputs;
   inputs["arg0"] = rt::Tensor::ofInts(rt::ElementType::I8, {m, k}, x);
@@ -258,13 +270,7 @@ TEST_F(EmitProgramTest, TiledProductSlicesAndConcatenates) {
   const int64_t m = 2, k = 200, n = 40;
   const std::vector<int64_t> w = randomInts(k * n, -127, 127, 9);
   const std::vector<int64_t> x = randomInts(m * k, -127, 127, 10);
-  OwningOpRef<ModuleOp> module = parse(productModule(m, k, n, w), "isaac");
-  ASSERT_TRUE(module);
-  PassManager pm(&context);
-  ASSERT_TRUE(succeeded(parsePassPipeline(kMappingPasses, pm)));
-  ASSERT_TRUE(succeeded(pm.run(*module))) << joinedDiagnostics();
-
-  FailureOr<rt::Program> program = cim::translateModuleToProgram(*module);
+  FailureOr<rt::Program> program = mapAndEmit(m, k, n, w);
   ASSERT_TRUE(succeeded(program)) << joinedDiagnostics();
   int64_t slices = 0, concats = 0;
   for (const rt::CoreProgram &core : program->cores)

@@ -47,6 +47,10 @@ Status parseNpy(const std::string &bytes, const std::string &source,
 /// the dtype.
 Status renderNpy(const NpyArray &array, std::string &bytes);
 
+/// Fails unless the shape is valid and the array holds exactly as many
+/// elements as it says (what both file writers check first).
+Status checkElementCount(const NpyArray &array);
+
 /// Reads `count` little-endian elements of `array.dtype` from `data` into
 /// `array` (the ints or the floats).
 void decodeElements(const char *data, int64_t count, NpyArray &array);
