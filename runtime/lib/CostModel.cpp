@@ -2,6 +2,8 @@
 
 #include "CostModel.h"
 
+#include "Generic.h"
+
 #include <algorithm>
 
 using namespace cim;
@@ -20,8 +22,17 @@ static int64_t steps(const ValueInfo &value) {
 InstructionCost detail::costOf(const Program &program, const Instruction &inst,
                                const ExecuteOptions &options) {
   const arch::ArchSpec &a = program.arch;
-  const ValueInfo &in = program.values[inst.inputs[0]];
   InstructionCost cost;
+  if (inst.opcode == Opcode::Generic) {
+    // Every loop point runs the body's ops on one lane.
+    const int64_t ops = genericIterations(inst) * genericOpsPerPoint(inst);
+    cost.cycles =
+        ceilDiv(ops, a.vectorUnit.lanes) * a.nsToCycles(a.vectorUnit.latencyNs);
+    cost.energy.vectorUnit =
+        static_cast<double>(ops) * a.vectorUnit.energyPjPerOp;
+    return cost;
+  }
+  const ValueInfo &in = program.values[inst.inputs[0]];
   switch (inst.opcode) {
   case Opcode::Program: {
     if (options.weightsPreloaded)
@@ -67,7 +78,8 @@ InstructionCost detail::costOf(const Program &program, const Instruction &inst,
   case Opcode::Recombine:
   case Opcode::Accumulate:
   case Opcode::Rescale:
-  case Opcode::Quantize: {
+  case Opcode::Quantize:
+  case Opcode::DynamicScale: {
     int64_t ops = in.numElements();
     if (inst.opcode == Opcode::Accumulate)
       ops *= std::max<int64_t>(static_cast<int64_t>(inst.inputs.size()) - 1, 1);
@@ -94,6 +106,10 @@ InstructionCost detail::costOf(const Program &program, const Instruction &inst,
         static_cast<double>(accesses) * a.coreBuffer.energyPjPerAccess;
     return cost;
   }
+  case Opcode::Reshape:
+  case Opcode::Generic:
+    // A reshape is a new view of the same buffer: free.
+    return cost;
   case Opcode::Transfer: {
     cost.bytes = in.bytes();
     const int64_t flits = ceilDiv(cost.bytes * 8, a.noc.flitBits);

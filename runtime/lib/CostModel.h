@@ -21,13 +21,19 @@
 //               element).
 //   slice,      data movement on the vector unit: ceil(output elements /
 //   concat      vector_unit.lanes) * vector_unit.latency.
+//   generic     ceil(loop points * body ops / vector_unit.lanes) *
+//               vector_unit.latency (constants and loop indices are free, a
+//               bare copy costs one op per point).
+//   dynamic_    one op per element (the max |x| reduction).
+//   scale
+//   reshape     0: a new view of the same buffer.
 //   transfer    hops * hop_latency + flits (one flit per cycle) + per chip
 //               hop chip_link.latency + bytes / bandwidth; the executor
 //               adds the wait for busy links.
 //
 // Energies (pJ): dac per row driven, plane and vector; array read per plane
 // and vector; adc per conversion; shift-add per element; vector unit per
-// element op; slice and concat one core_buffer access per port_bits of
+// element op (generic: per body op and loop point); slice and concat one core_buffer access per port_bits of
 // output (booked as vector unit energy); NoC per flit and hop; chip link per bit and chip hop; cell
 // writes per cell.
 //

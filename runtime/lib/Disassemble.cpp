@@ -97,6 +97,54 @@ static std::string block(const Instruction &inst) {
          ", " + std::to_string(inst.col) + ")";
 }
 
+static std::string list(const std::vector<int64_t> &values) {
+  std::string text = "[";
+  for (size_t d = 0; d < values.size(); ++d)
+    text += (d ? ", " : "") + std::to_string(values[d]);
+  return text + "]";
+}
+
+/// `loops [..] access <offset>+[strides].. out .. fill|init {r2 = addf r0,
+/// r1; ..} -> r2`: registers r0.. are the body's arguments, then its ops.
+static std::string genericOperands(const Instruction &inst) {
+  std::string text = " loops " + list(inst.loopBounds);
+  for (size_t a = 0; a < inst.accesses.size(); ++a) {
+    const Access &access = inst.accesses[a];
+    text += (a + 1 == inst.accesses.size() ? " out " : " in ") +
+            std::to_string(access.offset) + "+" + list(access.strides);
+  }
+  text += inst.hasInit ? " init" : " fill " + number(inst.fill);
+  const size_t args = inst.accesses.size();
+  text += " {";
+  for (size_t i = 0; i < inst.body.size(); ++i) {
+    const ScalarOp &op = inst.body[i];
+    text += (i ? "; r" : "r") + std::to_string(args + i) + " = " +
+            toString(op.opcode);
+    for (size_t o = 0; o < op.operands.size(); ++o)
+      text += (o ? ", r" : " r") + std::to_string(op.operands[o]);
+    switch (op.opcode) {
+    case ScalarOpcode::Const:
+      text += " " + number(op.constant);
+      break;
+    case ScalarOpcode::Index:
+    case ScalarOpcode::Extract:
+      text += " dim " + std::to_string(op.dim);
+      break;
+    case ScalarOpcode::CmpF:
+    case ScalarOpcode::CmpI:
+      text += " predicate " + std::to_string(op.predicate);
+      break;
+    default:
+      break;
+    }
+    if (op.bits)
+      text += " i" + std::to_string(op.bits);
+    if (op.operandBits)
+      text += " from i" + std::to_string(op.operandBits);
+  }
+  return text + "} -> r" + std::to_string(inst.bodyResult);
+}
+
 static std::string describeInstruction(int64_t index, const Instruction &inst) {
   std::string line = "  " + std::to_string(index) + ": ";
   if (inst.opcode != Opcode::Program)
@@ -137,19 +185,21 @@ static std::string describeInstruction(int64_t index, const Instruction &inst) {
     line += "]";
     break;
   case Opcode::Quantize:
-    line += " scale " + number(inst.scale) + " bits " +
-            std::to_string(inst.quantBits);
+    if (inst.inputs.size() < 2)
+      line += " scale " + number(inst.scale);
+    line += " bits " + std::to_string(inst.quantBits);
     break;
-  case Opcode::Slice: {
-    auto list = [](const std::vector<int64_t> &values) {
-      std::string text = "[";
-      for (size_t d = 0; d < values.size(); ++d)
-        text += (d ? ", " : "") + std::to_string(values[d]);
-      return text + "]";
-    };
+  case Opcode::DynamicScale:
+    line += " bits " + std::to_string(inst.quantBits);
+    break;
+  case Opcode::Slice:
     line += " offsets " + list(inst.offsets) + " sizes " + list(inst.sizes);
     break;
-  }
+  case Opcode::Generic:
+    line += genericOperands(inst);
+    break;
+  case Opcode::Reshape:
+    break;
   case Opcode::Concat:
     line += " axis " + std::to_string(inst.axis);
     break;

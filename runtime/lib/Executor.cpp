@@ -169,7 +169,8 @@ void Simulator::plan() {
     for (const Instruction &inst : core.instructions) {
       Planned planned;
       planned.cost = costOf(program, inst, options);
-      const int64_t source = inst.inputs.empty() ? -1 : arrayOf[inst.inputs[0]];
+      const int64_t source =
+          inst.inputs.empty() ? -1 : arrayOf[inst.inputs[0]];
       // Sums of no array (e.g. host constants) use the core's own units.
       const int64_t local = source >= 0 ? source : -1 - coreIdx;
       switch (inst.opcode) {
@@ -194,9 +195,12 @@ void Simulator::plan() {
       case Opcode::Quantize:
       case Opcode::Slice:
       case Opcode::Concat:
+      case Opcode::Generic:
+      case Opcode::DynamicScale:
         planned.unit = unitId(UnitKind::VectorUnit, coreIdx);
         break;
       case Opcode::Dac:
+      case Opcode::Reshape:
         break;
       case Opcode::Transfer: {
         Route route;

@@ -2,6 +2,8 @@
 
 #include "Numerics.h"
 
+#include "Generic.h"
+
 #include "cim/Arch/Converters.h"
 
 #include <algorithm>
@@ -170,6 +172,9 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
                         const std::vector<const Tensor *> &inputs,
                         std::vector<int64_t> *cells, Numerics numerics,
                         Tensor &out, const DeviceModel *device, int64_t cycle) {
+  // A generic may read no input at all (a fill, an iota).
+  if (inst.opcode == Opcode::Generic)
+    return evaluateGeneric(inst, inputs, out);
   const Tensor &in = *inputs[0];
   const int64_t size = out.numElements();
   switch (inst.opcode) {
@@ -231,9 +236,11 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
     // under the default rounding mode; NaN becomes 0.
     const double limit =
         std::ldexp(1.0, static_cast<int>(inst.quantBits) - 1) - 1;
+    const double scale =
+        inputs.size() > 1 ? inputs[1]->floats[0] : inst.scale;
     out.ints.resize(size);
     for (int64_t e = 0; e < size; ++e) {
-      const double scaled = in.floats[e] / inst.scale;
+      const double scaled = in.floats[e] / scale;
       const double level =
           std::isnan(scaled)
               ? 0
@@ -258,6 +265,24 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
     else
       concat(inst.axis, inputs, &Tensor::floats, out);
     return Status::ok();
+  case Opcode::Reshape:
+    out.ints = in.ints;
+    out.floats = in.floats;
+    return Status::ok();
+  case Opcode::DynamicScale: {
+    // cim.quantize_dynamic's scale, in f32 as the compiler's folder has it.
+    double largest = 0;
+    for (double x : in.floats)
+      largest = std::max(largest, std::fabs(x));
+    const double limit =
+        std::ldexp(1.0, static_cast<int>(inst.quantBits) - 1) - 1;
+    out.floats.assign(
+        1, largest > 0 ? static_cast<double>(static_cast<float>(largest / limit))
+                       : 1.0);
+    return Status::ok();
+  }
+  case Opcode::Generic:
+    break;
   }
   return Status::ok();
 }

@@ -39,6 +39,23 @@ const char *cim::runtime::toString(Opcode opcode) {
     return "slice";
   case Opcode::Concat:
     return "concat";
+  case Opcode::Generic:
+    return "generic";
+  case Opcode::Reshape:
+    return "reshape";
+  case Opcode::DynamicScale:
+    return "dynamic_scale";
+  }
+  return "?";
+}
+
+const char *cim::runtime::toString(ScalarOpcode opcode) {
+  switch (opcode) {
+#define CIM_SCALAR_NAME(op, name)                                              \
+  case ScalarOpcode::op:                                                       \
+    return name;
+    CIM_SCALAR_OPCODES(CIM_SCALAR_NAME)
+#undef CIM_SCALAR_NAME
   }
   return "?";
 }

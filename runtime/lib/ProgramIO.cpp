@@ -105,6 +105,12 @@ static pb::Opcode toProto(Opcode opcode) {
     return pb::OPCODE_SLICE;
   case Opcode::Concat:
     return pb::OPCODE_CONCAT;
+  case Opcode::Generic:
+    return pb::OPCODE_GENERIC;
+  case Opcode::Reshape:
+    return pb::OPCODE_RESHAPE;
+  case Opcode::DynamicScale:
+    return pb::OPCODE_DYNAMIC_SCALE;
   }
   return pb::OPCODE_UNSPECIFIED;
 }
@@ -146,6 +152,15 @@ static bool fromProto(int opcode, Opcode &out) {
     return true;
   case pb::OPCODE_CONCAT:
     out = Opcode::Concat;
+    return true;
+  case pb::OPCODE_GENERIC:
+    out = Opcode::Generic;
+    return true;
+  case pb::OPCODE_RESHAPE:
+    out = Opcode::Reshape;
+    return true;
+  case pb::OPCODE_DYNAMIC_SCALE:
+    out = Opcode::DynamicScale;
     return true;
   default:
     return false;
@@ -304,6 +319,28 @@ static void toProto(const Instruction &inst, pb::Instruction &out) {
   for (int64_t size : inst.sizes)
     out.add_sizes(size);
   out.set_axis(inst.axis);
+  for (int64_t bound : inst.loopBounds)
+    out.add_loop_bounds(bound);
+  for (const Access &access : inst.accesses) {
+    pb::Access &to = *out.add_accesses();
+    to.set_offset(access.offset);
+    for (int64_t stride : access.strides)
+      to.add_strides(stride);
+  }
+  out.set_has_init(inst.hasInit);
+  out.set_fill(inst.fill);
+  for (const ScalarOp &op : inst.body) {
+    pb::ScalarOp &to = *out.add_body();
+    to.set_opcode(static_cast<uint32_t>(op.opcode) + 1);
+    for (int64_t r : op.operands)
+      to.add_operands(r);
+    to.set_constant(op.constant);
+    to.set_dim(op.dim);
+    to.set_predicate(op.predicate);
+    to.set_bits(op.bits);
+    to.set_operand_bits(op.operandBits);
+  }
+  out.set_body_result(inst.bodyResult);
 }
 
 Status cim::runtime::serializeProgram(const Program &program,
@@ -371,6 +408,7 @@ public:
 private:
   std::string readValue(int64_t id, const pb::Value &in);
   std::string readInstruction(const pb::Instruction &in, Instruction &out);
+  std::string readGeneric(const pb::Instruction &in, Instruction &out);
   std::string readCore(const pb::CoreId &in, CoreId &out) const;
   std::string checkOperand(const char *field, int64_t value) const;
 
@@ -510,6 +548,59 @@ std::string Reader::readInstruction(const pb::Instruction &in,
   out.offsets.assign(in.offsets().begin(), in.offsets().end());
   out.sizes.assign(in.sizes().begin(), in.sizes().end());
   out.axis = in.axis();
+  return readGeneric(in, out);
+}
+
+std::string Reader::readGeneric(const pb::Instruction &in, Instruction &out) {
+  for (int64_t bound : in.loop_bounds()) {
+    if (std::string error = checkOperand("loop_bounds", bound); !error.empty())
+      return error;
+    out.loopBounds.push_back(bound);
+  }
+  for (const pb::Access &access : in.accesses()) {
+    Access &to = out.accesses.emplace_back();
+    if (std::string error = checkOperand("accesses.offset", access.offset());
+        !error.empty())
+      return error;
+    to.offset = access.offset();
+    for (int64_t stride : access.strides()) {
+      if (std::string error = checkOperand("accesses.strides", stride);
+          !error.empty())
+        return error;
+      to.strides.push_back(stride);
+    }
+  }
+  out.hasInit = in.has_init();
+  out.fill = in.fill();
+  for (int i = 0; i < in.body_size(); ++i) {
+    const pb::ScalarOp &op = in.body(i);
+    if (op.opcode() < 1 || op.opcode() > kScalarOpcodeCount)
+      return "body op " + std::to_string(i) + " has an unknown opcode (" +
+             std::to_string(op.opcode()) + ")";
+    ScalarOp &to = out.body.emplace_back();
+    to.opcode = static_cast<ScalarOpcode>(op.opcode() - 1);
+    for (int64_t r : op.operands()) {
+      if (std::string error = checkOperand("body.operands", r); !error.empty())
+        return error;
+      to.operands.push_back(r);
+    }
+    for (auto [field, value] :
+         {std::pair<const char *, int64_t>{"body.dim", op.dim()},
+          {"body.predicate", op.predicate()},
+          {"body.bits", op.bits()},
+          {"body.operand_bits", op.operand_bits()}})
+      if (std::string error = checkOperand(field, value); !error.empty())
+        return error;
+    to.constant = op.constant();
+    to.dim = op.dim();
+    to.predicate = op.predicate();
+    to.bits = op.bits();
+    to.operandBits = op.operand_bits();
+  }
+  if (std::string error = checkOperand("body_result", in.body_result());
+      !error.empty())
+    return error;
+  out.bodyResult = in.body_result();
   return "";
 }
 

@@ -8,6 +8,7 @@
 
 #include "cim/runtime/Validate.h"
 
+#include "Generic.h"
 #include "Topology.h"
 #include "cim/Arch/CellEncoding.h"
 #include "cim/Arch/Converters.h"
@@ -257,11 +258,14 @@ std::string Validator::checkInstruction(size_t c, size_t i) {
   const Instruction &inst = program.cores[c].instructions[i];
   const CoreId &core = program.cores[c].core;
   size_t expected = 1;
-  if (inst.opcode == Opcode::Rescale)
+  if (inst.opcode == Opcode::Rescale ||
+      (inst.opcode == Opcode::Quantize && inst.inputs.size() == 2))
     expected = 2;
   const bool variadic =
       inst.opcode == Opcode::Accumulate || inst.opcode == Opcode::Concat;
-  if (variadic ? inst.inputs.empty() : inst.inputs.size() != expected)
+  // A generic's operand count follows from its accesses (checkGeneric).
+  if (inst.opcode != Opcode::Generic &&
+      (variadic ? inst.inputs.empty() : inst.inputs.size() != expected))
     return "takes " +
            std::string(variadic ? "at least 1" : std::to_string(expected)) +
            " input(s), got " + std::to_string(inst.inputs.size());
@@ -315,6 +319,8 @@ std::string Validator::checkArray(const Instruction &inst, const CoreId &core,
 
 std::string Validator::checkShapes(const Instruction &inst,
                                    const CoreId &core) {
+  if (inst.opcode == Opcode::Generic)
+    return checkGeneric(inst, program.values);
   const ValueInfo &in = info(inst.inputs[0]);
   const std::string inName = name(inst.inputs[0]);
   auto needInteger = [&](int64_t id) -> std::string {
@@ -322,12 +328,15 @@ std::string Validator::checkShapes(const Instruction &inst,
                                     : name(id) + " must hold integers, got " +
                                           toString(info(id).type);
   };
-  // Data movement (transfer, slice, concat) copies elements of any type.
-  const bool moves = inst.opcode == Opcode::Transfer ||
-                     inst.opcode == Opcode::Slice ||
-                     inst.opcode == Opcode::Concat;
+  // Data movement (transfer, slice, concat, reshape) copies elements of
+  // any type.
+  const bool moves =
+      inst.opcode == Opcode::Transfer || inst.opcode == Opcode::Slice ||
+      inst.opcode == Opcode::Concat || inst.opcode == Opcode::Reshape;
+  const bool floatIn =
+      inst.opcode == Opcode::Quantize || inst.opcode == Opcode::DynamicScale;
   for (int64_t id : inst.inputs)
-    if (inst.opcode != Opcode::Quantize && !moves &&
+    if (!floatIn && !moves &&
         !(inst.opcode == Opcode::Rescale && id == inst.inputs[1]))
       if (std::string error = needInteger(id); !error.empty())
         return error;
@@ -360,7 +369,8 @@ std::string Validator::checkShapes(const Instruction &inst,
 
   const ValueInfo &out = info(inst.output);
   const std::string outName = name(inst.output);
-  if (inst.opcode != Opcode::Rescale && !moves)
+  if (inst.opcode != Opcode::Rescale && inst.opcode != Opcode::DynamicScale &&
+      !moves)
     if (std::string error = needInteger(inst.output); !error.empty())
       return error;
   auto mismatch = [&](const std::vector<int64_t> &expected) {
@@ -488,10 +498,32 @@ std::string Validator::checkShapes(const Instruction &inst,
       return std::to_string(inst.quantBits) + "-bit levels do not fit " +
              outName + " of type " + toString(out.type) + " (bits 2.." +
              std::to_string(8 * elementBytes(out.type)) + ")";
-    if (!(inst.scale > 0) || !std::isfinite(inst.scale))
+    if (inst.inputs.size() == 2) {
+      const ValueInfo &scale = info(inst.inputs[1]);
+      if (scale.type != ElementType::F32 || scale.numElements() != 1)
+        return "scale " + name(inst.inputs[1]) + " must be one f32 element";
+    } else if (!(inst.scale > 0) || !std::isfinite(inst.scale)) {
       return "scale must be positive and finite, got " +
              std::to_string(inst.scale);
+    }
     return out.shape == in.shape ? "" : mismatch(in.shape);
+  case Opcode::Reshape:
+    if (out.type != in.type || out.numElements() != in.numElements())
+      return outName + " " + shapeString(out.shape) + " must hold the " +
+             std::to_string(in.numElements()) + " " + toString(in.type) +
+             " elements of " + inName + " " + shapeString(in.shape);
+    return "";
+  case Opcode::DynamicScale:
+    if (in.type != ElementType::F32)
+      return inName + " must be f32, got " + toString(in.type);
+    if (out.type != ElementType::F32 || out.numElements() != 1)
+      return outName + " must be one f32 element";
+    if (inst.quantBits < 2 || inst.quantBits > 32)
+      return "levels of " + std::to_string(inst.quantBits) +
+             " bits are outside 2..32";
+    return "";
+  case Opcode::Generic:
+    return "";
   case Opcode::Transfer: {
     if (out.shape != in.shape || out.type != in.type)
       return outName + " must have the type and shape of " + inName;

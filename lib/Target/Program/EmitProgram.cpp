@@ -4,14 +4,16 @@
 // value id an SSA value has, which core stream an op joins and where
 // (xbar.core, xbar.order), and the op's attributes copied into the
 // instruction's operands. The semantics were fixed when the ops were made;
-// nothing here computes. Ops without an instruction in the runtime's ISA yet
-// (strided or rank-reducing slices, other data movement, linalg, dynamic
-// quantisation) are errors: emitting a
-// program that skips or approximates them would run and be wrong.
+// nothing here computes. Digital ops (linalg, padding, reshapes, im2col,
+// dynamic quantisation) become vector-unit instructions by DigitalOps.cpp.
+// Ops without an instruction are errors: emitting a program that skips or
+// approximates them would run and be wrong.
 //
 //===----------------------------------------------------------------------===//
 
 #include "cim/Target/Program/EmitProgram.h"
+
+#include "cim/Target/Program/DigitalOps.h"
 
 #include "cim/Dialect/CIM/CIMOps.h"
 #include "cim/Dialect/Xbar/XbarOps.h"
@@ -38,7 +40,7 @@ namespace rt = cim::runtime;
 static constexpr llvm::StringLiteral kCoreAttr = "xbar.core";
 static constexpr llvm::StringLiteral kOrderAttr = "xbar.order";
 static constexpr llvm::StringLiteral kOnnxNameAttr = "onnx.name";
-static constexpr llvm::StringLiteral kIsaDoc = "docs/design/runtime-isa.md";
+static constexpr llvm::StringLiteral kIsaDoc = "docs/isa.md";
 
 /// A tensor.extract_slice the runtime's Slice executes: static offsets and
 /// sizes, unit strides, the source's rank kept.
@@ -60,15 +62,9 @@ static bool isInstruction(Operation *op) {
 }
 
 /// A destination placeholder (`tensor.empty`) only names the shape of a
-/// linalg op's result: it needs an instruction only if an instruction or the
-/// return reads it. Otherwise its users are what is missing (and reported),
-/// or it is dead.
-static bool isPlaceholder(Operation *op) {
-  return isa<tensor::EmptyOp>(op) &&
-         llvm::none_of(op->getUsers(), [](Operation *user) {
-           return isInstruction(user) || isa<func::ReturnOp>(user);
-         });
-}
+/// result: no instruction reads its contents (the digital lowering starts
+/// such outputs from a fill instead), so it has no value in the program.
+static bool isPlaceholder(Operation *op) { return isa<tensor::EmptyOp>(op); }
 
 /// Ops that the mapping passes replace: finding one means they did not run.
 static bool isUnmapped(Operation *op) {
@@ -195,6 +191,9 @@ using CoreKey = std::tuple<int64_t, int64_t, int64_t>;
 /// An instruction waiting for its place in its core's stream.
 struct Scheduled {
   int64_t order;
+  /// Position among the instructions of one op (cim.quantize_dynamic has
+  /// two).
+  int64_t sub;
   Operation *op;
   rt::Instruction inst;
 };
@@ -212,6 +211,10 @@ private:
   LogicalResult defineArguments();
   LogicalResult defineConstant(arith::ConstantOp op);
   LogicalResult translate(Operation *op);
+  LogicalResult translateDigital(Operation *op);
+  /// The value id of an operand, or an error at `user` for one that has no
+  /// value (a tensor.empty's contents, a scalar).
+  FailureOr<int64_t> idOf(Value operand, Operation *user);
   LogicalResult bindOutputs(func::ReturnOp ret);
   LogicalResult buildStreams();
   /// runtime::validate() as a contract check, its message at the op of the
@@ -228,6 +231,8 @@ private:
   rt::Program program;
   DenseMap<Value, int64_t> ids;
   std::map<CoreKey, std::vector<Scheduled>> streams;
+  /// The instructions of each digital op, lowered while checking the module.
+  DenseMap<Operation *, SmallVector<DigitalInstruction, 2>> digital;
   /// The op of each emitted instruction, by [stream][index].
   std::vector<std::vector<Operation *>> opOf;
 };
@@ -296,8 +301,18 @@ LogicalResult ProgramEmitter::checkModule() {
     if (isa<arith::ConstantOp, func::ReturnOp>(op) || isPlaceholder(&op))
       continue;
     if (!isInstruction(&op)) {
-      unsupported[op.getName()].push_back(&op);
-      continue;
+      if (!isDigitalOp(&op)) {
+        unsupported[op.getName()].push_back(&op);
+        continue;
+      }
+      // The lowering reports what it cannot do at the op.
+      FailureOr<SmallVector<DigitalInstruction, 2>> lowered =
+          lowerDigitalOp(&op);
+      if (failed(lowered)) {
+        ok = false;
+        continue;
+      }
+      digital[&op] = std::move(*lowered);
     }
     if (!op.getAttrOfType<xbar::CoreCoordAttr>(kCoreAttr) ||
         !op.getAttrOfType<IntegerAttr>(kOrderAttr)) {
@@ -311,10 +326,6 @@ LogicalResult ProgramEmitter::checkModule() {
     if (isUnmapped(ops.front()))
       diag << "'" << name << "' is not mapped to arrays yet: run the mapping "
            << "pipeline (cim-opt --cim-pipeline=\"arch=...\") first";
-    else if (isa<tensor::ExtractSliceOp>(ops.front()))
-      diag << "'" << name << "' has no runtime instruction yet (see " << kIsaDoc
-           << "): the runtime slices with static offsets and sizes, unit "
-              "strides and no rank reduction only";
     else
       diag << "'" << name << "' has no runtime instruction yet (see " << kIsaDoc
            << ")";
@@ -377,8 +388,9 @@ LogicalResult ProgramEmitter::defineArguments() {
 
 LogicalResult ProgramEmitter::defineConstant(arith::ConstantOp op) {
   // A constant no instruction reads (the original weights, once their cell
-  // levels exist) has no place in the program.
-  if (op->use_empty())
+  // levels exist) has no place in the program; scalars live in the bodies
+  // of the generics that read them.
+  if (op->use_empty() || !isa<ShapedType>(op.getType()))
     return success();
   FailureOr<int64_t> id = addValue(op.getResult(), op);
   if (failed(id))
@@ -409,14 +421,52 @@ LogicalResult ProgramEmitter::defineConstant(arith::ConstantOp op) {
   return success();
 }
 
+FailureOr<int64_t> ProgramEmitter::idOf(Value operand, Operation *user) {
+  auto it = ids.find(operand);
+  if (it != ids.end())
+    return it->second;
+  if (isEmptyTensor(operand))
+    return user->emitError() << "'" << user->getName()
+                             << "' reads the contents of a tensor.empty, "
+                                "which are undefined";
+  return user->emitError() << "'" << user->getName() << "' reads "
+                           << operand.getType()
+                           << ", which has no value in the program";
+}
+
+LogicalResult ProgramEmitter::translateDigital(Operation *op) {
+  auto core = op->getAttrOfType<xbar::CoreCoordAttr>(kCoreAttr);
+  const int64_t order = op->getAttrOfType<IntegerAttr>(kOrderAttr).getInt();
+  int64_t sub = 0;
+  for (DigitalInstruction &lowered : digital[op]) {
+    rt::Instruction inst = std::move(lowered.inst);
+    inst.node = nodeName(op->getLoc());
+    for (Value input : lowered.inputs) {
+      FailureOr<int64_t> id = idOf(input, op);
+      if (failed(id))
+        return failure();
+      inst.inputs.push_back(*id);
+    }
+    FailureOr<int64_t> id = addValue(lowered.output, op);
+    if (failed(id))
+      return failure();
+    inst.output = *id;
+    streams[{core.getChip(), core.getTile(), core.getCore()}].push_back(
+        {order, sub++, op, std::move(inst)});
+  }
+  return success();
+}
+
 LogicalResult ProgramEmitter::translate(Operation *op) {
+  if (digital.count(op))
+    return translateDigital(op);
   rt::Instruction inst;
   inst.node = nodeName(op->getLoc());
   for (Value operand : op->getOperands()) {
-    // checkModule admitted only instructions, constants and the return, so
-    // every operand is an argument, a constant or an earlier result.
-    assert(ids.count(operand) && "operand defined before its use");
-    inst.inputs.push_back(ids.lookup(operand));
+    FailureOr<int64_t> id = idOf(operand, op);
+    if (failed(id))
+      return failure();
+    inst.inputs.push_back(*id);
   }
   if (op->getNumResults() == 1) {
     FailureOr<int64_t> id = addValue(op->getResult(0), op);
@@ -504,7 +554,7 @@ LogicalResult ProgramEmitter::translate(Operation *op) {
 
   const int64_t order = op->getAttrOfType<IntegerAttr>(kOrderAttr).getInt();
   streams[{core.getChip(), core.getTile(), core.getCore()}].push_back(
-      {order, op, std::move(inst)});
+      {order, 0, op, std::move(inst)});
   return success();
 }
 
@@ -514,8 +564,10 @@ LogicalResult ProgramEmitter::bindOutputs(func::ReturnOp ret) {
         static_cast<unsigned>(index), kOnnxNameAttr);
     const std::string binding =
         onnxName ? onnxName.str() : "out" + std::to_string(index);
-    const int64_t id = ids.lookup(operand);
-    rt::ValueInfo &value = info(id);
+    FailureOr<int64_t> id = idOf(operand, ret);
+    if (failed(id))
+      return failure();
+    rt::ValueInfo &value = info(*id);
     // A value carries one binding: an output that is also an input or an
     // earlier output would need a copy, which is a data-movement
     // instruction the runtime does not have yet.
@@ -538,13 +590,15 @@ LogicalResult ProgramEmitter::buildStreams() {
   for (auto &[key, entries] : streams) {
     std::stable_sort(entries.begin(), entries.end(),
                      [](const Scheduled &a, const Scheduled &b) {
-                       return a.order < b.order;
+                       return std::tie(a.order, a.sub) <
+                              std::tie(b.order, b.sub);
                      });
     rt::CoreProgram stream;
     std::tie(stream.core.chip, stream.core.tile, stream.core.core) = key;
     opOf.emplace_back();
     for (size_t i = 0; i < entries.size(); ++i) {
-      if (i > 0 && entries[i].order == entries[i - 1].order) {
+      if (i > 0 && entries[i].order == entries[i - 1].order &&
+          entries[i].op != entries[i - 1].op) {
         InFlightDiagnostic diag = entries[i].op->emitError()
                                   << "shares position " << entries[i].order
                                   << " ('" << kOrderAttr << "') of "

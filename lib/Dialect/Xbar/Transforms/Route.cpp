@@ -13,7 +13,9 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/DenseMap.h"
 
 #include <cstdlib>
@@ -40,9 +42,12 @@ struct Core {
   }
 };
 
-bool isConstant(Value value) {
+/// Constants are program data and a tensor.empty only names a shape: both
+/// are placed wherever they are used, never moved or buffered.
+bool isPlacedAtUse(Value value) {
   Operation *def = value.getDefiningOp();
-  return def && def->hasTrait<OpTrait::ConstantLike>();
+  return def && (def->hasTrait<OpTrait::ConstantLike>() ||
+                 isa<tensor::EmptyOp>(def));
 }
 
 int64_t bytesOf(Type type) {
@@ -125,8 +130,8 @@ void RoutePass::runOnOperation() {
     };
 
     for (Operation &op : llvm::make_early_inc_range(body)) {
-      if (op.hasTrait<OpTrait::ConstantLike>())
-        continue; // program data, placed wherever it is used
+      if (op.getNumResults() == 1 && isPlacedAtUse(op.getResult(0)))
+        continue;
       Core core = home;
       if (auto program = dyn_cast<ProgramOp>(op)) {
         core = arrayCore(program.getArray());
@@ -150,11 +155,19 @@ void RoutePass::runOnOperation() {
       }
       op.setAttr("xbar.core", attr(core));
 
-      // Bring every operand made elsewhere here, once per destination.
+      // Bring every operand made elsewhere here, once per destination: the
+      // op's operands and the tensors its body reads from outside (gathers).
       OpBuilder b(&op);
-      for (OpOperand &operand : op.getOpOperands()) {
+      SmallVector<OpOperand *> reads;
+      for (OpOperand &operand : op.getOpOperands())
+        reads.push_back(&operand);
+      visitUsedValuesDefinedAbove(op.getRegions(), [&](OpOperand *operand) {
+        reads.push_back(operand);
+      });
+      for (OpOperand *read : reads) {
+        OpOperand &operand = *read;
         Value value = operand.get();
-        if (isConstant(value))
+        if (isPlacedAtUse(value))
           continue;
         std::optional<Core> source = coreOfValue(value);
         if (!source || *source == core)
@@ -191,7 +204,7 @@ void RoutePass::runOnOperation() {
     std::map<Core, std::vector<std::pair<int64_t, int64_t>>> events;
     auto track = [&](Value value, int64_t start) {
       auto core = coreOfValue(value);
-      if (!core || isConstant(value))
+      if (!core || isPlacedAtUse(value))
         return;
       int64_t end = start;
       for (Operation *user : value.getUsers()) {

@@ -3,6 +3,7 @@
 #include "cim/Dialect/Xbar/Passes.h"
 #include "cim/Dialect/Xbar/XbarOps.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -58,7 +59,8 @@ struct SchedulePass
       }
 
       for (Operation &op : body) {
-        if (op.hasTrait<OpTrait::ConstantLike>())
+        // Constants and destination placeholders are not instructions.
+        if (op.hasTrait<OpTrait::ConstantLike>() || isa<tensor::EmptyOp>(op))
           continue;
         auto core = op.getAttrOfType<CoreCoordAttr>("xbar.core");
         if (!core) {

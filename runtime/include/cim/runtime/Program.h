@@ -73,7 +73,8 @@ enum class Opcode {
   /// inputs[0] accumulator, inputs[1] scalar input scale -> float
   /// acc * scale * weightScales[n].
   Rescale,
-  /// inputs[0] float -> integer, symmetric with scales (per tensor).
+  /// inputs[0] float -> integer, symmetric, per tensor: by `scale`, or by
+  /// inputs[1] (one f32 element, from DynamicScale) when given.
   Quantize,
   /// Copy inputs[0] from `from` to the instruction's core.
   Transfer,
@@ -82,6 +83,79 @@ enum class Opcode {
   Slice,
   /// inputs... joined along dimension `axis`, in order: tensor.concat.
   Concat,
+  /// A loop nest on the vector unit (linalg.generic with its indexing maps
+  /// resolved to strides): see Generic below.
+  Generic,
+  /// inputs[0] with a new shape of as many elements, same order (row-major
+  /// reinterpretation: tensor.expand_shape / collapse_shape): a buffer view.
+  Reshape,
+  /// inputs[0] f32 -> one f32 element max|x| / (2^(quantBits-1) - 1), 1 when
+  /// x is all zero: the scale of cim.quantize_dynamic.
+  DynamicScale,
+};
+
+/// The scalar operations of a Generic body, as X(enumerator, name). Float
+/// ops compute in double and the result is rounded to f32 when stored;
+/// integer ops compute in int64 and wrap to `bits` (exact while values stay
+/// within 2^53). The program file stores an op by its position in this list
+/// (changing the list changes the format version).
+///
+///   const       `constant`
+///   index       the index of loop `dim` (linalg.index)
+///   extract     the element of gather source `dim` at the operands as
+///               indices (tensor.extract), bounds checked
+///   cmpf, cmpi  `predicate` in arith::CmpFPredicate / CmpIPredicate
+///               numbering; result 0 or 1
+///   select      operands: condition, value if non-zero, value if zero
+///   the rest    as the arith / math op of the same name
+#define CIM_SCALAR_OPCODES(X)                                                 \
+  X(Const, "const") X(Index, "index") X(Extract, "extract")                   \
+  X(AddF, "addf") X(SubF, "subf") X(MulF, "mulf") X(DivF, "divf")             \
+  X(RemF, "remf") X(MaxF, "maximumf") X(MinF, "minimumf") X(PowF, "powf")     \
+  X(NegF, "negf") X(AbsF, "absf") X(Exp, "exp") X(Log, "log") X(Tanh, "tanh") \
+  X(Sqrt, "sqrt") X(Rsqrt, "rsqrt") X(Erf, "erf") X(Floor, "floor")           \
+  X(Ceil, "ceil") X(RoundEven, "roundeven") X(Round, "round")                 \
+  X(AddI, "addi") X(SubI, "subi") X(MulI, "muli") X(DivSI, "divsi")           \
+  X(DivUI, "divui") X(RemSI, "remsi") X(RemUI, "remui") X(MaxSI, "maxsi")     \
+  X(MinSI, "minsi") X(MaxUI, "maxui") X(MinUI, "minui") X(AbsI, "absi")       \
+  X(AndI, "andi") X(OrI, "ori") X(XOrI, "xori") X(ShLI, "shli")               \
+  X(ShRSI, "shrsi") X(ShRUI, "shrui") X(CmpF, "cmpf") X(CmpI, "cmpi")         \
+  X(Select, "select") X(SIToFP, "sitofp") X(UIToFP, "uitofp")                 \
+  X(FPToSI, "fptosi") X(FPToUI, "fptoui") X(ExtSI, "extsi") X(ExtUI, "extui") \
+  X(TruncI, "trunci") X(TruncF, "truncf")
+
+enum class ScalarOpcode {
+#define CIM_SCALAR_ENUMERATOR(op, name) op,
+  CIM_SCALAR_OPCODES(CIM_SCALAR_ENUMERATOR)
+#undef CIM_SCALAR_ENUMERATOR
+};
+
+#define CIM_SCALAR_COUNT(op, name) +1
+inline constexpr int64_t kScalarOpcodeCount =
+    0 CIM_SCALAR_OPCODES(CIM_SCALAR_COUNT);
+#undef CIM_SCALAR_COUNT
+
+/// One scalar operation of a Generic body. Registers are numbered: first
+/// the body's arguments (one per accessed input, then the output's current
+/// element), then one per op in order.
+struct ScalarOp {
+  ScalarOpcode opcode = ScalarOpcode::Const;
+  std::vector<int64_t> operands;
+  double constant = 0;   // Const
+  int64_t dim = 0;       // Index: loop; Extract: gather source
+  int64_t predicate = 0; // CmpF, CmpI
+  /// Integer result width the result wraps to (1..64); 0 for float results.
+  int64_t bits = 0;
+  /// Integer width unsigned ops read their operands at (DivUI, RemUI, MaxUI,
+  /// MinUI, ShRUI, CmpI, UIToFP, ExtUI); 0 when unused.
+  int64_t operandBits = 0;
+};
+
+/// How a Generic reaches one operand: at loop point i it reads (or writes)
+/// the operand's row-major element offset + sum_l strides[l] * i[l].
+struct Access {
+  int64_t offset = 0;
+  std::vector<int64_t> strides;
 };
 
 struct Instruction {
@@ -107,6 +181,19 @@ struct Instruction {
   int64_t hops = 0, chipHops = 0;      // Transfer
   std::vector<int64_t> offsets, sizes; // Slice
   int64_t axis = 0;                    // Concat
+
+  // Generic: for every point of the loop nest `loopBounds` in row-major
+  // order, the body reads each accessed input and the output's current
+  // element and its result replaces that element. Inputs are the accessed
+  // inputs (accesses[0 .. n-2]), then the initial output if `hasInit`
+  // (else the output starts as `fill` everywhere), then the gather sources
+  // Extract reads whole. accesses.back() is the output's.
+  std::vector<int64_t> loopBounds;
+  std::vector<Access> accesses;
+  bool hasInit = false;
+  double fill = 0;
+  std::vector<ScalarOp> body;
+  int64_t bodyResult = 0;
 };
 
 struct CoreProgram {
@@ -123,6 +210,7 @@ struct Program {
 };
 
 const char *toString(Opcode opcode);
+const char *toString(ScalarOpcode opcode);
 const char *toString(ElementType type);
 int64_t elementBytes(ElementType type);
 /// Every type but F32 holds integers (stored as int64 while executing).

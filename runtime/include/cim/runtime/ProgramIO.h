@@ -19,7 +19,7 @@
 namespace cim::runtime {
 
 /// Version written into every program; readers refuse others.
-inline constexpr int kProgramFormatVersion = 1;
+inline constexpr int kProgramFormatVersion = 2;
 
 /// Serialises `program` (with its arch as YAML text) to protobuf bytes.
 Status serializeProgram(const Program &program, std::string &bytes);

@@ -1,0 +1,486 @@
+//===- Generic.cpp - The vector unit's loop-nest instruction --------------===//
+
+#include "Generic.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+using namespace cim::runtime;
+using namespace cim::runtime::detail;
+
+namespace {
+
+/// Operand count of each scalar op; -1 for Extract (one per source dim).
+int64_t arity(ScalarOpcode op) {
+  switch (op) {
+  case ScalarOpcode::Const:
+  case ScalarOpcode::Index:
+    return 0;
+  case ScalarOpcode::Extract:
+    return -1;
+  case ScalarOpcode::NegF:
+  case ScalarOpcode::AbsF:
+  case ScalarOpcode::Exp:
+  case ScalarOpcode::Log:
+  case ScalarOpcode::Tanh:
+  case ScalarOpcode::Sqrt:
+  case ScalarOpcode::Rsqrt:
+  case ScalarOpcode::Erf:
+  case ScalarOpcode::Floor:
+  case ScalarOpcode::Ceil:
+  case ScalarOpcode::RoundEven:
+  case ScalarOpcode::Round:
+  case ScalarOpcode::AbsI:
+  case ScalarOpcode::SIToFP:
+  case ScalarOpcode::UIToFP:
+  case ScalarOpcode::FPToSI:
+  case ScalarOpcode::FPToUI:
+  case ScalarOpcode::ExtSI:
+  case ScalarOpcode::ExtUI:
+  case ScalarOpcode::TruncI:
+  case ScalarOpcode::TruncF:
+    return 1;
+  case ScalarOpcode::Select:
+    return 3;
+  default:
+    return 2;
+  }
+}
+
+/// `v` wrapped to a `bits`-wide two's complement integer (i1 as 0 / 1).
+double wrap(int64_t v, int64_t bits) {
+  if (bits <= 0 || bits >= 64)
+    return static_cast<double>(v);
+  const uint64_t mask = (uint64_t(1) << bits) - 1;
+  uint64_t u = static_cast<uint64_t>(v) & mask;
+  if (bits > 1 && (u >> (bits - 1)))
+    u |= ~mask;
+  return static_cast<double>(static_cast<int64_t>(u));
+}
+
+/// `v` read as an unsigned `bits`-wide integer.
+uint64_t asUnsigned(double v, int64_t bits) {
+  const uint64_t u = static_cast<uint64_t>(static_cast<int64_t>(v));
+  return bits <= 0 || bits >= 64 ? u : u & ((uint64_t(1) << bits) - 1);
+}
+
+/// Float to integer by truncation, NaN as 0 and saturating at int64's range
+/// (the arith ops leave those cases undefined; the simulator must not trap).
+int64_t truncToInt(double v) {
+  if (std::isnan(v))
+    return 0;
+  if (v >= 9.2233720368547758e18)
+    return std::numeric_limits<int64_t>::max();
+  if (v <= -9.2233720368547758e18)
+    return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(v);
+}
+
+bool compareFloat(int64_t predicate, double a, double b) {
+  const bool unordered = std::isnan(a) || std::isnan(b);
+  switch (predicate) {
+  case 0:
+    return false;
+  case 1:
+    return !unordered && a == b;
+  case 2:
+    return !unordered && a > b;
+  case 3:
+    return !unordered && a >= b;
+  case 4:
+    return !unordered && a < b;
+  case 5:
+    return !unordered && a <= b;
+  case 6:
+    return !unordered && a != b;
+  case 7:
+    return !unordered;
+  case 8:
+    return unordered || a == b;
+  case 9:
+    return unordered || a > b;
+  case 10:
+    return unordered || a >= b;
+  case 11:
+    return unordered || a < b;
+  case 12:
+    return unordered || a <= b;
+  case 13:
+    return unordered || a != b;
+  case 14:
+    return unordered;
+  default:
+    return true;
+  }
+}
+
+bool compareInt(int64_t predicate, double a, double b, int64_t bits) {
+  const int64_t x = static_cast<int64_t>(a), y = static_cast<int64_t>(b);
+  const uint64_t ux = asUnsigned(a, bits), uy = asUnsigned(b, bits);
+  switch (predicate) {
+  case 0:
+    return x == y;
+  case 1:
+    return x != y;
+  case 2:
+    return x < y;
+  case 3:
+    return x <= y;
+  case 4:
+    return x > y;
+  case 5:
+    return x >= y;
+  case 6:
+    return ux < uy;
+  case 7:
+    return ux <= uy;
+  case 8:
+    return ux > uy;
+  default:
+    return ux >= uy;
+  }
+}
+
+double maximumF(double a, double b) {
+  return std::isnan(a) || std::isnan(b) ? std::nan("") : std::max(a, b);
+}
+double minimumF(double a, double b) {
+  return std::isnan(a) || std::isnan(b) ? std::nan("") : std::min(a, b);
+}
+
+/// Integer binary ops in int64, guarded where C++ would trap (division by
+/// zero, INT64_MIN / -1, over-wide shifts: results the arith ops leave
+/// undefined).
+int64_t integerBinary(const ScalarOp &op, double a, double b) {
+  const int64_t x = static_cast<int64_t>(a), y = static_cast<int64_t>(b);
+  const uint64_t ux = asUnsigned(a, op.operandBits),
+                 uy = asUnsigned(b, op.operandBits);
+  const uint64_t wx = static_cast<uint64_t>(x), wy = static_cast<uint64_t>(y);
+  switch (op.opcode) {
+  case ScalarOpcode::AddI:
+    return static_cast<int64_t>(wx + wy);
+  case ScalarOpcode::SubI:
+    return static_cast<int64_t>(wx - wy);
+  case ScalarOpcode::MulI:
+    return static_cast<int64_t>(wx * wy);
+  case ScalarOpcode::DivSI:
+    return y == 0 || (y == -1 && x == std::numeric_limits<int64_t>::min())
+               ? 0
+               : x / y;
+  case ScalarOpcode::RemSI:
+    return y == 0 || y == -1 ? 0 : x % y;
+  case ScalarOpcode::DivUI:
+    return uy == 0 ? 0 : static_cast<int64_t>(ux / uy);
+  case ScalarOpcode::RemUI:
+    return uy == 0 ? 0 : static_cast<int64_t>(ux % uy);
+  case ScalarOpcode::MaxSI:
+    return std::max(x, y);
+  case ScalarOpcode::MinSI:
+    return std::min(x, y);
+  case ScalarOpcode::MaxUI:
+    return static_cast<int64_t>(std::max(ux, uy));
+  case ScalarOpcode::MinUI:
+    return static_cast<int64_t>(std::min(ux, uy));
+  case ScalarOpcode::AndI:
+    return x & y;
+  case ScalarOpcode::OrI:
+    return x | y;
+  case ScalarOpcode::XOrI:
+    return x ^ y;
+  case ScalarOpcode::ShLI:
+    return y < 0 || y >= 64 ? 0 : static_cast<int64_t>(wx << y);
+  case ScalarOpcode::ShRSI:
+    return y < 0 || y >= 64 ? (x < 0 ? -1 : 0) : x >> y;
+  case ScalarOpcode::ShRUI:
+    return y < 0 || y >= 64 ? 0 : static_cast<int64_t>(ux >> y);
+  default:
+    return 0;
+  }
+}
+
+/// Everything a body evaluation reads besides its registers.
+struct BodyContext {
+  const std::vector<int64_t> *loopIndex;
+  const std::vector<const Tensor *> *sources;
+  std::string error;
+};
+
+double element(const Tensor &t, int64_t offset) {
+  return t.isInteger() ? static_cast<double>(t.ints[offset])
+                       : t.floats[offset];
+}
+
+/// The value of one scalar op; sets ctx.error (and returns 0) for a gather
+/// out of range.
+double apply(const ScalarOp &op, const double *regs, BodyContext &ctx) {
+  auto a = [&](size_t i) { return regs[op.operands[i]]; };
+  auto asFloat = [](double v) {
+    return static_cast<double>(static_cast<float>(v));
+  };
+  switch (op.opcode) {
+  case ScalarOpcode::Const:
+    return op.constant;
+  case ScalarOpcode::Index:
+    return static_cast<double>((*ctx.loopIndex)[op.dim]);
+  case ScalarOpcode::Extract: {
+    const Tensor &source = *(*ctx.sources)[op.dim];
+    int64_t offset = 0;
+    for (size_t d = 0; d < source.shape.size(); ++d) {
+      const int64_t index = static_cast<int64_t>(a(d));
+      if (index < 0 || index >= source.shape[d]) {
+        ctx.error = "gather index " + std::to_string(index) +
+                    " is outside dimension " + std::to_string(d) +
+                    " (size " + std::to_string(source.shape[d]) + ")";
+        return 0;
+      }
+      offset = offset * source.shape[d] + index;
+    }
+    return element(source, offset);
+  }
+  case ScalarOpcode::AddF:
+    return asFloat(a(0) + a(1));
+  case ScalarOpcode::SubF:
+    return asFloat(a(0) - a(1));
+  case ScalarOpcode::MulF:
+    return asFloat(a(0) * a(1));
+  case ScalarOpcode::DivF:
+    return asFloat(a(0) / a(1));
+  case ScalarOpcode::RemF:
+    return asFloat(std::fmod(a(0), a(1)));
+  case ScalarOpcode::MaxF:
+    return maximumF(a(0), a(1));
+  case ScalarOpcode::MinF:
+    return minimumF(a(0), a(1));
+  case ScalarOpcode::PowF:
+    return asFloat(std::pow(a(0), a(1)));
+  case ScalarOpcode::NegF:
+    return -a(0);
+  case ScalarOpcode::AbsF:
+    return std::fabs(a(0));
+  case ScalarOpcode::Exp:
+    return asFloat(std::exp(a(0)));
+  case ScalarOpcode::Log:
+    return asFloat(std::log(a(0)));
+  case ScalarOpcode::Tanh:
+    return asFloat(std::tanh(a(0)));
+  case ScalarOpcode::Sqrt:
+    return asFloat(std::sqrt(a(0)));
+  case ScalarOpcode::Rsqrt:
+    return asFloat(1.0 / std::sqrt(a(0)));
+  case ScalarOpcode::Erf:
+    return asFloat(std::erf(a(0)));
+  case ScalarOpcode::Floor:
+    return std::floor(a(0));
+  case ScalarOpcode::Ceil:
+    return std::ceil(a(0));
+  case ScalarOpcode::RoundEven:
+    return std::nearbyint(a(0));
+  case ScalarOpcode::Round:
+    return std::round(a(0));
+  case ScalarOpcode::AbsI:
+    return wrap(std::llabs(static_cast<int64_t>(a(0))), op.bits);
+  case ScalarOpcode::CmpF:
+    return compareFloat(op.predicate, a(0), a(1)) ? 1 : 0;
+  case ScalarOpcode::CmpI:
+    return compareInt(op.predicate, a(0), a(1), op.operandBits) ? 1 : 0;
+  case ScalarOpcode::Select:
+    return a(0) != 0 ? a(1) : a(2);
+  case ScalarOpcode::SIToFP:
+    return asFloat(a(0));
+  case ScalarOpcode::UIToFP:
+    return asFloat(static_cast<double>(asUnsigned(a(0), op.operandBits)));
+  case ScalarOpcode::FPToSI:
+  case ScalarOpcode::FPToUI:
+    return wrap(truncToInt(a(0)), op.bits);
+  case ScalarOpcode::ExtSI:
+  case ScalarOpcode::TruncI:
+    return wrap(static_cast<int64_t>(a(0)), op.bits);
+  case ScalarOpcode::ExtUI:
+    return wrap(static_cast<int64_t>(asUnsigned(a(0), op.operandBits)),
+                op.bits);
+  case ScalarOpcode::TruncF:
+    return asFloat(a(0));
+  default:
+    return wrap(integerBinary(op, a(0), a(1)), op.bits);
+  }
+}
+
+} // namespace
+
+int64_t detail::genericIterations(const Instruction &inst) {
+  int64_t points = 1;
+  for (int64_t bound : inst.loopBounds)
+    points *= bound;
+  return points;
+}
+
+int64_t detail::genericOpsPerPoint(const Instruction &inst) {
+  int64_t ops = 0;
+  for (const ScalarOp &op : inst.body)
+    if (op.opcode != ScalarOpcode::Const && op.opcode != ScalarOpcode::Index)
+      ++ops;
+  return std::max<int64_t>(ops, 1);
+}
+
+std::string detail::checkGeneric(const Instruction &inst,
+                                 const std::vector<ValueInfo> &values) {
+  const size_t loops = inst.loopBounds.size();
+  if (inst.accesses.empty())
+    return "needs an access for its output";
+  const size_t accessed = inst.accesses.size() - 1;
+  const size_t leading = accessed + (inst.hasInit ? 1 : 0);
+  if (inst.inputs.size() < leading)
+    return "has " + std::to_string(accessed) + " accessed input(s)" +
+           (inst.hasInit ? " and an initial output" : "") + " but " +
+           std::to_string(inst.inputs.size()) + " input(s)";
+  // Bounds of 2^31 and strides of 2^32 keep every offset sum in 128 bits
+  // far from overflow; the sums themselves must then land inside.
+  for (size_t l = 0; l < loops; ++l)
+    if (inst.loopBounds[l] < 0 || inst.loopBounds[l] > (int64_t(1) << 31))
+      return "loop " + std::to_string(l) + " bound " +
+             std::to_string(inst.loopBounds[l]) + " is outside 0..2^31";
+  const bool empty = genericIterations(inst) == 0;
+  for (size_t a = 0; a < inst.accesses.size(); ++a) {
+    const Access &access = inst.accesses[a];
+    const ValueInfo &operand =
+        values[a < accessed ? inst.inputs[a] : inst.output];
+    const std::string what =
+        a < accessed ? "access " + std::to_string(a) + " ('" + operand.name +
+                           "')"
+                     : "output access ('" + operand.name + "')";
+    if (access.strides.size() != loops)
+      return what + " has " + std::to_string(access.strides.size()) +
+             " strides for " + std::to_string(loops) + " loops";
+    if (empty)
+      continue;
+    __int128 low = access.offset, high = access.offset;
+    for (size_t l = 0; l < loops; ++l) {
+      if (access.strides[l] < -(int64_t(1) << 32) ||
+          access.strides[l] > (int64_t(1) << 32))
+        return what + " stride " + std::to_string(access.strides[l]) +
+               " is outside +-2^32";
+      const __int128 span =
+          static_cast<__int128>(access.strides[l]) * (inst.loopBounds[l] - 1);
+      (span < 0 ? low : high) += span;
+    }
+    if (low < 0 || high >= operand.numElements())
+      return what + " reaches elements " + std::to_string((int64_t)low) +
+             ".." + std::to_string((int64_t)high) + " of " +
+             std::to_string(operand.numElements());
+  }
+  if (inst.hasInit) {
+    const ValueInfo &init = values[inst.inputs[accessed]];
+    const ValueInfo &out = values[inst.output];
+    if (init.type != out.type || init.shape != out.shape)
+      return "initial output '" + init.name +
+             "' must have the type and shape of the output '" + out.name + "'";
+  }
+  const int64_t args = static_cast<int64_t>(inst.accesses.size());
+  const size_t sources = inst.inputs.size() - leading;
+  for (size_t i = 0; i < inst.body.size(); ++i) {
+    const ScalarOp &op = inst.body[i];
+    const std::string at = "body op " + std::to_string(i) + " (" +
+                           toString(op.opcode) + ")";
+    int64_t expected = arity(op.opcode);
+    if (op.opcode == ScalarOpcode::Extract) {
+      if (op.dim < 0 || static_cast<size_t>(op.dim) >= sources)
+        return at + " reads gather source " + std::to_string(op.dim) +
+               ", but there are " + std::to_string(sources);
+      expected = static_cast<int64_t>(
+          values[inst.inputs[leading + op.dim]].shape.size());
+    }
+    if (op.opcode == ScalarOpcode::Index &&
+        (op.dim < 0 || static_cast<size_t>(op.dim) >= loops))
+      return at + " reads loop " + std::to_string(op.dim) + " of " +
+             std::to_string(loops);
+    if (static_cast<int64_t>(op.operands.size()) != expected)
+      return at + " takes " + std::to_string(expected) + " operand(s), got " +
+             std::to_string(op.operands.size());
+    for (int64_t r : op.operands)
+      if (r < 0 || r >= args + static_cast<int64_t>(i))
+        return at + " reads register " + std::to_string(r) +
+               ", which is not defined before it";
+    if (op.bits < 0 || op.bits > 64 || op.operandBits < 0 ||
+        op.operandBits > 64)
+      return at + " has integer widths outside 0..64";
+    if ((op.opcode == ScalarOpcode::CmpF || op.opcode == ScalarOpcode::CmpI) &&
+        (op.predicate < 0 ||
+         op.predicate > (op.opcode == ScalarOpcode::CmpF ? 15 : 9)))
+      return at + " has no predicate " + std::to_string(op.predicate);
+  }
+  const int64_t registers = args + static_cast<int64_t>(inst.body.size());
+  if (inst.bodyResult < 0 || inst.bodyResult >= registers)
+    return "body result register " + std::to_string(inst.bodyResult) +
+           " is not one of its " + std::to_string(registers);
+  return "";
+}
+
+Status detail::evaluateGeneric(const Instruction &inst,
+                               const std::vector<const Tensor *> &inputs,
+                               Tensor &out) {
+  const size_t accessed = inst.accesses.size() - 1;
+  const size_t loops = inst.loopBounds.size();
+  const size_t leading = accessed + (inst.hasInit ? 1 : 0);
+  const int64_t size = out.numElements();
+  const bool integerOut = out.isInteger();
+  const int64_t outBits = 8 * elementBytes(out.type);
+  if (inst.hasInit) {
+    out.ints = inputs[accessed]->ints;
+    out.floats = inputs[accessed]->floats;
+  } else if (integerOut) {
+    out.ints.assign(size, static_cast<int64_t>(inst.fill));
+  } else {
+    out.floats.assign(size, inst.fill);
+  }
+  std::vector<const Tensor *> sources(inputs.begin() + leading, inputs.end());
+
+  const size_t args = inst.accesses.size();
+  std::vector<double> regs(args + inst.body.size(), 0.0);
+  // Constants once; the loop evaluates the rest.
+  std::vector<size_t> live;
+  std::vector<int64_t> index(loops, 0);
+  BodyContext ctx{&index, &sources, ""};
+  for (size_t i = 0; i < inst.body.size(); ++i) {
+    if (inst.body[i].opcode == ScalarOpcode::Const)
+      regs[args + i] = inst.body[i].constant;
+    else
+      live.push_back(i);
+  }
+  const int64_t points = genericIterations(inst);
+  std::vector<int64_t> offsets(args);
+  for (size_t a = 0; a < args; ++a)
+    offsets[a] = inst.accesses[a].offset;
+  const size_t result = static_cast<size_t>(inst.bodyResult);
+  for (int64_t p = 0; p < points; ++p) {
+    for (size_t a = 0; a < accessed; ++a)
+      regs[a] = element(*inputs[a], offsets[a]);
+    const int64_t o = offsets[accessed];
+    regs[accessed] = integerOut ? static_cast<double>(out.ints[o])
+                                : out.floats[o];
+    for (size_t i : live) {
+      regs[args + i] = apply(inst.body[i], regs.data(), ctx);
+      if (!ctx.error.empty())
+        return Status::error("body op " + std::to_string(i) + ": " +
+                             ctx.error);
+    }
+    if (integerOut)
+      out.ints[o] = static_cast<int64_t>(
+          wrap(truncToInt(regs[result]), outBits));
+    else
+      out.floats[o] = static_cast<double>(static_cast<float>(regs[result]));
+    // Next point: the innermost loop first; offsets follow incrementally.
+    for (size_t l = loops; l-- > 0;) {
+      if (++index[l] < inst.loopBounds[l]) {
+        for (size_t a = 0; a < args; ++a)
+          offsets[a] += inst.accesses[a].strides[l];
+        break;
+      }
+      for (size_t a = 0; a < args; ++a)
+        offsets[a] -= inst.accesses[a].strides[l] * (inst.loopBounds[l] - 1);
+      index[l] = 0;
+    }
+  }
+  return Status::ok();
+}

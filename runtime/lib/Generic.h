@@ -1,0 +1,44 @@
+//===- Generic.h - The vector unit's loop-nest instruction ---------*- C++
+//-*-===//
+//
+// Private to the runtime library. `generic` is the digital half of the ISA
+// in one instruction: a loop nest whose operands are reached by strides (an
+// affine map resolved against the operand's row-major layout) and whose body
+// is a short list of scalar operations (Program.h, ScalarOpcode). The
+// compiler lowers linalg ops, padding, strided slices, im2col and gathers to
+// it (lib/Target/Program); docs/isa.md gives the semantics.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CIM_RUNTIME_LIB_GENERIC_H
+#define CIM_RUNTIME_LIB_GENERIC_H
+
+#include "cim/runtime/Program.h"
+#include "cim/runtime/Status.h"
+#include "cim/runtime/Tensor.h"
+
+#include <string>
+#include <vector>
+
+namespace cim::runtime::detail {
+
+/// Number of points of the loop nest (0 when a bound is 0).
+int64_t genericIterations(const Instruction &inst);
+
+/// Scalar operations per loop point the vector unit executes (constants and
+/// loop indices are free; a plain copy still costs one).
+int64_t genericOpsPerPoint(const Instruction &inst);
+
+/// Why `inst` (a Generic) cannot run on `values`, or "" when it can: operand
+/// counts, every access inside its operand for every loop point, the body's
+/// registers and arities, the initial output's type and shape.
+std::string checkGeneric(const Instruction &inst,
+                         const std::vector<ValueInfo> &values);
+
+/// Runs the loop nest. Fails only on a gather index out of range.
+Status evaluateGeneric(const Instruction &inst,
+                       const std::vector<const Tensor *> &inputs, Tensor &out);
+
+} // namespace cim::runtime::detail
+
+#endif // CIM_RUNTIME_LIB_GENERIC_H
