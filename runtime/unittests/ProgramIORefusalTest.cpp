@@ -43,8 +43,11 @@ pb::Instruction &instruction(pb::Program &m, int core, int index) {
 }
 
 TEST(ProgramIORefuses, WrongVersion) {
-  expectRefused([](pb::Program &m) { m.set_format_version(2); },
-                "program format version 2, but this reader reads version 1");
+  // Version 1 programs had no vector-unit instructions.
+  expectRefused([](pb::Program &m) { m.set_format_version(1); },
+                "program format version 1, but this reader reads version 2");
+  expectRefused([](pb::Program &m) { m.set_format_version(3); },
+                "program format version 3, but this reader reads version 2");
   expectRefused([](pb::Program &m) { m.clear_format_version(); },
                 "program format version 0");
 }

@@ -291,27 +291,24 @@ TEST_F(EmitProgramTest, TiledProductSlicesAndConcatenates) {
 }
 
 TEST_F(EmitProgramTest, EveryUnsupportedOpNameIsReportedOnce) {
-  // Strided and rank-reducing slices have no instruction; neither has a
-  // reshape.
+  // Bit casts and splats of a run-time scalar have no instruction: one
+  // error per op name, in the order first met.
   OwningOpRef<ModuleOp> module = parse(R"mlir(
-func.func @main(%x: tensor<2x8xi32>) -> (tensor<2x4xi32>, tensor<8xi32>, tensor<16xi32>) {
-  %a = tensor.extract_slice %x[0, 0] [2, 4] [1, 2] : tensor<2x8xi32> to tensor<2x4xi32>
-  %b = tensor.collapse_shape %x [[0, 1]] : tensor<2x8xi32> into tensor<16xi32>
-  %c = tensor.extract_slice %x[1, 0] [1, 8] [1, 1] : tensor<2x8xi32> to tensor<8xi32>
-  return %a, %c, %b : tensor<2x4xi32>, tensor<8xi32>, tensor<16xi32>
+func.func @main(%x: tensor<2x8xf32>, %s: f32) -> (tensor<2x8xi32>, tensor<4xf32>, tensor<2x8xi32>) {
+  %a = tensor.bitcast %x : tensor<2x8xf32> to tensor<2x8xi32>
+  %b = tensor.splat %s : tensor<4xf32>
+  %c = tensor.bitcast %x : tensor<2x8xf32> to tensor<2x8xi32>
+  return %a, %b, %c : tensor<2x8xi32>, tensor<4xf32>, tensor<2x8xi32>
 }
 )mlir",
                                        "isaac");
   ASSERT_TRUE(module);
   EXPECT_TRUE(failed(cim::translateModuleToProgram(*module)));
   ASSERT_EQ(diagnostics.size(), 2u) << joinedDiagnostics();
-  EXPECT_EQ(diagnostics[0],
-            "'tensor.extract_slice' has no runtime instruction yet (see "
-            "docs/design/runtime-isa.md): the runtime slices with static "
-            "offsets and sizes, unit strides and no rank reduction only");
-  EXPECT_EQ(diagnostics[1], "'tensor.collapse_shape' has no runtime "
-                            "instruction yet (see "
-                            "docs/design/runtime-isa.md)");
+  EXPECT_EQ(diagnostics[0], "'tensor.bitcast' has no runtime instruction yet "
+                            "(see docs/isa.md)");
+  EXPECT_EQ(diagnostics[1], "'tensor.splat' has no runtime instruction yet "
+                            "(see docs/isa.md)");
 }
 
 TEST_F(EmitProgramTest, ResourceConstantsAreRead) {
