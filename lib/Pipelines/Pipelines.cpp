@@ -1,7 +1,8 @@
 //===- Pipelines.cpp - The mapping pipeline ----------------------------------===//
 //
 // Built by a function and registered separately (IREE/torch-mlir style): an
-// input-legality check first, then the cim and xbar passes in order.
+// input-legality check first, then the cim and xbar passes in order, and
+// last the check that the result is a runtime program.
 //
 //===----------------------------------------------------------------------===//
 
@@ -41,6 +42,7 @@ void cim::buildCIMPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   pm.addPass(xbar::createXbarRoute());
   pm.addPass(xbar::createXbarSchedule());
+  pm.addPass(xbar::createXbarVerifyRuntimeContract());
 }
 
 void cim::registerCIMPipeline() {

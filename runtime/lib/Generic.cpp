@@ -253,6 +253,10 @@ double apply(const ScalarOp &op, const double *regs, BodyContext &ctx) {
     return maximumF(a(0), a(1));
   case ScalarOpcode::MinF:
     return minimumF(a(0), a(1));
+  case ScalarOpcode::MaxNumF:
+    return std::fmax(a(0), a(1)); // the non-NaN operand, as arith.maxnumf
+  case ScalarOpcode::MinNumF:
+    return std::fmin(a(0), a(1));
   case ScalarOpcode::PowF:
     return asFloat(std::pow(a(0), a(1)));
   case ScalarOpcode::NegF:
@@ -430,9 +434,11 @@ Status detail::evaluateGeneric(const Instruction &inst,
     out.ints = inputs[accessed]->ints;
     out.floats = inputs[accessed]->floats;
   } else if (integerOut) {
-    out.ints.assign(size, static_cast<int64_t>(inst.fill));
+    // Stored like a body result: wrapped to the output's width.
+    out.ints.assign(size, static_cast<int64_t>(
+                              wrap(truncToInt(inst.fill), outBits)));
   } else {
-    out.floats.assign(size, inst.fill);
+    out.floats.assign(size, static_cast<double>(static_cast<float>(inst.fill)));
   }
   std::vector<const Tensor *> sources(inputs.begin() + leading, inputs.end());
 

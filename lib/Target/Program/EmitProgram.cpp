@@ -203,6 +203,9 @@ public:
   explicit ProgramEmitter(ModuleOp module) : module(module) {}
 
   FailureOr<rt::Program> run();
+  LogicalResult check() {
+    return success(succeeded(selectFunction()) && succeeded(checkModule()));
+  }
 
 private:
   LogicalResult selectFunction();
@@ -630,6 +633,10 @@ LogicalResult ProgramEmitter::validateProgram() {
                << "the emitted program is invalid: " << message;
     }
   return module.emitError() << "the emitted program is invalid: " << message;
+}
+
+LogicalResult cim::verifyRuntimeContract(ModuleOp module) {
+  return ProgramEmitter(module).check();
 }
 
 FailureOr<rt::Program> cim::translateModuleToProgram(ModuleOp module) {

@@ -21,6 +21,7 @@ static const llvm::StringMap<rt::ScalarOpcode> &scalarOpcodes() {
       {"arith.mulf", S::MulF},       {"arith.divf", S::DivF},
       {"arith.remf", S::RemF},       {"arith.maximumf", S::MaxF},
       {"arith.minimumf", S::MinF},   {"math.powf", S::PowF},
+      {"arith.maxnumf", S::MaxNumF}, {"arith.minnumf", S::MinNumF},
       {"arith.negf", S::NegF},       {"math.absf", S::AbsF},
       {"math.exp", S::Exp},          {"math.log", S::Log},
       {"math.tanh", S::Tanh},        {"math.sqrt", S::Sqrt},

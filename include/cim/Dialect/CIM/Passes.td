@@ -60,8 +60,10 @@ def CIMConvertLinalg : Pass<"cim-convert-linalg", "::mlir::ModuleOp"> {
     transpose back to NCHW. Products of two activations are never rejected:
     they stay linalg ops tagged `cim.path = "digital"`, or become a
     `cim.crossbar_matmul {reprogram}` when the arch's cost model says writing
-    the cells each time is cheaper than the digital path. Everything else
-    stays linalg: the digital ops the vector units run.
+    the cells each time is cheaper than the digital path. Aggregated ops
+    (`linalg.softmax`) are decomposed into the `linalg.generic` reductions
+    and maps they stand for. Everything else stays linalg: the digital ops
+    the vector units run.
   }];
   let options = [
     Option<"activationProducts", "activation-products", "std::string",

@@ -105,4 +105,21 @@ def XbarSchedule : Pass<"xbar-schedule", "::mlir::ModuleOp"> {
   let dependentDialects = ["::cim::xbar::XbarDialect"];
 }
 
+def XbarVerifyRuntimeContract
+    : Pass<"xbar-verify-runtime-contract", "::mlir::ModuleOp"> {
+  let summary = "Check that every op is executable by the runtime";
+  let description = [{
+    The mapping pipeline's last step: the module must translate to a
+    runtime program (`cim-translate --emit-program`). Every op is an
+    instruction of the runtime's ISA (docs/isa.md): an array, converter or
+    data-movement instruction, or a digital op the vector unit's `generic`,
+    `reshape` or `dynamic_scale` expresses (linalg ops with indexing maps
+    linear in the loop indices and bodies of arith/math ops with a scalar
+    counterpart, constant padding, static slices, im2col, dynamic
+    quantisation), and every instruction has its core and its position in
+    that core's stream. Each op that is not is reported (one error per op
+    name); the IR is not changed.
+  }];
+}
+
 #endif // CIM_DIALECT_XBAR_PASSES_TD

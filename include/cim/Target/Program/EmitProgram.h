@@ -25,6 +25,12 @@ namespace cim {
 mlir::FailureOr<runtime::Program>
 translateModuleToProgram(mlir::ModuleOp module);
 
+/// The checks of translateModuleToProgram that need no constant data: one
+/// entry function, an arch, every op an instruction (digital ops lowered to
+/// the vector unit's), every instruction on a core at a position. The
+/// pipeline's final contract check (xbar-verify-runtime-contract).
+mlir::LogicalResult verifyRuntimeContract(mlir::ModuleOp module);
+
 /// translateModuleToProgram, then the protobuf bytes of the program file
 /// (runtime::serializeProgram) written to `os`: `cim-translate --emit-program`.
 mlir::LogicalResult emitProgram(mlir::ModuleOp module, llvm::raw_ostream &os);

@@ -589,6 +589,24 @@ struct ConvertLinalgPass
     // exactly as they were.
     walkAndApplyPatterns(module, std::move(patterns));
 
+    // Aggregated digital ops (linalg.softmax) become the linalg.generic
+    // reductions and maps they stand for: the vector unit's loop nests.
+    SmallVector<linalg::AggregatedOpInterface> aggregated;
+    module.walk([&](linalg::AggregatedOpInterface op) {
+      aggregated.push_back(op);
+    });
+    IRRewriter rewriter(ctx);
+    for (linalg::AggregatedOpInterface op : aggregated) {
+      rewriter.setInsertionPoint(op);
+      FailureOr<SmallVector<Value>> parts = op.decomposeOperation(rewriter);
+      if (failed(parts) || parts->empty())
+        continue; // not decomposable: the program emitter names it
+      for (Value part : *parts)
+        if (Operation *def = part.getDefiningOp())
+          def->setLoc(op->getLoc());
+      rewriter.replaceOp(op, *parts);
+    }
+
     // Erase what the rewrites left dead (zero fills, their tensor.empty,
     // weights now folded into new constants), and nothing else.
     while (!state.maybeDead.empty()) {

@@ -111,7 +111,8 @@ enum class Opcode {
 #define CIM_SCALAR_OPCODES(X)                                                 \
   X(Const, "const") X(Index, "index") X(Extract, "extract")                   \
   X(AddF, "addf") X(SubF, "subf") X(MulF, "mulf") X(DivF, "divf")             \
-  X(RemF, "remf") X(MaxF, "maximumf") X(MinF, "minimumf") X(PowF, "powf")     \
+  X(RemF, "remf") X(MaxF, "maximumf") X(MinF, "minimumf")                     \
+  X(MaxNumF, "maxnumf") X(MinNumF, "minnumf") X(PowF, "powf")                 \
   X(NegF, "negf") X(AbsF, "absf") X(Exp, "exp") X(Log, "log") X(Tanh, "tanh") \
   X(Sqrt, "sqrt") X(Rsqrt, "rsqrt") X(Erf, "erf") X(Floor, "floor")           \
   X(Ceil, "ceil") X(RoundEven, "roundeven") X(Round, "round")                 \
