@@ -78,6 +78,10 @@ private:
   const ExecuteOptions &options;
 
   std::vector<Tensor> store;
+  /// Instructions still to read each value: its storage is released when
+  /// the last one has (outputs excepted), so a run holds the live values
+  /// only, not every activation and plane of the network.
+  std::vector<int64_t> readersLeft;
   /// Cycle each value is ready on its core; -1 until produced.
   std::vector<int64_t> readyAt;
   std::vector<std::vector<Planned>> plans;
@@ -98,6 +102,11 @@ private:
 
 Status Simulator::bind(const TensorMap &inputs) {
   store.resize(program.values.size());
+  readersLeft.assign(program.values.size(), 0);
+  for (const CoreProgram &core : program.cores)
+    for (const Instruction &inst : core.instructions)
+      for (int64_t id : inst.inputs)
+        ++readersLeft[id];
   readyAt.assign(program.values.size(), -1);
   std::set<std::string> used;
   for (size_t v = 0; v < program.values.size(); ++v) {
@@ -264,6 +273,11 @@ Status Simulator::issue(size_t c, int64_t start) {
                          std::to_string(index) + " (" + toString(inst.opcode) +
                          "): " + s.message());
 
+  for (int64_t id : inst.inputs)
+    if (--readersLeft[id] == 0 && !program.values[id].isOutput) {
+      std::vector<int64_t>().swap(store[id].ints);
+      std::vector<double>().swap(store[id].floats);
+    }
   if (inst.output >= 0)
     readyAt[inst.output] = end;
   if (planned.unit >= 0)
