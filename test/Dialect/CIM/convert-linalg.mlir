@@ -438,3 +438,21 @@ func.func @already_assigned(%q: tensor<2x2xf32>, %k: tensor<2x2xf32>, %acc: tens
     }
   }
 #-}
+
+// Aggregated ops are decomposed into the loop nests the vector unit runs:
+// softmax is a max reduction, exp(x - max), a sum reduction and a division.
+// CHECK-LABEL: func.func @softmax
+// CHECK-NOT: linalg.softmax
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
+// CHECK: arith.maxnumf
+// CHECK: linalg.generic
+// CHECK: math.exp
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
+// CHECK: arith.addf
+// CHECK: linalg.generic
+// CHECK: arith.divf
+func.func @softmax(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %e = tensor.empty() : tensor<2x4xf32>
+  %s = linalg.softmax dimension(1) ins(%x : tensor<2x4xf32>) outs(%e : tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %s : tensor<2x4xf32>
+}
