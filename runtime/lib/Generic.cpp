@@ -60,12 +60,6 @@ double wrap(int64_t v, int64_t bits) {
   return static_cast<double>(static_cast<int64_t>(u));
 }
 
-/// `v` read as an unsigned `bits`-wide integer.
-uint64_t asUnsigned(double v, int64_t bits) {
-  const uint64_t u = static_cast<uint64_t>(static_cast<int64_t>(v));
-  return bits <= 0 || bits >= 64 ? u : u & ((uint64_t(1) << bits) - 1);
-}
-
 /// Float to integer by truncation, NaN as 0 and saturating at int64's range
 /// (the arith ops leave those cases undefined; the simulator must not trap).
 int64_t truncToInt(double v) {
@@ -77,6 +71,13 @@ int64_t truncToInt(double v) {
     return std::numeric_limits<int64_t>::min();
   return static_cast<int64_t>(v);
 }
+
+/// `v` read as an unsigned `bits`-wide integer.
+uint64_t asUnsigned(double v, int64_t bits) {
+  const uint64_t u = static_cast<uint64_t>(truncToInt(v));
+  return bits <= 0 || bits >= 64 ? u : u & ((uint64_t(1) << bits) - 1);
+}
+
 
 bool compareFloat(int64_t predicate, double a, double b) {
   const bool unordered = std::isnan(a) || std::isnan(b);
@@ -117,7 +118,7 @@ bool compareFloat(int64_t predicate, double a, double b) {
 }
 
 bool compareInt(int64_t predicate, double a, double b, int64_t bits) {
-  const int64_t x = static_cast<int64_t>(a), y = static_cast<int64_t>(b);
+  const int64_t x = truncToInt(a), y = truncToInt(b);
   const uint64_t ux = asUnsigned(a, bits), uy = asUnsigned(b, bits);
   switch (predicate) {
   case 0:
@@ -143,18 +144,27 @@ bool compareInt(int64_t predicate, double a, double b, int64_t bits) {
   }
 }
 
+/// arith.maximumf / minimumf: NaN if either is, and +0 above -0.
 double maximumF(double a, double b) {
-  return std::isnan(a) || std::isnan(b) ? std::nan("") : std::max(a, b);
+  if (std::isnan(a) || std::isnan(b))
+    return std::nan("");
+  if (a == b)
+    return std::signbit(a) ? b : a;
+  return std::max(a, b);
 }
 double minimumF(double a, double b) {
-  return std::isnan(a) || std::isnan(b) ? std::nan("") : std::min(a, b);
+  if (std::isnan(a) || std::isnan(b))
+    return std::nan("");
+  if (a == b)
+    return std::signbit(a) ? a : b;
+  return std::min(a, b);
 }
 
 /// Integer binary ops in int64, guarded where C++ would trap (division by
 /// zero, INT64_MIN / -1, over-wide shifts: results the arith ops leave
 /// undefined).
 int64_t integerBinary(const ScalarOp &op, double a, double b) {
-  const int64_t x = static_cast<int64_t>(a), y = static_cast<int64_t>(b);
+  const int64_t x = truncToInt(a), y = truncToInt(b);
   const uint64_t ux = asUnsigned(a, op.operandBits),
                  uy = asUnsigned(b, op.operandBits);
   const uint64_t wx = static_cast<uint64_t>(x), wy = static_cast<uint64_t>(y);
@@ -228,7 +238,7 @@ double apply(const ScalarOp &op, const double *regs, BodyContext &ctx) {
     const Tensor &source = *(*ctx.sources)[op.dim];
     int64_t offset = 0;
     for (size_t d = 0; d < source.shape.size(); ++d) {
-      const int64_t index = static_cast<int64_t>(a(d));
+      const int64_t index = truncToInt(a(d));
       if (index < 0 || index >= source.shape[d]) {
         ctx.error = "gather index " + std::to_string(index) +
                     " is outside dimension " + std::to_string(d) +
@@ -284,7 +294,12 @@ double apply(const ScalarOp &op, const double *regs, BodyContext &ctx) {
   case ScalarOpcode::Round:
     return std::round(a(0));
   case ScalarOpcode::AbsI:
-    return wrap(std::llabs(static_cast<int64_t>(a(0))), op.bits);
+    {
+    // Negated as unsigned: |INT64_MIN| wraps instead of overflowing.
+    const int64_t v = truncToInt(a(0));
+    return wrap(v < 0 ? static_cast<int64_t>(0 - static_cast<uint64_t>(v)) : v,
+                op.bits);
+  }
   case ScalarOpcode::CmpF:
     return compareFloat(op.predicate, a(0), a(1)) ? 1 : 0;
   case ScalarOpcode::CmpI:
@@ -300,7 +315,7 @@ double apply(const ScalarOp &op, const double *regs, BodyContext &ctx) {
     return wrap(truncToInt(a(0)), op.bits);
   case ScalarOpcode::ExtSI:
   case ScalarOpcode::TruncI:
-    return wrap(static_cast<int64_t>(a(0)), op.bits);
+    return wrap(truncToInt(a(0)), op.bits);
   case ScalarOpcode::ExtUI:
     return wrap(static_cast<int64_t>(asUnsigned(a(0), op.operandBits)),
                 op.bits);
@@ -434,9 +449,10 @@ Status detail::evaluateGeneric(const Instruction &inst,
     out.ints = inputs[accessed]->ints;
     out.floats = inputs[accessed]->floats;
   } else if (integerOut) {
-    // Stored like a body result: wrapped to the output's width.
-    out.ints.assign(size, static_cast<int64_t>(
-                              wrap(truncToInt(inst.fill), outBits)));
+    // The fill is stored like a body result: wrapped to the output's
+    // width, or (below) rounded to f32.
+    out.ints.assign(size,
+                    static_cast<int64_t>(wrap(truncToInt(inst.fill), outBits)));
   } else {
     out.floats.assign(size, static_cast<double>(static_cast<float>(inst.fill)));
   }

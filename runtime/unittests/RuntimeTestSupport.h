@@ -12,14 +12,40 @@
 #include "cim/Arch/ArchLoader.h"
 #include "cim/runtime/Executor.h"
 #include "cim/runtime/Program.h"
+#include "cim/runtime/Tensor.h"
 #include "cim/runtime/Validate.h"
 
 #include <gtest/gtest.h>
 
+#include <iomanip>
+#include <ostream>
 #include <random>
 #include <string>
 #include <utility>
 #include <vector>
+
+namespace cim::runtime {
+
+/// GoogleTest prints tensors in failures as "i8[2x3] {1, -2, ...}" rather
+/// than as bytes (found by argument-dependent lookup).
+inline void PrintTo(const Tensor &tensor, std::ostream *os) {
+  *os << toString(tensor.type) << "[";
+  for (size_t d = 0; d < tensor.shape.size(); ++d)
+    *os << (d ? "x" : "") << tensor.shape[d];
+  *os << "] {";
+  const size_t count =
+      tensor.isInteger() ? tensor.ints.size() : tensor.floats.size();
+  for (size_t e = 0; e < count; ++e) {
+    *os << (e ? ", " : "");
+    if (tensor.isInteger())
+      *os << tensor.ints[e];
+    else
+      *os << std::setprecision(17) << tensor.floats[e];
+  }
+  *os << "}";
+}
+
+} // namespace cim::runtime
 
 namespace cim::runtime::test {
 
@@ -152,6 +178,33 @@ inline Instruction transfer(int64_t in, int64_t out, const CoreId &from,
   inst.from = from;
   inst.hops = hops;
   inst.chipHops = chipHops;
+  return inst;
+}
+
+/// One op of a generic's body; `bits` is the integer width its result
+/// wraps to (0: a float result), `operandBits` the width unsigned ops read.
+inline ScalarOp scalarOp(ScalarOpcode opcode, std::vector<int64_t> operands,
+                         int64_t bits = 0, int64_t operandBits = 0) {
+  ScalarOp op;
+  op.opcode = opcode;
+  op.operands = std::move(operands);
+  op.bits = bits;
+  op.operandBits = operandBits;
+  return op;
+}
+/// A generic over `loopBounds` whose output starts as `fill` (set hasInit
+/// and add the initial output to `inputs` for the other kind).
+inline Instruction generic(std::vector<int64_t> inputs, int64_t output,
+                           std::vector<int64_t> loopBounds,
+                           std::vector<Access> accesses,
+                           std::vector<ScalarOp> body, int64_t bodyResult,
+                           double fill = 0) {
+  Instruction inst = make(Opcode::Generic, std::move(inputs), output);
+  inst.loopBounds = std::move(loopBounds);
+  inst.accesses = std::move(accesses);
+  inst.body = std::move(body);
+  inst.bodyResult = bodyResult;
+  inst.fill = fill;
   return inst;
 }
 
