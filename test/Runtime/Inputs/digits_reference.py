@@ -1,44 +1,24 @@
-"""Float reference for examples/digits/digits.onnx, in NumPy, and the checks
-the end-to-end test makes of cim-run's logits against it.
+"""The checks the end-to-end test makes of cim-run's logits for the digits
+CNN against its float reference.
 
   digits_reference.py compare MODEL IMAGES LABELS LOGITS MODE
     prints top-1 agreement with the float model, accuracy, and the largest
     logit error relative to the largest float logit; exits 1 when they miss
     the bounds of MODE (ideal or quantized).
 
-The model is Conv-Relu-Conv-Relu-MaxPool-Flatten-Gemm-Relu-Gemm
-(examples/digits/train.py); the reference reads its initialisers and runs
-those ops directly, independent of the compiler.
+The reference is examples/digits/reference.py: the model's ops in NumPy,
+independent of the compiler.
 """
 import sys
+from pathlib import Path
 
 import numpy as np
-import onnx
-from onnx import numpy_helper
 
-
-def conv3x3_same(x, w, b):
-    padded = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
-    windows = np.lib.stride_tricks.sliding_window_view(padded, (3, 3),
-                                                       axis=(2, 3))
-    # windows: N, C, H, W, 3, 3
-    return np.einsum("nchwij,fcij->nfhw", windows, w) + b[None, :, None, None]
-
-
-def float_logits(model_path, images):
-    weights = {t.name: numpy_helper.to_array(t).astype(np.float64)
-               for t in onnx.load(model_path).graph.initializer}
-    x = images.astype(np.float64)
-    x = np.maximum(conv3x3_same(x, weights["features.0.weight"],
-                                weights["features.0.bias"]), 0)
-    x = np.maximum(conv3x3_same(x, weights["features.2.weight"],
-                                weights["features.2.bias"]), 0)
-    n, c, h, w = x.shape
-    x = x.reshape(n, c, h // 2, 2, w // 2, 2).max(axis=(3, 5))
-    x = x.reshape(n, -1)
-    x = np.maximum(x @ weights["classifier.1.weight"].T
-                   + weights["classifier.1.bias"], 0)
-    return x @ weights["classifier.3.weight"].T + weights["classifier.3.bias"]
+# The reference lives with the example (the demo reports float accuracy
+# from it too).
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "examples" /
+                       "digits"))
+from reference import float_logits  # noqa: E402
 
 
 # (minimum top-1 agreement with the float model, maximum logit error
