@@ -11,6 +11,8 @@ PACKAGES=(
   # Front end, program format, hardware description, reports.
   libonnx-dev python3-onnx libonnx-testdata libprotobuf-dev protobuf-compiler
   libyaml-cpp-dev nlohmann-json3-dev
+  # The simulator's GEMMs.
+  libopenblas-dev
   # Test and benchmark frameworks.
   libgtest-dev libbenchmark-dev python3-pytest
   # Python side: model builders, examples, plots.

@@ -18,12 +18,14 @@
 #include "cim/runtime/Executor.h"
 
 #include "CostModel.h"
+#include "ProductChains.h"
 #include "Numerics.h"
 #include "Topology.h"
 #include "cim/runtime/Validate.h"
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 #include <tuple>
 
@@ -72,6 +74,14 @@ private:
   int64_t earliestStart(size_t c) const;
   Status issue(size_t c, int64_t start);
   Status deadlock() const;
+  /// One read of value `id` done: its storage goes with the last one
+  /// (outputs excepted).
+  void release(int64_t id) {
+    if (--readersLeft[id] == 0 && !program.values[id].isOutput) {
+      std::vector<int64_t>().swap(store[id].ints);
+      std::vector<double>().swap(store[id].floats);
+    }
+  }
 
   const Program &program;
   const arch::ArchSpec &arch;
@@ -82,6 +92,9 @@ private:
   /// the last one has (outputs excepted), so a run holds the live values
   /// only, not every activation and plane of the network.
   std::vector<int64_t> readersLeft;
+  /// The crossbar products computed in one pass when their mvm issues.
+  std::unique_ptr<ProductChains> chains;
+  BlockCache blockCache;
   /// Cycle each value is ready on its core; -1 until produced.
   std::vector<int64_t> readyAt;
   std::vector<std::vector<Planned>> plans;
@@ -107,6 +120,10 @@ Status Simulator::bind(const TensorMap &inputs) {
     for (const Instruction &inst : core.instructions)
       for (int64_t id : inst.inputs)
         ++readersLeft[id];
+  // A device model sees every mvm's levels: no fused products then.
+  chains = std::make_unique<ProductChains>(program, options.device == nullptr);
+  for (int64_t id : chains->extraReads())
+    ++readersLeft[id];
   readyAt.assign(program.values.size(), -1);
   std::set<std::string> used;
   for (size_t v = 0; v < program.values.size(); ++v) {
@@ -266,18 +283,26 @@ Status Simulator::issue(size_t c, int64_t start) {
     inputs.push_back(&store[id]);
   Tensor scratch;
   Tensor &out = inst.output >= 0 ? store[inst.output] : scratch;
-  if (Status s = evaluate(arch, inst, inputs, image, options.numerics, out,
-                          options.device, start);
-      !s)
+  Status status = Status::ok();
+  if (const ProductChain *chain = chains->atMvm(c, index)) {
+    status = evaluateChain(arch, *chain, program.values[inst.output].shape.back(),
+                           store[chain->input], &store[chain->planes], *image,
+                           arrayIndex(arch, inst.array), options.numerics,
+                           blockCache, store[chain->result]);
+    release(chain->input);
+  } else if (!chains->skipsEvaluation(c, index)) {
+    status = evaluate(arch, inst, inputs, image, options.numerics, out,
+                      options.device, start);
+  }
+  if (!status)
     return Status::error(toString(core.core) + " instruction " +
                          std::to_string(index) + " (" + toString(inst.opcode) +
-                         "): " + s.message());
+                         "): " + status.message());
+  if (inst.opcode == Opcode::Program)
+    blockCache.written(arrayIndex(arch, inst.array));
 
   for (int64_t id : inst.inputs)
-    if (--readersLeft[id] == 0 && !program.values[id].isOutput) {
-      std::vector<int64_t>().swap(store[id].ints);
-      std::vector<double>().swap(store[id].floats);
-    }
+    release(id);
   if (inst.output >= 0)
     readyAt[inst.output] = end;
   if (planned.unit >= 0)

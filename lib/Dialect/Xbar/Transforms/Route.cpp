@@ -92,9 +92,41 @@ private:
   CoreCoordAttr attr(const Core &core) {
     return CoreCoordAttr::get(&getContext(), core.chip, core.tile, core.core);
   }
+  /// One xbar.dac per core that reads its planes.
+  static void splitDacsByCore(Block &body);
 
   arch::ArchSpec spec;
 };
+
+/// Planes are as many bits as the input they encode but one element per
+/// digit, so a dac whose planes feed arrays on several cores (column blocks
+/// of one matrix placed apart) is repeated on each of those cores and the
+/// input, not the planes, crosses the NoC.
+void RoutePass::splitDacsByCore(Block &body) {
+  SmallVector<DacOp> dacs(body.getOps<DacOp>());
+  for (DacOp dac : dacs) {
+    std::map<Core, SmallVector<OpOperand *>> readersByCore;
+    for (OpOperand &use : dac->getUses())
+      if (auto mvm = dyn_cast<MvmOp>(use.getOwner())) {
+        ArrayCoordAttr a = mvm.getArray();
+        readersByCore[{a.getChip(), a.getTile(), a.getCore()}].push_back(&use);
+      }
+    if (readersByCore.size() < 2)
+      continue;
+    // The first core keeps the dac; every other gets a copy before its
+    // first reader.
+    for (auto &[core, uses] : llvm::drop_begin(readersByCore)) {
+      Operation *first = uses.front()->getOwner();
+      for (OpOperand *use : uses)
+        if (use->getOwner()->isBeforeInBlock(first))
+          first = use->getOwner();
+      OpBuilder b(first);
+      Operation *copy = b.clone(*dac);
+      for (OpOperand *use : uses)
+        use->set(copy->getResult(0));
+    }
+  }
+}
 
 void RoutePass::runOnOperation() {
   ModuleOp module = getOperation();
@@ -114,6 +146,7 @@ void RoutePass::runOnOperation() {
     if (func.isExternal())
       return WalkResult::advance();
     Block &body = func.getFunctionBody().front();
+    splitDacsByCore(body);
     llvm::DenseMap<Value, Core> coreOf;
     for (BlockArgument arg : body.getArguments())
       coreOf[arg] = home;

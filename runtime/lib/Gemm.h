@@ -1,0 +1,42 @@
+//===- Gemm.h - Exact integer products through a BLAS GEMM -------*- C++ -*-===//
+//
+// Private to the runtime library. The simulator's crossbar products are
+// integer products; OpenBLAS computes them in floating point, which is exact
+// as long as every partial sum is an integer the format holds (2^24 for
+// float, 2^53 for double). exactGemm picks the narrowest format whose bound
+// covers the product and says so when none does, so callers can fall back
+// to integer loops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CIM_RUNTIME_LIB_GEMM_H
+#define CIM_RUNTIME_LIB_GEMM_H
+
+#include <cstdint>
+#include <vector>
+
+namespace cim::runtime::detail {
+
+/// A K x N integer matrix kept as float for GEMMs (and as double, made on
+/// first need, for products beyond float's exact range), with the largest
+/// magnitude of its entries.
+struct GemmMatrix {
+  int64_t rows = 0, cols = 0;
+  std::vector<float> asFloat;
+  mutable std::vector<double> asDouble;
+  int64_t maxAbs = 0;
+  void assign(int64_t rows, int64_t cols, const std::vector<int64_t> &values);
+};
+
+/// out[m][n] = sum_k a[m][k] * b[k][n] for the M x K integers `a`
+/// (row-major), exactly. Returns false, leaving `out` alone, when the
+/// bound maxAbs(a) * maxAbs(b) * K reaches 2^53.
+bool exactGemm(const int64_t *a, int64_t m, int64_t k, const GemmMatrix &b,
+               std::vector<int64_t> &out);
+
+/// Threads the GEMMs may use (0: the library's default, every core).
+void setGemmThreads(int threads);
+
+} // namespace cim::runtime::detail
+
+#endif // CIM_RUNTIME_LIB_GEMM_H

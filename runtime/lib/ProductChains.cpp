@@ -1,0 +1,274 @@
+//===- ProductChains.cpp - Crossbar products computed in one pass ---------===//
+
+#include "ProductChains.h"
+
+#include "Topology.h"
+#include "cim/Arch/Converters.h"
+
+#include <algorithm>
+
+using namespace cim;
+using namespace cim::runtime;
+using namespace cim::runtime::detail;
+
+ProductChains::ProductChains(const Program &program, bool enabled) {
+  skip.resize(program.cores.size());
+  for (size_t c = 0; c < program.cores.size(); ++c)
+    skip[c].assign(program.cores[c].instructions.size(), 0);
+  if (!enabled)
+    return;
+  // Writer (stream, index) and reader count of every value.
+  const size_t count = program.values.size();
+  std::vector<std::pair<int64_t, int64_t>> writer(count, {-1, -1});
+  std::vector<int64_t> readers(count, 0);
+  for (size_t c = 0; c < program.cores.size(); ++c) {
+    const auto &stream = program.cores[c].instructions;
+    for (size_t i = 0; i < stream.size(); ++i) {
+      for (int64_t id : stream[i].inputs)
+        ++readers[id];
+      if (stream[i].output >= 0)
+        writer[stream[i].output] = {static_cast<int64_t>(c),
+                                    static_cast<int64_t>(i)};
+    }
+  }
+  // The instruction writing `id` on stream `c` with `opcode`, if it is one.
+  auto producer = [&](int64_t id, size_t c,
+                      Opcode opcode) -> std::pair<int64_t, const Instruction *> {
+    const auto [wc, wi] = writer[id];
+    if (wc != static_cast<int64_t>(c))
+      return {-1, nullptr};
+    const Instruction &inst = program.cores[c].instructions[wi];
+    return {wi, inst.opcode == opcode ? &inst : nullptr};
+  };
+  // An intermediate the chain hides: read once, by the chain, and unbound.
+  auto hidden = [&](int64_t id) {
+    return readers[id] == 1 && !program.values[id].isOutput;
+  };
+  // Dac planes, by value: how many of their readers are chain mvms.
+  std::map<int64_t, int64_t> chainReadsOfPlanes;
+  for (size_t c = 0; c < program.cores.size(); ++c) {
+    const auto &stream = program.cores[c].instructions;
+    for (size_t i = 0; i < stream.size(); ++i) {
+      const Instruction &shiftAdd = stream[i];
+      if (shiftAdd.opcode != Opcode::ShiftAdd || !hidden(shiftAdd.inputs[0]))
+        continue;
+      auto [ai, adc] = producer(shiftAdd.inputs[0], c, Opcode::Adc);
+      if (!adc || !hidden(adc->inputs[0]))
+        continue;
+      auto [mi, mvm] = producer(adc->inputs[0], c, Opcode::Mvm);
+      if (!mvm)
+        continue;
+      auto [di, dac] = producer(mvm->inputs[0], c, Opcode::Dac);
+      if (!dac || dac->dacBits != shiftAdd.dacBits)
+        continue;
+      ProductChain chain;
+      chain.dac = dac;
+      chain.mvm = mvm;
+      chain.adc = adc;
+      chain.shiftAdd = &shiftAdd;
+      chain.input = dac->inputs[0];
+      chain.planes = mvm->inputs[0];
+      chain.result = shiftAdd.output;
+      skip[c][ai] = skip[c][i] = 1;
+      // A recombine that alone reads the sums joins the chain, if its
+      // input is the [M, C] sums it expects.
+      if (hidden(shiftAdd.output)) {
+        for (size_t r = i + 1; r < stream.size(); ++r) {
+          const Instruction &next = stream[r];
+          if (next.opcode != Opcode::Recombine ||
+              next.inputs[0] != shiftAdd.output)
+            continue;
+          if (program.values[shiftAdd.output].shape.size() == 2) {
+            chain.recombine = &next;
+            chain.result = next.output;
+            skip[c][r] = 1;
+          }
+          break;
+        }
+      }
+      chains[{c, static_cast<size_t>(mi)}] = chain;
+      inputs.push_back(chain.input);
+      ++chainReadsOfPlanes[chain.planes];
+      (void)di;
+    }
+  }
+  // Planes only chains read are never needed whole: their dac has nothing
+  // to compute.
+  for (const auto &[planes, reads] : chainReadsOfPlanes)
+    if (reads == readers[planes] && !program.values[planes].isOutput) {
+      const auto [wc, wi] = writer[planes];
+      skip[wc][wi] = 1;
+    }
+}
+
+const ProductChain *ProductChains::atMvm(size_t core, size_t index) const {
+  auto found = chains.find({core, index});
+  return found == chains.end() ? nullptr : &found->second;
+}
+
+bool ProductChains::skipsEvaluation(size_t core, size_t index) const {
+  return skip[core][index] != 0;
+}
+
+BlockCache::Block &
+BlockCache::block(const arch::ArchSpec &arch, int64_t array, int64_t row,
+                  int64_t col, int64_t k, int64_t c,
+                  const std::vector<int64_t> &cells) {
+  Block &entry = blocks[{array, row, col, k, c}];
+  const int64_t generation = generations[array];
+  if (entry.generation == generation)
+    return entry;
+  entry.generation = generation;
+  entry.hasRecombined = false;
+  std::vector<int64_t> levels(static_cast<size_t>(k * c));
+  entry.positive.assign(c, 0);
+  entry.negative.assign(c, 0);
+  for (int64_t r = 0; r < k; ++r)
+    for (int64_t j = 0; j < c; ++j) {
+      const int64_t level = cells[(row + r) * arch.array.cols + col + j];
+      levels[r * c + j] = level;
+      (level > 0 ? entry.positive[j] : entry.negative[j]) +=
+          level > 0 ? level : -level;
+    }
+  entry.levels.assign(k, c, levels);
+  return entry;
+}
+
+const GemmMatrix &BlockCache::recombined(Block &block,
+                                         const arch::CellEncoding &encoding) {
+  const arch::CellEncoding &e = block.encoding;
+  if (block.hasRecombined && e.scheme == encoding.scheme &&
+      e.weightBits == encoding.weightBits &&
+      e.bitsPerCell == encoding.bitsPerCell && e.slices == encoding.slices &&
+      e.pairedColumns == encoding.pairedColumns)
+    return block.recombined;
+  // recombine() is linear in the column sums, so recombining each row of
+  // levels gives the weight matrix whose product is the recombined sums.
+  const int64_t k = block.levels.rows, c = block.levels.cols;
+  const int64_t perWeight = encoding.columnsPerWeight();
+  const int64_t n = (c - encoding.referenceColumns()) / perWeight;
+  std::vector<int64_t> row(static_cast<size_t>(c)), weights;
+  weights.reserve(static_cast<size_t>(k * n));
+  for (int64_t r = 0; r < k; ++r) {
+    for (int64_t j = 0; j < c; ++j)
+      row[j] = static_cast<int64_t>(block.levels.asFloat[r * c + j]);
+    const int64_t reference = encoding.referenceColumns() ? row[c - 1] : 0;
+    for (int64_t w = 0; w < n; ++w)
+      weights.push_back(encoding.recombine(row.data() + w * perWeight,
+                                           reference));
+  }
+  block.recombined.assign(k, n, weights);
+  block.encoding = encoding;
+  block.hasRecombined = true;
+  return block.recombined;
+}
+
+/// Whether the ADC of `chain` passes every column sum of `block`
+/// unchanged, whatever the input's digits.
+static bool adcIsLossless(const ProductChain &chain,
+                          const BlockCache::Block &block) {
+  const Instruction &adc = *chain.adc;
+  if (adc.shift != 0)
+    return false;
+  // Digits of the lower planes are in [0, 2^d - 1], the signed top plane's
+  // in [-2^(d-1), 2^(d-1) - 1]: [low, high] covers both.
+  const int64_t d = chain.dac->dacBits;
+  const int64_t high = (int64_t(1) << d) - 1, low = -(int64_t(1) << (d - 1));
+  for (size_t j = 0; j < block.positive.size(); ++j) {
+    const int64_t most = block.positive[j] * high - block.negative[j] * low;
+    const int64_t least = block.positive[j] * low - block.negative[j] * high;
+    if (arch::adcConvert(most, adc.adcBits, 0, adc.signedRange) != most ||
+        arch::adcConvert(least, adc.adcBits, 0, adc.signedRange) != least)
+      return false;
+  }
+  return true;
+}
+
+/// recombine's loop, on `sums` (M x C) into out (M x N).
+static void recombineRows(const arch::CellEncoding &encoding,
+                          const std::vector<int64_t> &sums, int64_t m,
+                          int64_t c, int64_t n, std::vector<int64_t> &out) {
+  const int64_t perWeight = encoding.columnsPerWeight();
+  out.resize(static_cast<size_t>(m * n));
+  for (int64_t i = 0; i < m; ++i) {
+    const int64_t *row = sums.data() + i * c;
+    const int64_t reference = encoding.referenceColumns() ? row[c - 1] : 0;
+    for (int64_t w = 0; w < n; ++w)
+      out[i * n + w] = encoding.recombine(row + w * perWeight, reference);
+  }
+}
+
+Status detail::evaluateChain(const arch::ArchSpec &arch,
+                             const ProductChain &chain, int64_t columns,
+                             const Tensor &x, const Tensor *planes,
+                             const std::vector<int64_t> &cells,
+                             int64_t arrayIndex, Numerics numerics,
+                             BlockCache &cache, Tensor &out) {
+  const Instruction &mvm = *chain.mvm, &dac = *chain.dac, &adc = *chain.adc;
+  const int64_t k = x.shape.empty() ? 1 : x.shape.back();
+  const int64_t m = k ? x.numElements() / k : 0;
+  const int64_t c = columns;
+  BlockCache::Block &block =
+      cache.block(arch, arrayIndex, mvm.row, mvm.col, k, c, cells);
+  const bool linear =
+      numerics == Numerics::Ideal || adcIsLossless(chain, block);
+
+  // Exact ADCs: the planes' weighted sum is the input itself, so the
+  // chain is one product (with the recombined weights when the recombine
+  // is in the chain).
+  if (linear) {
+    const GemmMatrix &weights =
+        chain.recombine ? cache.recombined(block, chain.recombine->encoding)
+                        : block.levels;
+    if (exactGemm(x.ints.data(), m, k, weights, out.ints))
+      return Status::ok();
+  }
+
+  // Every plane's column sums in one GEMM: (P * M) x K digits times the
+  // K x C levels.
+  const int64_t p = arch::dacPlanes(dac.inputBits, dac.dacBits);
+  std::vector<int64_t> digits;
+  if (planes && !planes->ints.empty()) {
+    digits = planes->ints;
+  } else {
+    digits.resize(static_cast<size_t>(p * m * k));
+    for (int64_t plane = 0; plane < p; ++plane)
+      for (int64_t e = 0; e < m * k; ++e)
+        digits[plane * m * k + e] =
+            arch::dacDigit(x.ints[e], plane, dac.inputBits, dac.dacBits);
+  }
+  std::vector<int64_t> sums;
+  if (!exactGemm(digits.data(), p * m, k, block.levels, sums)) {
+    // Beyond double's exact range: integer loops.
+    sums.assign(static_cast<size_t>(p * m * c), 0);
+    for (int64_t v = 0; v < p * m; ++v)
+      for (int64_t r = 0; r < k; ++r) {
+        const int64_t digit = digits[v * k + r];
+        if (digit == 0)
+          continue;
+        const int64_t *row = cells.data() + (mvm.row + r) * arch.array.cols +
+                             mvm.col;
+        for (int64_t j = 0; j < c; ++j)
+          sums[v * c + j] += digit * row[j];
+      }
+  }
+  if (numerics == Numerics::Quantized)
+    for (int64_t &sum : sums)
+      sum = arch::adcConvert(sum, adc.adcBits, adc.shift, adc.signedRange);
+  // Shift-and-add of the planes.
+  std::vector<int64_t> combined(static_cast<size_t>(m * c), 0);
+  for (int64_t plane = 0; plane < p; ++plane) {
+    const int64_t weight = int64_t(1) << (plane * dac.dacBits);
+    for (int64_t e = 0; e < m * c; ++e)
+      combined[e] += sums[plane * m * c + e] * weight;
+  }
+  if (!chain.recombine) {
+    out.ints = std::move(combined);
+    return Status::ok();
+  }
+  const arch::CellEncoding &encoding = chain.recombine->encoding;
+  const int64_t n = (c - encoding.referenceColumns()) /
+                    encoding.columnsPerWeight();
+  recombineRows(encoding, combined, m, c, n, out.ints);
+  return Status::ok();
+}

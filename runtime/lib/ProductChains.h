@@ -1,0 +1,109 @@
+//===- ProductChains.h - Crossbar products computed in one pass ---*- C++
+//-*-===//
+//
+// Private to the runtime library. The hot path of the simulator: the chain
+// dac -> mvm -> adc -> shift_add [-> recombine] of one array block is
+// computed when its mvm issues, with GEMMs, instead of instruction by
+// instruction with per-cell loops. Timing and energy do not change: every
+// instruction of the chain still issues, waits and is charged as before;
+// only where its value is computed moves.
+//
+// When the ADC provably passes every column sum unchanged (ideal numerics,
+// or a block whose sums fit the ADC's range at shift 0), the chain is
+// linear, so it collapses to one GEMM of the input with the block's levels
+// (or, with the recombine, with the recombined integer weights): the
+// identical integers, P times (and, on 2-bit cells, four times) fewer
+// multiply-adds. Otherwise one GEMM computes every plane's column sums at
+// once and the ADC, shift-and-add and recombination follow on the sums.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CIM_RUNTIME_LIB_PRODUCTCHAINS_H
+#define CIM_RUNTIME_LIB_PRODUCTCHAINS_H
+
+#include "Gemm.h"
+
+#include "cim/runtime/Executor.h"
+#include "cim/runtime/Program.h"
+#include "cim/runtime/Status.h"
+#include "cim/runtime/Tensor.h"
+
+#include <map>
+#include <tuple>
+#include <vector>
+
+namespace cim::runtime::detail {
+
+struct ProductChain {
+  const Instruction *dac = nullptr, *mvm = nullptr, *adc = nullptr,
+                    *shiftAdd = nullptr;
+  /// Null when the shift-and-add's result is used otherwise.
+  const Instruction *recombine = nullptr;
+  /// The dac's input and planes, and the value the chain produces (the
+  /// recombine's output, else the shift-and-add's).
+  int64_t input = -1, planes = -1, result = -1;
+};
+
+/// The chains of a program and which instructions they stand in for.
+class ProductChains {
+public:
+  /// Finds every chain whose intermediate values nothing else reads; none
+  /// when `enabled` is false (a device model must see every mvm).
+  ProductChains(const Program &program, bool enabled);
+
+  /// The chain whose mvm is instruction `index` of stream `core`, if any.
+  const ProductChain *atMvm(size_t core, size_t index) const;
+  /// Whether instruction `index` of stream `core` needs no evaluation of
+  /// its own: a chain computes its value, or nothing reads it (the planes
+  /// of a dac whose every mvm is in a chain).
+  bool skipsEvaluation(size_t core, size_t index) const;
+  /// Values read again when a chain's mvm issues (each chain's input, once
+  /// per chain): their storage must outlive those reads.
+  const std::vector<int64_t> &extraReads() const { return inputs; }
+
+private:
+  std::map<std::pair<size_t, size_t>, ProductChain> chains;
+  std::vector<std::vector<char>> skip;
+  std::vector<int64_t> inputs;
+};
+
+/// Level images of array blocks as GEMM operands, rebuilt when a program
+/// instruction rewrites the array.
+class BlockCache {
+public:
+  struct Block {
+    int64_t generation = -1;
+    GemmMatrix levels;
+    /// Per column: sums of the positive and of the negated negative
+    /// levels (the range of a column sum for a range of input digits).
+    std::vector<int64_t> positive, negative;
+    GemmMatrix recombined;
+    bool hasRecombined = false;
+    arch::CellEncoding encoding;
+  };
+  /// Marks `array`'s blocks stale (a program instruction wrote it).
+  void written(int64_t array) { ++generations[array]; }
+  /// The K x C block of `cells` at (row, col) of `array`.
+  Block &block(const arch::ArchSpec &arch, int64_t array, int64_t row,
+                     int64_t col, int64_t k, int64_t c,
+                     const std::vector<int64_t> &cells);
+  /// The block's weights through `encoding` (K x N), computed once.
+  const GemmMatrix &recombined(Block &block, const arch::CellEncoding &encoding);
+
+private:
+  std::map<int64_t, int64_t> generations;
+  std::map<std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t>, Block>
+      blocks;
+};
+
+/// Computes `chain.result` into `out` (type and shape already set) from the
+/// dac's input `x`, the planes if they were computed (else null), and the
+/// array's cells; the block is `columns` wide.
+Status evaluateChain(const arch::ArchSpec &arch, const ProductChain &chain,
+                     int64_t columns, const Tensor &x, const Tensor *planes,
+                     const std::vector<int64_t> &cells, int64_t arrayIndex,
+                     Numerics numerics, BlockCache &cache, Tensor &out);
+
+} // namespace cim::runtime::detail
+
+#endif // CIM_RUNTIME_LIB_PRODUCTCHAINS_H
