@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Simulator speed and memory on ResNet-18, side by side with torch.
+
+Usage: simulator_speed.py [BUILD_DIR]
+
+Exports torchvision's ResNet-18 (random weights, seed 0, batch 1; nothing
+is downloaded), compiles it for isaac (cim-translate, cim-opt
+--cim-pipeline, --emit-program) and prints, measured in this one run:
+
+  torch    fp32 inference, 2 threads, median of 10
+  ideal    one simulated inference in `ideal` numerics
+  quantized  one simulated inference in `quantized` numerics
+
+A simulated inference's time is the difference between a 3-inference and
+a 1-inference batched run (cim-run --batch, weights preloaded), halved, so
+loading and validating the program is not counted, as torch's model
+loading is not. Targets (the runtime issue): ideal within 3x torch,
+quantized within 10x; peak memory within 3x the program file plus
+activations.
+"""
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torchvision
+
+
+def timed(args, env):
+    """Wall seconds and peak RSS (bytes) of one run of `args`."""
+    start = time.perf_counter()
+    process = subprocess.Popen([str(a) for a in args], env=env,
+                               stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if status != 0:
+        raise RuntimeError(process.stderr.read().decode())
+    return seconds, usage.ru_maxrss * 1024
+
+
+def main():
+    build = Path(sys.argv[1] if len(sys.argv) > 1 else "build")
+    bin_dir = build / "bin"
+    work = Path(tempfile.mkdtemp(prefix="cim-speed-"))
+    torch.manual_seed(0)
+    torch.set_num_threads(2)
+    net = torchvision.models.resnet18(weights=None).eval()
+    x = torch.randn(1, 3, 224, 224)
+    with torch.no_grad():
+        torch.onnx.export(net, x, str(work / "resnet18.onnx"),
+                          opset_version=13, input_names=["x"],
+                          output_names=["y"])
+        net(x)
+        runs = []
+        for _ in range(10):
+            start = time.perf_counter()
+            net(x)
+            runs.append(time.perf_counter() - start)
+    torch_s = statistics.median(runs)
+
+    mlir, mapped, program = (work / "r18.mlir", work / "r18.isaac.mlir",
+                             work / "r18.cimp")
+    for args in ([bin_dir / "cim-translate", "--import-onnx",
+                  work / "resnet18.onnx", "-o", mlir],
+                 [bin_dir / "cim-opt", mlir,
+                  "--cim-pipeline=arch=isaac mode=latency", "-o", mapped],
+                 [bin_dir / "cim-translate", "--emit-program", mapped, "-o",
+                  program]):
+        subprocess.run([str(a) for a in args], check=True)
+    np.save(work / "x1.npy", x.numpy())
+    np.save(work / "x3.npy", np.concatenate([x.numpy()] * 3))
+
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="2")
+    program_bytes = program.stat().st_size
+    print(f"ResNet-18 on isaac: program {program_bytes / 1e6:.1f} MB; "
+          f"torch fp32 (2 threads) {torch_s * 1e3:.1f} ms per inference\n")
+    print(f"{'numerics':<10}{'1 run s':>9}{'per inference s':>17}"
+          f"{'x torch':>10}{'target':>8}{'peak RSS MB':>13}{'x program':>11}")
+    for numerics, target in (("ideal", 3), ("quantized", 10)):
+        seconds = {}
+        for batch in (1, 3):
+            seconds[batch], rss = timed(
+                [bin_dir / "cim-run", program, "--input",
+                 f"x={work / f'x{batch}.npy'}", "--batch", batch,
+                 "--weights-preloaded", "--numerics", numerics,
+                 "--progress", "never", "--output-dir",
+                 work / f"out-{numerics}-{batch}"], env)
+            if batch == 1:
+                peak = rss
+        per_inference = (seconds[3] - seconds[1]) / 2
+        print(f"{numerics:<10}{seconds[1]:>9.2f}{per_inference:>17.3f}"
+              f"{per_inference / torch_s:>10.1f}{'<= ' + str(target):>8}"
+              f"{peak / 1e6:>13.0f}{peak / program_bytes:>11.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
