@@ -29,6 +29,7 @@ llvm_config.with_environment("PATH", config.cim_tools_dir, append_path=True)
 tools = [
     ToolSubst("cim-opt", unresolved="fatal"),
     ToolSubst("cim-translate", unresolved="fatal"),
+    ToolSubst("cim-compile", unresolved="fatal"),
     ToolSubst("cim-arch", unresolved="fatal"),
     ToolSubst("cim-onnx-ops", unresolved="fatal"),
     ToolSubst("cim-run", unresolved="fatal"),

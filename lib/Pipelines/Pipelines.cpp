@@ -16,8 +16,8 @@
 
 using namespace mlir;
 
-void cim::buildCIMPipeline(OpPassManager &pm,
-                           const CIMPipelineOptions &options) {
+void cim::buildCIMLevelPipeline(OpPassManager &pm,
+                                const CIMPipelineOptions &options) {
   pm.addPass(createCIMVerifyFrontendContract());
   if (!options.arch.empty()) {
     CIMAttachArchOptions attach;
@@ -28,11 +28,17 @@ void cim::buildCIMPipeline(OpPassManager &pm,
   CIMConvertLinalgOptions convert;
   convert.activationProducts = options.activationProducts;
   pm.addPass(createCIMConvertLinalg(convert));
-  pm.addPass(createCIMQuantize());
+  CIMQuantizeOptions quantize;
+  quantize.calibrationTable = options.calibrationTable;
+  pm.addPass(createCIMQuantize(quantize));
   // Folds the quantised weight constants before they are sliced.
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCIMTile());
   pm.addPass(createCIMEncodeCells());
+}
+
+void cim::buildXbarLevelPipeline(OpPassManager &pm,
+                                 const CIMPipelineOptions &options) {
   xbar::XbarPlaceOptions place;
   place.mode = options.mode;
   pm.addPass(xbar::createXbarPlace(place));
@@ -43,6 +49,12 @@ void cim::buildCIMPipeline(OpPassManager &pm,
   pm.addPass(xbar::createXbarRoute());
   pm.addPass(xbar::createXbarSchedule());
   pm.addPass(xbar::createXbarVerifyRuntimeContract());
+}
+
+void cim::buildCIMPipeline(OpPassManager &pm,
+                           const CIMPipelineOptions &options) {
+  buildCIMLevelPipeline(pm, options);
+  buildXbarLevelPipeline(pm, options);
 }
 
 void cim::registerCIMPipeline() {

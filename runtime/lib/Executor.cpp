@@ -293,6 +293,8 @@ Status Simulator::issue(size_t c, int64_t start) {
   } else if (!chains->skipsEvaluation(c, index)) {
     status = evaluate(arch, inst, inputs, image, options.numerics, out,
                       options.device, start);
+    if (status && options.observe && inst.output >= 0)
+      options.observe(inst, inputs, out);
   }
   if (!status)
     return Status::error(toString(core.core) + " instruction " +

@@ -16,6 +16,7 @@
 #include "cim/Target/Program/DigitalOps.h"
 
 #include "cim/Dialect/CIM/CIMOps.h"
+#include "cim/Dialect/CIM/NodeNames.h"
 #include "cim/Dialect/Xbar/XbarOps.h"
 #include "cim/runtime/Validate.h"
 
@@ -75,14 +76,7 @@ static bool isUnmapped(Operation *op) {
 /// FusedLoc<"OpType">[NameLoc "name"(file)] (the first NameLoc anywhere in
 /// the location), else the location printed; empty when unknown.
 static std::string nodeName(Location loc) {
-  std::string name;
-  loc->walk([&](Location inner) {
-    if (auto named = dyn_cast<NameLoc>(inner)) {
-      name = named.getName().str();
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
+  std::string name = onnxNodeName(loc);
   if (!name.empty() || isa<UnknownLoc>(loc))
     return name;
   if (auto file = dyn_cast<FileLineColLoc>(loc))

@@ -94,10 +94,17 @@ def CIMQuantize : Pass<"cim-quantize", "::mlir::ModuleOp"> {
     range; ternary weights {-a, 0, +a} per column are kept ternary, 2 bits),
     the input quantised to `input-bits` — with the scale of an ONNX
     DequantizeLinear feeding it when there is one (`onnx.qdq`), else by
-    `cim.quantize_dynamic` at run time — and the i32 accumulator rescaled by
-    `cim.rescale`. Defaults come from the module's `#cim.arch`.
+    `cim.quantize_dynamic` at run time, unless a calibration table gives the
+    input's range — and the i32 accumulator rescaled by `cim.rescale`.
+    Defaults come from the module's `#cim.arch`. A calibration table
+    (`calibration-table`, JSON `{"<ONNX node>": max |x|, ...}`, written by
+    `cim-compile --calibration-data`) makes the input scale of each listed
+    product's node static: `max |x| / (2^(bits-1) - 1)`.
   }];
   let options = [
+    Option<"calibrationTable", "calibration-table", "std::string",
+           /*default=*/"\"\"",
+           "JSON file of each product's input range by ONNX node">,
     Option<"weightBits", "weight-bits", "int64_t", /*default=*/"0",
            "Weight precision (0: the arch's precision.weight_bits)">,
     Option<"inputBits", "input-bits", "int64_t", /*default=*/"0",

@@ -21,6 +21,7 @@
 
 #include "cim/Arch/ArchSpec.h"
 #include "cim/Dialect/CIM/CIMOps.h"
+#include "cim/Dialect/CIM/NodeNames.h"
 #include "cim/Dialect/CIM/Passes.h"
 
 #include "QuantizeWeights.h"
@@ -35,8 +36,12 @@
 
 #include "llvm/Support/Debug.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <map>
 #include <limits>
 #include <optional>
 
@@ -174,15 +179,20 @@ struct QuantizedActivation {
 /// Quantises an activation per tensor: with the static scale of a QDQ
 /// DequantizeLinear when there is one, else at run time. A static scale is
 /// materialised as a constant only when `needScaleValue`.
-QuantizedActivation quantizeActivation(OpBuilder &b, Location loc, Value x,
-                                       int64_t bits, bool needScaleValue) {
+QuantizedActivation
+quantizeActivation(OpBuilder &b, Location loc, Value x, int64_t bits,
+                   bool needScaleValue,
+                   std::optional<double> calibratedAbsMax = std::nullopt) {
   auto type = cast<RankedTensorType>(x.getType());
   auto floatType = cast<FloatType>(type.getElementType());
   auto levelType =
       RankedTensorType::get(type.getShape(), storageType(b.getContext(), bits));
   auto scaleType = RankedTensorType::get({}, floatType);
   QuantizedActivation result;
-  if (std::optional<double> scale = staticScale(x, bits)) {
+  std::optional<double> scale = staticScale(x, bits);
+  if (!scale && calibratedAbsMax)
+    scale = *calibratedAbsMax > 0 ? *calibratedAbsMax / levelLimit(bits) : 1.0;
+  if (scale) {
     // Round to the float type once so the quantize scale and the rescale
     // operand are the same number.
     APFloat rounded(*scale);
@@ -239,6 +249,9 @@ struct QuantizePass : public cim::impl::CIMQuantizeBase<QuantizePass> {
         return signalPassFailure();
       }
 
+    if (!calibrationTable.empty() && failed(loadCalibration(module)))
+      return signalPassFailure();
+
     SmallVector<cim::CrossbarMatmulOp> products;
     module.walk([&](cim::CrossbarMatmulOp op) {
       // Integer products are done already: the pass is idempotent.
@@ -252,6 +265,29 @@ struct QuantizePass : public cim::impl::CIMQuantizeBase<QuantizePass> {
     if (failedAny)
       signalPassFailure();
   }
+
+  /// Reads `calibration-table`: {"<ONNX node>": max |x|, ...}.
+  LogicalResult loadCalibration(ModuleOp module) {
+    std::ifstream file(calibrationTable);
+    nlohmann::json table =
+        nlohmann::json::parse(file, nullptr, /*allow_exceptions=*/false);
+    if (!file || !table.is_object())
+      return module.emitError()
+             << "cim-quantize: calibration table '" << calibrationTable
+             << "' is not a readable JSON object of input ranges by ONNX node";
+    for (const auto &[node, range] : table.items()) {
+      if (!range.is_number() || !(range.get<double>() >= 0) ||
+          !std::isfinite(range.get<double>()))
+        return module.emitError()
+               << "cim-quantize: calibration table '" << calibrationTable
+               << "' gives node '" << node
+               << "' a range that is not a finite number >= 0";
+      calibration[node] = range.get<double>();
+    }
+    return success();
+  }
+
+  std::map<std::string, double> calibration;
 
   /// The bit widths for `op`: the options, else the arch's precision.
   FailureOr<std::pair<int64_t, int64_t>> bitsFor(cim::CrossbarMatmulOp op) {
@@ -338,9 +374,13 @@ struct QuantizePass : public cim::impl::CIMQuantizeBase<QuantizePass> {
       weightScales.assign(groups * n, dynamicWeight->staticScale.value_or(1.0));
     }
 
+    std::optional<double> calibrated;
+    if (auto found = calibration.find(onnxNodeName(op.getLoc()));
+        found != calibration.end())
+      calibrated = found->second;
     QuantizedActivation input =
         quantizeActivation(b, loc, op.getInput(), inBits,
-                           /*needScaleValue=*/true);
+                           /*needScaleValue=*/true, calibrated);
     if (input.staticScale)
       ++numStaticInputScales;
     Value inputScale = input.scale;

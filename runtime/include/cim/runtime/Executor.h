@@ -45,6 +45,12 @@ struct ExecuteOptions {
   /// Non-ideal devices between cell levels and column sums
   /// (DeviceModel.h); none: cells are exactly their levels. Not owned.
   const DeviceModel *device = nullptr;
+  /// Called after every instruction that computed its own value, with the
+  /// instruction, its inputs and its output (cim-compile's calibration
+  /// reads the ranges of quantised inputs this way); not called when empty.
+  std::function<void(const Instruction &, const std::vector<const Tensor *> &,
+                     const Tensor &)>
+      observe;
   /// Inferences the program runs (a batched program, Batch.h): the report's
   /// throughput is this many per latency.
   int64_t batch = 1;
