@@ -63,6 +63,7 @@ bench: build
 # TableGen, the hardware-description schema and the importer's op table.
 docs: build
 	cmake --build $(BUILD_DIR) --target cim-docs
+	CIM_BUILD_DIR=$(abspath $(BUILD_DIR)) PYTHONPATH=python $(PYTHON) -m cim.conformance --markdown docs/onnx-conformance.md
 
 clean:
 	rm -rf $(BUILD_DIR)
