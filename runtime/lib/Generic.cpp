@@ -23,6 +23,8 @@ int64_t arity(ScalarOpcode op) {
   case ScalarOpcode::NegF:
   case ScalarOpcode::AbsF:
   case ScalarOpcode::Exp:
+  case ScalarOpcode::ExpM1:
+  case ScalarOpcode::Log1P:
   case ScalarOpcode::Log:
   case ScalarOpcode::Tanh:
   case ScalarOpcode::Sqrt:
@@ -277,6 +279,10 @@ double apply(const ScalarOp &op, const double *regs, BodyContext &ctx) {
     return asFloat(std::exp(a(0)));
   case ScalarOpcode::Log:
     return asFloat(std::log(a(0)));
+  case ScalarOpcode::ExpM1:
+    return asFloat(std::expm1(a(0)));
+  case ScalarOpcode::Log1P:
+    return asFloat(std::log1p(a(0)));
   case ScalarOpcode::Tanh:
     return asFloat(std::tanh(a(0)));
   case ScalarOpcode::Sqrt:

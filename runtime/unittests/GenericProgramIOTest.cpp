@@ -126,7 +126,7 @@ TEST(GenericProgramIO, BodyOpcodeRange) {
               std::string::npos)
         << status.message();
   }
-  // Body op 4 (sitofp, one operand) read as the last opcode, truncf.
+  // Body op 4 (sitofp, one operand) read as the last opcode, log1p.
   pb::Program last = message;
   last.mutable_cores(0)->mutable_instructions(0)->mutable_body(4)->set_opcode(
       static_cast<uint32_t>(kScalarOpcodeCount));
@@ -135,7 +135,7 @@ TEST(GenericProgramIO, BodyOpcodeRange) {
   Program program;
   Status status = deserializeProgram(bytes, "last.cimp", program);
   ASSERT_TRUE(status.isOk()) << status.message();
-  EXPECT_EQ(program.cores[0].instructions[0].body[4].opcode, Op::TruncF);
+  EXPECT_EQ(program.cores[0].instructions[0].body[4].opcode, Op::Log1P);
 }
 
 // The listing shows a generic's loops, accesses, start and body.

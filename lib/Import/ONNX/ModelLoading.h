@@ -25,7 +25,7 @@ namespace cim::onnx_import {
 /// The opset every model is converted to, so one handler per op suffices.
 inline constexpr int64_t kTargetOpset = 17;
 /// The oldest default-domain opset accepted.
-inline constexpr int64_t kMinOpset = 7;
+inline constexpr int64_t kMinOpset = 1;
 
 struct LoadedModel {
   std::unique_ptr<onnx::ModelProto> model;

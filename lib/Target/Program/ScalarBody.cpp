@@ -24,6 +24,7 @@ static const llvm::StringMap<rt::ScalarOpcode> &scalarOpcodes() {
       {"arith.maxnumf", S::MaxNumF}, {"arith.minnumf", S::MinNumF},
       {"arith.negf", S::NegF},       {"math.absf", S::AbsF},
       {"math.exp", S::Exp},          {"math.log", S::Log},
+      {"math.expm1", S::ExpM1},      {"math.log1p", S::Log1P},
       {"math.tanh", S::Tanh},        {"math.sqrt", S::Sqrt},
       {"math.rsqrt", S::Rsqrt},      {"math.erf", S::Erf},
       {"math.floor", S::Floor},      {"math.ceil", S::Ceil},

@@ -123,7 +123,8 @@ enum class Opcode {
   X(ShRSI, "shrsi") X(ShRUI, "shrui") X(CmpF, "cmpf") X(CmpI, "cmpi")         \
   X(Select, "select") X(SIToFP, "sitofp") X(UIToFP, "uitofp")                 \
   X(FPToSI, "fptosi") X(FPToUI, "fptoui") X(ExtSI, "extsi") X(ExtUI, "extui") \
-  X(TruncI, "trunci") X(TruncF, "truncf")
+  X(TruncI, "trunci") X(TruncF, "truncf") X(ExpM1, "expm1")                  \
+  X(Log1P, "log1p")
 
 enum class ScalarOpcode {
 #define CIM_SCALAR_ENUMERATOR(op, name) op,

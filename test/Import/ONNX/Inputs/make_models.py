@@ -61,6 +61,8 @@ def main():
         f.write(data[: len(data) // 2])
     with open(os.path.join(out, "empty.onnx"), "wb") as f:
         pass
+    with open(os.path.join(out, "opset18.onnx"), "wb") as f:
+        f.write(relu_model(opset=18).SerializeToString())
     with open(os.path.join(out, "opset6.onnx"), "wb") as f:
         f.write(relu_model(opset=6).SerializeToString())
     with open(os.path.join(out, "unsupported.onnx"), "wb") as f:
