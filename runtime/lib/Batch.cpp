@@ -72,6 +72,10 @@ Status cim::runtime::batchProgram(const Program &program, int64_t n,
         for (int64_t &id : repeated.inputs)
           id = idOf(id, i);
         repeated.output = idOf(inst.output, i);
+        if (inst.idealInput >= 0) {
+          repeated.idealInput = idOf(inst.idealInput, i);
+          repeated.idealWeight = idOf(inst.idealWeight, i);
+        }
         copy.instructions.push_back(std::move(repeated));
       }
     batched.cores.push_back(std::move(copy));

@@ -183,6 +183,9 @@ static std::string describeInstruction(int64_t index, const Instruction &inst) {
     for (size_t s = 0; s < inst.weightScales.size(); ++s)
       line += (s ? ", " : "") + number(inst.weightScales[s]);
     line += "]";
+    if (inst.idealInput >= 0)
+      line += " ideal(" + valueRef(inst.idealInput) + ", " +
+              valueRef(inst.idealWeight) + ")";
     break;
   case Opcode::Quantize:
     if (inst.inputs.size() < 2)

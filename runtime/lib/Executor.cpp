@@ -124,6 +124,14 @@ Status Simulator::bind(const TensorMap &inputs) {
   chains = std::make_unique<ProductChains>(program, options.device == nullptr);
   for (int64_t id : chains->extraReads())
     ++readersLeft[id];
+  // Ideal numerics read the rescales' real-valued references too.
+  if (options.numerics == Numerics::Ideal)
+    for (const CoreProgram &core : program.cores)
+      for (const Instruction &inst : core.instructions)
+        if (inst.idealInput >= 0) {
+          ++readersLeft[inst.idealInput];
+          ++readersLeft[inst.idealWeight];
+        }
   readyAt.assign(program.values.size(), -1);
   std::set<std::string> used;
   for (size_t v = 0; v < program.values.size(); ++v) {
@@ -290,6 +298,10 @@ Status Simulator::issue(size_t c, int64_t start) {
                            arrayIndex(arch, inst.array), options.numerics,
                            blockCache, store[chain->result]);
     release(chain->input);
+  } else if (inst.idealInput >= 0 && options.numerics == Numerics::Ideal) {
+    idealProduct(store[inst.idealInput], store[inst.idealWeight], out);
+    release(inst.idealInput);
+    release(inst.idealWeight);
   } else if (!chains->skipsEvaluation(c, index)) {
     status = evaluate(arch, inst, inputs, image, options.numerics, out,
                       options.device, start);

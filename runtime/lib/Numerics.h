@@ -31,6 +31,11 @@ Status evaluate(const arch::ArchSpec &arch, const Instruction &inst,
                 std::vector<int64_t> *cells, Numerics numerics, Tensor &out,
                 const DeviceModel *device = nullptr, int64_t cycle = 0);
 
+/// Ideal numerics of a rescale with a real-valued reference: out = x * w
+/// ([M, K] x [K, N], or per group [M, G, K] x [G, K, N]), accumulated in
+/// double and rounded to f32.
+void idealProduct(const Tensor &x, const Tensor &w, Tensor &out);
+
 } // namespace cim::runtime::detail
 
 #endif // CIM_RUNTIME_LIB_NUMERICS_H

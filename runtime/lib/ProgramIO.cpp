@@ -341,6 +341,8 @@ static void toProto(const Instruction &inst, pb::Instruction &out) {
     to.set_operand_bits(op.operandBits);
   }
   out.set_body_result(inst.bodyResult);
+  out.set_ideal_input(inst.idealInput);
+  out.set_ideal_weight(inst.idealWeight);
 }
 
 Status cim::runtime::serializeProgram(const Program &program,
@@ -489,6 +491,12 @@ std::string Reader::readInstruction(const pb::Instruction &in,
     return "writes value " + std::to_string(in.output()) +
            ", but the program has " + std::to_string(count) + " values";
   out.output = in.output();
+  for (int64_t id : {in.ideal_input(), in.ideal_weight()})
+    if (id < -1 || id >= count)
+      return "reads ideal reference value " + std::to_string(id) +
+             ", but the program has " + std::to_string(count) + " values";
+  out.idealInput = in.ideal_input();
+  out.idealWeight = in.ideal_weight();
   out.node = in.node();
   if (std::string error = readCore(in.array().core(), out.array.core);
       !error.empty())

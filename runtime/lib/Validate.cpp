@@ -83,6 +83,8 @@ private:
   /// Empty, or what is wrong with the instruction.
   std::string checkInstruction(size_t c, size_t i);
   std::string checkShapes(const Instruction &inst, const CoreId &core);
+  std::string checkIdealReference(const Instruction &inst,
+                                  const ValueInfo &acc) const;
   std::string checkArray(const Instruction &inst, const CoreId &core,
                          int64_t rows, int64_t cols) const;
 
@@ -317,6 +319,39 @@ std::string Validator::checkArray(const Instruction &inst, const CoreId &core,
   return "";
 }
 
+std::string Validator::checkIdealReference(const Instruction &inst,
+                                           const ValueInfo &acc) const {
+  if (inst.idealInput < 0 && inst.idealWeight < 0)
+    return "";
+  const int64_t count = static_cast<int64_t>(program.values.size());
+  for (int64_t id : {inst.idealInput, inst.idealWeight}) {
+    if (id < 0 || id >= count)
+      return "ideal reference value " + std::to_string(id) +
+             " is not one of the program's " + std::to_string(count) +
+             " values (input and weight go together)";
+    if (info(id).type != ElementType::F32)
+      return "ideal reference " + name(id) + " must be f32";
+    if (!isHost(id) && writerCore[id] < 0)
+      return "ideal reference " + name(id) + " is never written";
+  }
+  // [M, K] x [K, N] -> [M, N]; grouped [M, G, K] x [G, K, N] -> [M, G, N].
+  const std::vector<int64_t> &x = info(inst.idealInput).shape;
+  const std::vector<int64_t> &w = info(inst.idealWeight).shape;
+  const bool grouped = acc.shape.size() == 3;
+  std::vector<int64_t> wantX(acc.shape.begin(), acc.shape.end() - 1);
+  wantX.push_back(x.empty() ? 0 : x.back());
+  std::vector<int64_t> wantW;
+  if (grouped)
+    wantW.push_back(acc.shape[1]);
+  wantW.push_back(x.empty() ? 0 : x.back());
+  wantW.push_back(acc.shape.back());
+  if (x != wantX || w != wantW)
+    return "ideal reference " + name(inst.idealInput) + " " + shapeString(x) +
+           " and " + name(inst.idealWeight) + " " + shapeString(w) +
+           " do not make the product " + shapeString(acc.shape);
+  return "";
+}
+
 std::string Validator::checkShapes(const Instruction &inst,
                                    const CoreId &core) {
   if (inst.opcode == Opcode::Generic)
@@ -489,7 +524,7 @@ std::string Validator::checkShapes(const Instruction &inst,
         return "weight scale " + std::to_string(s) +
                " must be positive and finite, got " +
                std::to_string(inst.weightScales[s]);
-    return "";
+    return checkIdealReference(inst, in);
   }
   case Opcode::Quantize:
     if (in.type != ElementType::F32)

@@ -459,11 +459,25 @@ LogicalResult ProgramEmitter::translate(Operation *op) {
     return translateDigital(op);
   rt::Instruction inst;
   inst.node = nodeName(op->getLoc());
-  for (Value operand : op->getOperands()) {
+  // A rescale's ideal reference is not an input: the machine never moves
+  // it (its float input and weight, read in ideal numerics only).
+  auto rescaleOp = dyn_cast<RescaleOp>(op);
+  ValueRange operands = op->getOperands();
+  if (rescaleOp)
+    operands = operands.take_front(2);
+  for (Value operand : operands) {
     FailureOr<int64_t> id = idOf(operand, op);
     if (failed(id))
       return failure();
     inst.inputs.push_back(*id);
+  }
+  if (rescaleOp && rescaleOp.getIdealInput()) {
+    FailureOr<int64_t> in = idOf(rescaleOp.getIdealInput(), op);
+    FailureOr<int64_t> weight = idOf(rescaleOp.getIdealWeight(), op);
+    if (failed(in) || failed(weight))
+      return failure();
+    inst.idealInput = *in;
+    inst.idealWeight = *weight;
   }
   if (op->getNumResults() == 1) {
     FailureOr<int64_t> id = addValue(op->getResult(0), op);

@@ -29,11 +29,12 @@
 // scale is taken from it, so a weight never clamps).
 // CHECK-LABEL: func.func @per_channel
 // CHECK-SAME: (%[[X:.*]]: tensor<2x4xf32>)
-// CHECK-NOT: arith.constant {{.*}}tensor<4x3xf32>
+// CHECK: %[[F:.*]] = arith.constant {{.*}}tensor<4x3xf32>
 // CHECK: %[[W:.*]] = arith.constant dense<{{\[}}[127, -127, 0], [2, 2, 0], [-4, 2, 0], [0, 20, 0]]> : tensor<4x3xi8>
 // CHECK: %[[Q:.*]], %[[S:.*]] = cim.quantize_dynamic %[[X]] bits 8 : tensor<2x4xf32> -> tensor<2x4xi8>, tensor<f32>
 // CHECK: %[[ACC:.*]] = cim.crossbar_matmul %[[Q]], %[[W]] {cim.matrix_id = 3 : i64, cim.weight_bits = 8 : i64} : tensor<2x4xi8>, tensor<4x3xi8> -> tensor<2x3xi32>
-// CHECK: %[[Y:.*]] = cim.rescale %[[ACC]], %[[S]] weight_scales [1.0, 0.5, 1.0] : tensor<2x3xi32>, tensor<f32> -> tensor<2x3xf32>
+// The float operands stay as the product's ideal reference.
+// CHECK: %[[Y:.*]] = cim.rescale %[[ACC]], %[[S]] weight_scales [1.0, 0.5, 1.0] ideal(%[[X]], %[[F]] : tensor<2x4xf32>, tensor<4x3xf32>) : tensor<2x3xi32>, tensor<f32> -> tensor<2x3xf32>
 // CHECK: return %[[Y]]
 func.func @per_channel(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
   %w = arith.constant dense<[[127.0, -63.5, 0.0], [2.5, 1.25, 0.0], [-3.5, 0.75, 0.0], [0.4, 10.0, 0.0]]> : tensor<4x3xf32>
@@ -88,7 +89,7 @@ func.func @bits(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
 // CHECK: %[[W:.*]] = arith.constant dense<{{\[}}{{\[}}[127, -127], [2, 2]], {{\[}}[127, 0], [-2, 0]]]> : tensor<2x2x2xi8>
 // CHECK: %[[Q:.*]], %[[S:.*]] = cim.quantize_dynamic %{{.*}} bits 8 : tensor<3x2x2xf32> -> tensor<3x2x2xi8>, tensor<f32>
 // CHECK: %[[ACC:.*]] = cim.crossbar_matmul %[[Q]], %[[W]] {cim.weight_bits = 8 : i64} : tensor<3x2x2xi8>, tensor<2x2x2xi8> -> tensor<3x2x2xi32>
-// CHECK: cim.rescale %[[ACC]], %[[S]] weight_scales [1.0, 2.0, 0.25, 1.0] : tensor<3x2x2xi32>, tensor<f32> -> tensor<3x2x2xf32>
+// CHECK: cim.rescale %[[ACC]], %[[S]] weight_scales [1.0, 2.0, 0.25, 1.0] ideal({{.*}} : tensor<3x2x2xf32>, tensor<2x2x2xf32>) : tensor<3x2x2xi32>, tensor<f32> -> tensor<3x2x2xf32>
 func.func @grouped(%x: tensor<3x2x2xf32>) -> tensor<3x2x2xf32> {
   %w = arith.constant dense<[[[127.0, -254.0], [1.5, 3.0]], [[31.75, 0.0], [-0.375, 0.0]]]> : tensor<2x2x2xf32>
   %y = cim.crossbar_matmul %x, %w : tensor<3x2x2xf32>, tensor<2x2x2xf32> -> tensor<3x2x2xf32>
@@ -143,7 +144,7 @@ func.func @not_ternary(%x: tensor<2x2xf32>) -> tensor<2x1xf32> {
 // CHECK: %[[Q:.*]] = cim.quantize %[[X]] bits 8 scales [0.5] : tensor<2x4xf32> -> tensor<2x4xi8>
 // CHECK: %[[S:.*]] = arith.constant dense<5.000000e-01> : tensor<f32>
 // CHECK: %[[ACC:.*]] = cim.crossbar_matmul %[[Q]], %[[W]] {cim.weight_bits = 8 : i64} : tensor<2x4xi8>, tensor<4x3xi8> -> tensor<2x3xi32>
-// CHECK: cim.rescale %[[ACC]], %[[S]] weight_scales [1.0, 0.5, 1.0] : tensor<2x3xi32>, tensor<f32> -> tensor<2x3xf32>
+// CHECK: cim.rescale %[[ACC]], %[[S]] weight_scales [1.0, 0.5, 1.0] ideal(%[[X]], %{{.*}} : tensor<2x4xf32>, tensor<4x3xf32>) : tensor<2x3xi32>, tensor<f32> -> tensor<2x3xf32>
 // CHECK-NOT: cim.quantize_dynamic
 // CHECK: return
 // W4-LABEL: func.func @static_input_scale

@@ -22,11 +22,12 @@ from reference import float_logits  # noqa: E402
 
 
 # (minimum top-1 agreement with the float model, maximum logit error
-# relative to the largest float logit). Ideal mode keeps the 8-bit weight
-# and input quantisation and nothing else (measured 0.009); quantized adds
-# the converters: isaac's 8-bit ADCs drop low bits of full 128-row column
-# sums (measured 0.18 on isaac, 0.15 on hermes).
-BOUNDS = {"ideal": (0.99, 0.02), "quantized": (0.97, 0.5)}
+# relative to the largest float logit). Ideal numerics compute every
+# crossbar product from its real-valued reference, so only float rounding
+# is left (1e-3 is ONNX's own tolerance); quantized has the 8-bit weights
+# and inputs and the converters: isaac's 8-bit ADCs drop low bits of full
+# 128-row column sums (measured 0.18 on isaac, 0.15 on hermes).
+BOUNDS = {"ideal": (1.0, 1e-3), "quantized": (0.97, 0.5)}
 
 
 def main(argv):
@@ -42,7 +43,7 @@ def main(argv):
     print(f"{mode}: {len(images)} images, top-1 agreement {agreement:.4f}, "
           f"accuracy {accuracy:.4f} (float "
           f"{float((want.argmax(1) == labels).mean()):.4f}), "
-          f"relative logit error {error:.4f}")
+          f"relative logit error {error:.2g}")
     min_agreement, max_error = BOUNDS[mode]
     if agreement < min_agreement or error > max_error:
         print(f"outside the {mode} bounds: agreement >= {min_agreement}, "

@@ -115,23 +115,37 @@ def CIM_QuantizeDynamicOp : CIM_Op<"quantize_dynamic", [Pure]> {
   let hasVerifier = 1;
 }
 
-def CIM_RescaleOp : CIM_Op<"rescale", [Pure]> {
+def CIM_RescaleOp : CIM_Op<"rescale", [Pure, AttrSizedOperandSegments]> {
   let summary = "Integer accumulator back to real values";
   let description = [{
     `y[m, n] = acc[m, n] * input_scale * weight_scales[n]` (grouped
     accumulators `M x G x N` use `weight_scales[g * N + n]`): undoes the
     input and per-output-channel weight quantisation of a crossbar product.
 
+    The optional `ideal` operands are the product's real-valued reference:
+    the float input before quantisation (`M x K`, grouped `M x G x K`) and
+    the float weight (`K x N`, grouped `G x K x N`). They are not data the
+    machine moves or stores: in ideal numerics the runtime computes
+    `y = input x weight` from them, the exact product the quantised path
+    approximates (continuous conductances, infinite-precision converters);
+    in quantized numerics they are not read. `cim-quantize` sets them for
+    every product with a constant weight.
+
     ```mlir
     %y = cim.rescale %acc, %s weight_scales [0.02, 0.04] : tensor<4x2xi32>, tensor<f32> -> tensor<4x2xf32>
+    %z = cim.rescale %acc, %s weight_scales [0.02, 0.04] ideal(%x, %w : tensor<4x3xf32>, tensor<3x2xf32>) : tensor<4x2xi32>, tensor<f32> -> tensor<4x2xf32>
     ```
   }];
   let arguments = (ins RankedTensorOf<[AnySignlessInteger]>:$acc,
                        0DTensorOf<[AnyFloat]>:$inputScale,
+                       Optional<RankedTensorOf<[AnyFloat]>>:$idealInput,
+                       Optional<RankedTensorOf<[AnyFloat]>>:$idealWeight,
                        DenseF64ArrayAttr:$weightScales);
   let results = (outs RankedTensorOf<[AnyFloat]>:$result);
   let assemblyFormat = [{
     $acc `,` $inputScale `weight_scales` custom<Scales>($weightScales)
+    (`ideal` `(` $idealInput^ `,` $idealWeight `:` type($idealInput) `,`
+     type($idealWeight) `)`)?
     attr-dict `:` type($acc) `,` type($inputScale) `->` type($result)
   }];
   let hasVerifier = 1;

@@ -59,6 +59,25 @@ LogicalResult RescaleOp::verify() {
       return emitOpError() << "weight scales must be positive and finite, "
                               "got weight_scales["
                            << index << "] = " << scale;
+  if (!getIdealInput() != !getIdealWeight())
+    return emitOpError() << "ideal input and ideal weight go together";
+  if (getIdealInput()) {
+    auto in = cast<ShapedType>(getIdealInput().getType());
+    auto w = cast<ShapedType>(getIdealWeight().getType());
+    const bool grouped = accType.getRank() == 3;
+    // [M, K] x [K, N] -> [M, N]; grouped [M, G, K] x [G, K, N] -> [M, G, N].
+    SmallVector<int64_t> expectedIn(accType.getShape().drop_back());
+    expectedIn.push_back(in.getShape().back());
+    SmallVector<int64_t> expectedW;
+    if (grouped)
+      expectedW.push_back(accType.getDimSize(1));
+    expectedW.push_back(in.getShape().back());
+    expectedW.push_back(accType.getShape().back());
+    if (in.getShape() != ArrayRef<int64_t>(expectedIn) ||
+        w.getShape() != ArrayRef<int64_t>(expectedW))
+      return emitOpError() << "ideal operands " << in << " and " << w
+                           << " do not make the product " << accType;
+  }
   return success();
 }
 

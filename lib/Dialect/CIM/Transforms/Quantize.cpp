@@ -335,7 +335,7 @@ struct QuantizePass : public cim::impl::CIMQuantizeBase<QuantizePass> {
     OpBuilder b(op);
     Location loc = op.getLoc();
 
-    Value weightLevels;
+    Value weightLevels, idealWeight;
     SmallVector<double> weightScales;
     int64_t usedWeightBits = wBits;
     bool ternary = false;
@@ -364,6 +364,24 @@ struct QuantizePass : public cim::impl::CIMQuantizeBase<QuantizePass> {
           weightType.getShape(), storageType(context, usedWeightBits));
       weightLevels =
           arith::ConstantOp::create(b, loc, levelsAttr(levelType, q.levels));
+      // The ideal reference is the weight's real values as a constant (the
+      // ops that reshaped or dequantised it then die like before).
+      if (op.getWeight().getDefiningOp<arith::ConstantOp>()) {
+        idealWeight = op.getWeight();
+      } else {
+        auto floatType = cast<FloatType>(weightType.getElementType());
+        SmallVector<APFloat> values;
+        values.reserve(w->values.size());
+        for (double v : w->values) {
+          APFloat value(v);
+          bool losesInfo = false;
+          value.convert(floatType.getFloatSemantics(),
+                        APFloat::rmNearestTiesToEven, &losesInfo);
+          values.push_back(value);
+        }
+        idealWeight = arith::ConstantOp::create(
+            b, loc, DenseElementsAttr::get(weightType, values));
+      }
     } else {
       // The weight is an activation written into the arrays at run time:
       // quantised per tensor like an input, so its scale is one number that
@@ -402,9 +420,12 @@ struct QuantizePass : public cim::impl::CIMQuantizeBase<QuantizePass> {
     else
       product->removeAttr("cim.ternary");
 
-    auto rescale = cim::RescaleOp::create(b, loc, resultType,
-                                          product.getResult(), inputScale,
-                                          b.getDenseF64ArrayAttr(weightScales));
+    // The float operands are the product's ideal reference (constant
+    // weights only: a run-time weight has no fixed real value to keep).
+    Value idealInput = idealWeight ? op.getInput() : Value();
+    auto rescale = cim::RescaleOp::create(
+        b, loc, resultType, product.getResult(), inputScale, idealInput,
+        idealWeight, b.getDenseF64ArrayAttr(weightScales));
     LLVM_DEBUG(llvm::dbgs()
                << "cim-quantize: " << loc << ": W=" << usedWeightBits
                << (ternary ? " (ternary)" : "") << " I=" << inBits

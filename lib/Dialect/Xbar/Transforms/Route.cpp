@@ -50,6 +50,13 @@ bool isPlacedAtUse(Value value) {
                  isa<tensor::EmptyOp>(def));
 }
 
+/// The ideal reference of a cim.rescale (its float input and weight) is
+/// not data the machine moves or keeps: never transferred, never buffered.
+bool isIdealReference(OpOperand &use) {
+  auto rescale = dyn_cast<cim::RescaleOp>(use.getOwner());
+  return rescale && use.getOperandNumber() >= 2;
+}
+
 int64_t bytesOf(Type type) {
   auto shaped = dyn_cast<ShapedType>(type);
   if (!shaped || !shaped.hasStaticShape())
@@ -193,7 +200,8 @@ void RoutePass::runOnOperation() {
       OpBuilder b(&op);
       SmallVector<OpOperand *> reads;
       for (OpOperand &operand : op.getOpOperands())
-        reads.push_back(&operand);
+        if (!isIdealReference(operand))
+          reads.push_back(&operand);
       visitUsedValuesDefinedAbove(op.getRegions(), [&](OpOperand *operand) {
         reads.push_back(operand);
       });
@@ -240,8 +248,10 @@ void RoutePass::runOnOperation() {
       if (!core || isPlacedAtUse(value))
         return;
       int64_t end = start;
-      for (Operation *user : value.getUsers()) {
-        Operation *top = body.findAncestorOpInBlock(*user);
+      for (OpOperand &use : value.getUses()) {
+        if (isIdealReference(use))
+          continue;
+        Operation *top = body.findAncestorOpInBlock(*use.getOwner());
         if (top)
           end = std::max(end, position[top]);
       }

@@ -177,6 +177,11 @@ struct Instruction {
   bool signedRange = false;            // Adc
   arch::CellEncoding encoding;         // Recombine
   std::vector<double> weightScales;    // Rescale
+  /// Rescale: the product's real-valued reference, value ids of its float
+  /// input ([M, K] or [M, G, K]) and weight ([K, N] or [G, K, N]), or -1.
+  /// Not inputs: nothing moves them; ideal numerics compute the rescale's
+  /// result as their product.
+  int64_t idealInput = -1, idealWeight = -1;
   double scale = 1.0;                  // Quantize
   int64_t quantBits = 8;               // Quantize
   CoreId from;                         // Transfer
