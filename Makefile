@@ -58,6 +58,7 @@ demo: build
 bench: build
 	@bash bench/run-import-bench.sh $(BUILD_DIR)
 	@$(PYTHON) bench/simulator_speed.py $(BUILD_DIR)
+	@$(PYTHON) bench/real_networks.py $(BUILD_DIR)
 
 # Regenerates docs/dialects/*.md, docs/arch-fields.md and docs/onnx-ops.md from
 # TableGen, the hardware-description schema and the importer's op table.
