@@ -28,11 +28,27 @@ void GemmMatrix::assign(int64_t r, int64_t c,
     asDouble.assign(values.begin(), values.end());
 }
 
+static void blasGemm(int64_t m, int64_t n, int64_t k, const float *a,
+                     const float *b, float *c) {
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, k,
+              b, n, 0.0f, c, n);
+}
+static void blasGemm(int64_t m, int64_t n, int64_t k, const double *a,
+                     const double *b, double *c) {
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0, a, k,
+              b, n, 0.0, c, n);
+}
+
+/// out = a * b through a GEMM in T, the integers converted in and out.
 template <typename T>
-static void convert(const int64_t *from, int64_t count, std::vector<T> &to) {
-  to.resize(static_cast<size_t>(count));
-  for (int64_t i = 0; i < count; ++i)
-    to[i] = static_cast<T>(from[i]);
+static void gemmAs(const int64_t *a, int64_t m, int64_t k, const T *b,
+                   int64_t n, std::vector<int64_t> &out) {
+  std::vector<T> at(static_cast<size_t>(m * k)), ct(static_cast<size_t>(m * n));
+  for (int64_t i = 0; i < m * k; ++i)
+    at[i] = static_cast<T>(a[i]);
+  blasGemm(m, n, k, at.data(), b, ct.data());
+  for (size_t i = 0; i < ct.size(); ++i)
+    out[i] = static_cast<int64_t>(ct[i]);
 }
 
 bool detail::exactGemm(const int64_t *a, int64_t m, int64_t k,
@@ -48,23 +64,13 @@ bool detail::exactGemm(const int64_t *a, int64_t m, int64_t k,
   if (m == 0 || n == 0 || k == 0 || bound == 0)
     return true;
   if (bound < 16777216.0) { // 2^24: float is exact
-    std::vector<float> af, cf(static_cast<size_t>(m * n));
-    convert(a, m * k, af);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f,
-                af.data(), k, b.asFloat.data(), n, 0.0f, cf.data(), n);
-    for (size_t i = 0; i < cf.size(); ++i)
-      out[i] = static_cast<int64_t>(cf[i]);
+    gemmAs(a, m, k, b.asFloat.data(), n, out);
     return true;
   }
   if (bound < 9007199254740992.0) { // 2^53: double is exact
     if (b.asDouble.empty())
       b.asDouble.assign(b.asFloat.begin(), b.asFloat.end());
-    std::vector<double> ad, cd(static_cast<size_t>(m * n));
-    convert(a, m * k, ad);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0,
-                ad.data(), k, b.asDouble.data(), n, 0.0, cd.data(), n);
-    for (size_t i = 0; i < cd.size(); ++i)
-      out[i] = static_cast<int64_t>(cd[i]);
+    gemmAs(a, m, k, b.asDouble.data(), n, out);
     return true;
   }
   return false;

@@ -1,0 +1,57 @@
+//===- GemmTest.cpp - Exact integer products through BLAS -----------------===//
+//
+// exactGemm must equal an integer triple loop in every format it picks
+// (float under 2^24, double under 2^53), and refuse beyond.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../lib/Gemm.h"
+
+#include "RuntimeTestSupport.h"
+
+using namespace cim::runtime;
+using namespace cim::runtime::detail;
+using namespace cim::runtime::test;
+
+namespace {
+
+std::vector<int64_t> integerProduct(const std::vector<int64_t> &a,
+                                    const std::vector<int64_t> &b, int64_t m,
+                                    int64_t k, int64_t n) {
+  std::vector<int64_t> c(static_cast<size_t>(m * n), 0);
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t r = 0; r < k; ++r)
+      for (int64_t j = 0; j < n; ++j)
+        c[i * n + j] += a[i * k + r] * b[r * n + j];
+  return c;
+}
+
+TEST(RuntimeGemm, ExactInFloatAndDouble) {
+  const int64_t m = 7, k = 64, n = 9;
+  // Float range (bound 127 * 127 * 64 < 2^24), then double range (bound
+  // 2^20 * 2^12 * 64 = 2^38), with a matrix entry above 2^24 so that the
+  // double copy cannot come from the float one.
+  for (auto [aMax, bMax] : {std::pair<int64_t, int64_t>{127, 127},
+                            {int64_t(1) << 20, int64_t(1) << 12},
+                            {3, (int64_t(1) << 25) + 1}}) {
+    std::vector<int64_t> a = randomInts(m * k, -aMax, aMax, 5);
+    std::vector<int64_t> b = randomInts(k * n, -bMax, bMax, 6);
+    b[0] = bMax;
+    GemmMatrix matrix;
+    matrix.assign(k, n, b);
+    std::vector<int64_t> out;
+    ASSERT_TRUE(exactGemm(a.data(), m, k, matrix, out)) << aMax << " " << bMax;
+    EXPECT_EQ(out, integerProduct(a, b, m, k, n)) << aMax << " " << bMax;
+  }
+}
+
+TEST(RuntimeGemm, RefusesBeyondDouble) {
+  const int64_t m = 2, k = 4, n = 2;
+  std::vector<int64_t> a(m * k, int64_t(1) << 30), b(k * n, int64_t(1) << 30);
+  GemmMatrix matrix;
+  matrix.assign(k, n, b);
+  std::vector<int64_t> out;
+  EXPECT_FALSE(exactGemm(a.data(), m, k, matrix, out));
+}
+
+} // namespace
