@@ -19,6 +19,7 @@
 #include "cim/Dialect/CIM/CIMAttrs.h"
 #include "cim/Import/ONNX/ImportONNX.h"
 #include "cim/InitAllDialects.h"
+#include "cim/Pipelines/MappingStatistics.h"
 #include "cim/Pipelines/Pipelines.h"
 #include "cim/Target/Program/EmitProgram.h"
 #include "cim/runtime/Estimate.h"
@@ -108,6 +109,9 @@ OwningOpRef<ModuleOp> compile(MLIRContext &context, llvm::StringRef bytes,
   applyDefaultTimingManagerCLOptions(timing);
   TimingScope root = timing.getRootScope();
   pm.enableTiming(root);
+  if (cim::passStatisticsRequested())
+    pm.addInstrumentation(
+        cim::createMappingStatisticsInstrumentation(llvm::errs()));
   cim::buildCIMLevelPipeline(pm, options);
   if (emit != Emit::Cim)
     cim::buildXbarLevelPipeline(pm, options);
