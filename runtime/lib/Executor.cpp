@@ -92,6 +92,11 @@ private:
   /// the last one has (outputs excepted), so a run holds the live values
   /// only, not every activation and plane of the network.
   std::vector<int64_t> readersLeft;
+  /// Values some computed value or output depends on. In ideal numerics a
+  /// rescale with a real-valued reference reads only the reference, so the
+  /// integer path feeding it is timed and charged but not computed.
+  std::vector<char> needed;
+  void findNeededValues();
   /// The crossbar products computed in one pass when their mvm issues.
   std::unique_ptr<ProductChains> chains;
   BlockCache blockCache;
@@ -113,6 +118,35 @@ private:
 
 } // namespace
 
+void Simulator::findNeededValues() {
+  const bool ideal = options.numerics == Numerics::Ideal;
+  needed.assign(program.values.size(), 0);
+  for (size_t v = 0; v < program.values.size(); ++v)
+    needed[v] = program.values[v].isOutput;
+  // Backwards to a fixed point (transfers link the cores' streams).
+  for (bool changed = true; changed;) {
+    changed = false;
+    auto mark = [&](int64_t id) {
+      if (id >= 0 && !needed[id])
+        needed[id] = changed = true;
+    };
+    for (const CoreProgram &core : program.cores)
+      for (auto it = core.instructions.rbegin();
+           it != core.instructions.rend(); ++it) {
+        const Instruction &inst = *it;
+        if (inst.output >= 0 && !needed[inst.output])
+          continue;
+        if (ideal && inst.idealInput >= 0) {
+          mark(inst.idealInput);
+          mark(inst.idealWeight);
+          continue;
+        }
+        for (int64_t id : inst.inputs)
+          mark(id);
+      }
+  }
+}
+
 Status Simulator::bind(const TensorMap &inputs) {
   store.resize(program.values.size());
   readersLeft.assign(program.values.size(), 0);
@@ -124,6 +158,7 @@ Status Simulator::bind(const TensorMap &inputs) {
   chains = std::make_unique<ProductChains>(program, options.device == nullptr);
   for (int64_t id : chains->extraReads())
     ++readersLeft[id];
+  findNeededValues();
   // Ideal numerics read the rescales' real-valued references too.
   if (options.numerics == Numerics::Ideal)
     for (const CoreProgram &core : program.cores)
@@ -292,7 +327,10 @@ Status Simulator::issue(size_t c, int64_t start) {
   Tensor scratch;
   Tensor &out = inst.output >= 0 ? store[inst.output] : scratch;
   Status status = Status::ok();
-  if (const ProductChain *chain = chains->atMvm(c, index)) {
+  if (inst.output >= 0 && !needed[inst.output] &&
+      !(chains->atMvm(c, index) && needed[chains->atMvm(c, index)->result])) {
+    // Nothing reads it: timed and charged, not computed.
+  } else if (const ProductChain *chain = chains->atMvm(c, index)) {
     status = evaluateChain(arch, *chain, program.values[inst.output].shape.back(),
                            store[chain->input], &store[chain->planes], *image,
                            arrayIndex(arch, inst.array), options.numerics,

@@ -76,6 +76,15 @@ bool detail::exactGemm(const int64_t *a, int64_t m, int64_t k,
   return false;
 }
 
+void detail::realGemm(int64_t m, int64_t n, int64_t k, const double *a,
+                      int64_t lda, const double *b, int64_t ldb, double *c,
+                      int64_t ldc) {
+  if (m == 0 || n == 0)
+    return;
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0, a, lda,
+              b, ldb, 0.0, c, ldc);
+}
+
 void detail::setGemmThreads(int threads) {
   if (threads > 0)
     openblas_set_num_threads(threads);

@@ -34,6 +34,12 @@ struct GemmMatrix {
 bool exactGemm(const int64_t *a, int64_t m, int64_t k, const GemmMatrix &b,
                std::vector<int64_t> &out);
 
+/// c = a * b in double for real-valued operands: a is M x K with rows
+/// `lda` apart, b K x N with rows `ldb` apart, c M x N with rows `ldc`
+/// apart (strided operands are the groups of a grouped product).
+void realGemm(int64_t m, int64_t n, int64_t k, const double *a, int64_t lda,
+              const double *b, int64_t ldb, double *c, int64_t ldc);
+
 /// Threads the GEMMs may use (0: the library's default, every core).
 void setGemmThreads(int threads);
 

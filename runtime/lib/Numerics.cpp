@@ -2,6 +2,7 @@
 
 #include "Numerics.h"
 
+#include "Gemm.h"
 #include "Generic.h"
 
 #include "cim/Arch/Converters.h"
@@ -293,21 +294,12 @@ void detail::idealProduct(const Tensor &x, const Tensor &w, Tensor &out) {
   const int64_t n = out.shape.back(), k = x.shape.back();
   const int64_t m = out.numElements() / (groups * n);
   out.floats.assign(static_cast<size_t>(out.numElements()), 0.0);
-  std::vector<double> row(static_cast<size_t>(n));
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t g = 0; g < groups; ++g) {
-      std::fill(row.begin(), row.end(), 0.0);
-      const double *in = x.floats.data() + (i * groups + g) * k;
-      const double *weights = w.floats.data() + g * k * n;
-      for (int64_t r = 0; r < k; ++r) {
-        const double a = in[r];
-        if (a == 0)
-          continue;
-        for (int64_t j = 0; j < n; ++j)
-          row[j] += a * weights[r * n + j];
-      }
-      double *y = out.floats.data() + (i * groups + g) * n;
-      for (int64_t j = 0; j < n; ++j)
-        y[j] = static_cast<double>(static_cast<float>(row[j]));
-    }
+  // Group g: rows of x every groups * k elements from g * k; its K x N
+  // weight block; rows of out every groups * n from g * n.
+  for (int64_t g = 0; g < groups; ++g)
+    realGemm(m, n, k, x.floats.data() + g * k, groups * k,
+             w.floats.data() + g * k * n, n, out.floats.data() + g * n,
+             groups * n);
+  for (double &y : out.floats)
+    y = static_cast<double>(static_cast<float>(y));
 }
