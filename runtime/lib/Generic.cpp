@@ -332,6 +332,46 @@ double apply(const ScalarOp &op, const double *regs, BodyContext &ctx) {
   }
 }
 
+/// A copy loop nest (no body, one input of the output's type: padding,
+/// im2col, slices, transposes), without the register machinery: the
+/// innermost loop is a strided copy.
+template <typename T>
+void stridedCopy(const Instruction &inst, const std::vector<T> &from,
+                 std::vector<T> &to) {
+  const std::vector<int64_t> &bounds = inst.loopBounds;
+  const Access &in = inst.accesses[0], &out = inst.accesses[1];
+  if (bounds.empty()) {
+    to[out.offset] = from[in.offset];
+    return;
+  }
+  for (int64_t bound : bounds)
+    if (bound == 0)
+      return;
+  const size_t inner = bounds.size() - 1;
+  const int64_t count = bounds[inner];
+  const int64_t si = in.strides[inner], so = out.strides[inner];
+  std::vector<int64_t> index(inner, 0);
+  int64_t i = in.offset, o = out.offset;
+  while (true) {
+    for (int64_t j = 0; j < count; ++j)
+      to[o + j * so] = from[i + j * si];
+    // Next row of the outer loops, the last one first.
+    size_t l = inner;
+    while (l-- > 0) {
+      if (++index[l] < bounds[l]) {
+        i += in.strides[l];
+        o += out.strides[l];
+        break;
+      }
+      i -= in.strides[l] * (bounds[l] - 1);
+      o -= out.strides[l] * (bounds[l] - 1);
+      index[l] = 0;
+    }
+    if (l == static_cast<size_t>(-1))
+      return;
+  }
+}
+
 } // namespace
 
 int64_t detail::genericIterations(const Instruction &inst) {
@@ -463,6 +503,15 @@ Status detail::evaluateGeneric(const Instruction &inst,
     out.floats.assign(size, static_cast<double>(static_cast<float>(inst.fill)));
   }
   std::vector<const Tensor *> sources(inputs.begin() + leading, inputs.end());
+
+  if (inst.body.empty() && inst.bodyResult == 0 && accessed == 1 &&
+      inputs[0]->type == out.type) {
+    if (integerOut)
+      stridedCopy(inst, inputs[0]->ints, out.ints);
+    else
+      stridedCopy(inst, inputs[0]->floats, out.floats);
+    return Status::ok();
+  }
 
   const size_t args = inst.accesses.size();
   std::vector<double> regs(args + inst.body.size(), 0.0);
