@@ -72,12 +72,13 @@ def exported(tmp_path_factory):
     return out, hermes_four_chips(root)
 
 
-def compile_and_run(root, name, arch, numerics):
+def compile_and_run(root, name, arch, numerics, products="cost"):
     tag = arch.stem if hasattr(arch, "stem") else arch
-    program = root / f"{name}.{tag}.cimp"
+    program = root / f"{name}.{tag}.{products}.cimp"
     if not program.exists():
         subprocess.run([str(tool_path("cim-compile")), str(root / f"{name}.onnx"),
-                        "--arch", str(arch), "--quiet", "-o", str(program)],
+                        "--arch", str(arch), "--activation-products", products,
+                        "--quiet", "-o", str(program)],
                        check=True, timeout=600)
     out = root / f"{program.stem}.{numerics}"
     subprocess.run([str(tool_path("cim-run")), str(program), "--input",
@@ -110,3 +111,24 @@ def test_quantized_transformer_agrees_with_torch(exported):
     assert cosine > 0.99
     # Quantisation must change something: the converters are not ideal.
     assert np.abs(got - reference).max() > 1e-4
+
+
+def test_reprogrammed_attention_runs(exported):
+    # Attention's activation products forced onto the reprogram path: the
+    # digital unit encodes the activations into cell levels at run time
+    # (encode), arrays are written (program) and read like weights.
+    models, _ = exported
+    root, reference = models["transformer"]
+    ideal = compile_and_run(root, "transformer", "isaac", "ideal",
+                            "reprogram")
+    assert np.abs(ideal - reference).max() / np.abs(reference).max() <= 1e-3
+    listing = subprocess.run(
+        [str(tool_path("cim-run")),
+         str(root / "transformer.isaac.reprogram.cimp"), "--disassemble"],
+        check=True, capture_output=True, text=True).stdout
+    assert listing.count(" = encode ") >= 8
+    quantized = compile_and_run(root, "transformer", "isaac", "quantized",
+                                "reprogram")
+    cosine = float((quantized * reference).sum() /
+                   (np.linalg.norm(quantized) * np.linalg.norm(reference)))
+    assert cosine > 0.99

@@ -64,7 +64,10 @@ Status cim::runtime::batchProgram(const Program &program, int64_t n,
     copy.core = core.core;
     for (int64_t i = 0; i < n; ++i)
       for (const Instruction &inst : core.instructions) {
+        // Constant levels written once stay for every copy; levels made
+        // at run time are written by each copy.
         if (inst.opcode == Opcode::Program && i > 0 &&
+            !program.values[inst.inputs[0]].constant.empty() &&
             writes[{inst.array.core.chip, inst.array.core.tile,
                     inst.array.core.core, inst.array.array}] == 1)
           continue;

@@ -35,7 +35,9 @@ InstructionCost detail::costOf(const Program &program, const Instruction &inst,
   const ValueInfo &in = program.values[inst.inputs[0]];
   switch (inst.opcode) {
   case Opcode::Program: {
-    if (options.weightsPreloaded)
+    // Levels computed at run time (the reprogram path) cannot be loaded
+    // ahead: they are written when the program reaches them.
+    if (options.weightsPreloaded && !in.constant.empty())
       return cost;
     const int64_t rows = in.shape[0], cols = in.shape[1];
     cost.cycles = rows * a.nsToCycles(a.array.cell.writeLatencyNs);
@@ -79,7 +81,8 @@ InstructionCost detail::costOf(const Program &program, const Instruction &inst,
   case Opcode::Accumulate:
   case Opcode::Rescale:
   case Opcode::Quantize:
-  case Opcode::DynamicScale: {
+  case Opcode::DynamicScale:
+  case Opcode::Encode: {
     int64_t ops = in.numElements();
     if (inst.opcode == Opcode::Accumulate)
       ops *= std::max<int64_t>(static_cast<int64_t>(inst.inputs.size()) - 1, 1);

@@ -168,7 +168,8 @@ static std::string describeInstruction(int64_t index, const Instruction &inst) {
   case Opcode::ShiftAdd:
     line += " dac_bits " + std::to_string(inst.dacBits);
     break;
-  case Opcode::Recombine: {
+  case Opcode::Recombine:
+  case Opcode::Encode: {
     const arch::CellEncoding &e = inst.encoding;
     line += std::string(" encoding ") + arch::toString(e.scheme) +
             " weight_bits " + std::to_string(e.weightBits) + " cell_bits " +

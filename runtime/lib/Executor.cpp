@@ -120,9 +120,10 @@ private:
 
 void Simulator::findNeededValues() {
   const bool ideal = options.numerics == Numerics::Ideal;
-  needed.assign(program.values.size(), 0);
+  // An observer sees every value: all of them are computed then.
+  needed.assign(program.values.size(), options.observe ? 1 : 0);
   for (size_t v = 0; v < program.values.size(); ++v)
-    needed[v] = program.values[v].isOutput;
+    needed[v] |= program.values[v].isOutput;
   // Backwards to a fixed point (transfers link the cores' streams).
   for (bool changed = true; changed;) {
     changed = false;
@@ -266,6 +267,7 @@ void Simulator::plan() {
       case Opcode::Concat:
       case Opcode::Generic:
       case Opcode::DynamicScale:
+      case Opcode::Encode:
         planned.unit = unitId(UnitKind::VectorUnit, coreIdx);
         break;
       case Opcode::Dac:

@@ -282,6 +282,25 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
                        : 1.0);
     return Status::ok();
   }
+  case Opcode::Encode: {
+    const arch::CellEncoding &encoding = inst.encoding;
+    const int64_t k = in.shape[0], n = in.shape[1];
+    const int64_t physical = out.shape[1], perWeight = encoding.columnsPerWeight();
+    out.ints.assign(size, 0);
+    for (int64_t r = 0; r < k; ++r) {
+      for (int64_t j = 0; j < n; ++j) {
+        const int64_t w = in.ints[r * n + j];
+        if (std::llabs(w) > encoding.maxMagnitude())
+          return Status::error("weight " + std::to_string(w) + " at [" +
+                               std::to_string(r) + ", " + std::to_string(j) +
+                               "] is outside the encoding's symmetric range");
+        encoding.encode(w, out.ints.data() + r * physical + j * perWeight);
+      }
+      if (encoding.referenceColumns())
+        out.ints[r * physical + physical - 1] = encoding.referenceLevel();
+    }
+    return Status::ok();
+  }
   case Opcode::Generic:
     break;
   }

@@ -45,6 +45,8 @@ const char *cim::runtime::toString(Opcode opcode) {
     return "reshape";
   case Opcode::DynamicScale:
     return "dynamic_scale";
+  case Opcode::Encode:
+    return "encode";
   }
   return "?";
 }

@@ -111,6 +111,8 @@ static pb::Opcode toProto(Opcode opcode) {
     return pb::OPCODE_RESHAPE;
   case Opcode::DynamicScale:
     return pb::OPCODE_DYNAMIC_SCALE;
+  case Opcode::Encode:
+    return pb::OPCODE_ENCODE;
   }
   return pb::OPCODE_UNSPECIFIED;
 }
@@ -161,6 +163,9 @@ static bool fromProto(int opcode, Opcode &out) {
     return true;
   case pb::OPCODE_DYNAMIC_SCALE:
     out = Opcode::DynamicScale;
+    return true;
+  case pb::OPCODE_ENCODE:
+    out = Opcode::Encode;
     return true;
   default:
     return false;

@@ -463,7 +463,8 @@ std::string Validator::checkShapes(const Instruction &inst,
     std::vector<int64_t> expected(in.shape.begin() + 1, in.shape.end());
     return out.shape == expected ? "" : mismatch(expected);
   }
-  case Opcode::Recombine: {
+  case Opcode::Recombine:
+  case Opcode::Encode: {
     const arch::CellEncoding &e = inst.encoding;
     if (e.weightBits < 2 || e.weightBits > 32 || e.bitsPerCell < 1 ||
         e.bitsPerCell > 16)
@@ -481,18 +482,25 @@ std::string Validator::checkShapes(const Instruction &inst,
              std::to_string(e.slices);
     if (e.pairedColumns && e.scheme != arch::SignedEncoding::Differential)
       return "paired columns apply only to the differential encoding";
+    // Recombine reads [M, physical columns] and writes [M, N]; encode
+    // turns [K, N] weights into [K, physical columns] levels.
+    const bool recombine = inst.opcode == Opcode::Recombine;
+    const ValueInfo &cells = recombine ? in : out;
+    const ValueInfo &weights = recombine ? out : in;
+    const std::string &cellsName = recombine ? inName : outName;
     if (in.shape.size() != 2 || out.shape.size() != 2 ||
         in.shape[0] != out.shape[0])
       return "input " + inName + " " + shapeString(in.shape) + " and " +
              outName + " " + shapeString(out.shape) +
-             " must be [M, physical columns] -> [M, N]";
+             (recombine ? " must be [M, physical columns] -> [M, N]"
+                        : " must be [K, N] -> [K, physical columns]");
     const int64_t physical =
-        out.shape[1] * e.columnsPerWeight() + e.referenceColumns();
-    if (in.shape[1] != physical)
-      return std::to_string(out.shape[1]) + " weight columns in this " +
+        weights.shape[1] * e.columnsPerWeight() + e.referenceColumns();
+    if (cells.shape[1] != physical)
+      return std::to_string(weights.shape[1]) + " weight columns in this " +
              toString(e.scheme) + " encoding take " + std::to_string(physical) +
-             " physical columns, but " + inName + " has " +
-             std::to_string(in.shape[1]);
+             " physical columns, but " + cellsName + " has " +
+             std::to_string(cells.shape[1]);
     return "";
   }
   case Opcode::Accumulate:

@@ -59,7 +59,7 @@ static bool isInstruction(Operation *op) {
     return isUnitSlice(slice);
   return isa<xbar::ProgramOp, xbar::DacOp, xbar::MvmOp, xbar::AdcOp,
              xbar::ShiftAddOp, xbar::TransferOp, RecombineOp, AccumulateOp,
-             RescaleOp, QuantizeOp, tensor::ConcatOp>(op);
+             RescaleOp, QuantizeOp, EncodeWeightsOp, tensor::ConcatOp>(op);
 }
 
 /// A destination placeholder (`tensor.empty`) only names the shape of a
@@ -521,6 +521,9 @@ LogicalResult ProgramEmitter::translate(Operation *op) {
   } else if (auto recombine = dyn_cast<RecombineOp>(op)) {
     inst.opcode = rt::Opcode::Recombine;
     inst.encoding = recombine.getEncoding().toArch();
+  } else if (auto encode = dyn_cast<EncodeWeightsOp>(op)) {
+    inst.opcode = rt::Opcode::Encode;
+    inst.encoding = encode.getEncoding().toArch();
   } else if (isa<AccumulateOp>(op)) {
     inst.opcode = rt::Opcode::Accumulate;
   } else if (auto rescale = dyn_cast<RescaleOp>(op)) {

@@ -21,3 +21,18 @@ func.func @offset(%x: tensor<1x2xi8>) -> tensor<1x2xi32> {
   %y = cim.crossbar_matmul %x, %w {cim.matrix_id = 0 : i64, cim.tile = array<i64: 0, 0>} : tensor<1x2xi8>, tensor<2x2xi8> -> tensor<1x2xi32>
   return %y : tensor<1x2xi32>
 }
+
+// A reprogrammed product's weight is an activation: the digital unit
+// encodes it at run time (cim.encode_weights) and the array product reads
+// those levels; the encoding is the same as for constants.
+// CHECK-LABEL: func.func @reprogrammed
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2xi8>, %[[W:.*]]: tensor<2x2xi8>)
+// CHECK: %[[L:.*]] = cim.encode_weights %[[W]] {encoding = #cim.encoding<offset, weight_bits = 4, bits_per_cell = 2, slices = 2, paired_columns = false>} : tensor<2x2xi8> -> tensor<2x5xi8>
+// CHECK: %[[C:.*]] = cim.array_matmul %[[X]], %[[L]]
+// CHECK: cim.recombine %[[C]]
+// DIFF-LABEL: func.func @reprogrammed
+// DIFF: cim.encode_weights %{{.*}} {encoding = #cim.encoding<differential
+func.func @reprogrammed(%x: tensor<1x2xi8>, %w: tensor<2x2xi8>) -> tensor<1x2xi32> {
+  %y = cim.crossbar_matmul %x, %w {reprogram, cim.tile = array<i64: 0, 0>, cim.weight_bits = 4 : i64} : tensor<1x2xi8>, tensor<2x2xi8> -> tensor<1x2xi32>
+  return %y : tensor<1x2xi32>
+}

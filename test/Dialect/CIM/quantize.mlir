@@ -321,15 +321,17 @@ func.func @qdq_weight(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
 }
 
 // A product of two activations (reprogram): the weight is quantised per
-// tensor at run time like the input, the two scales multiply, and the
-// weight scales of the rescale are 1.
+// tensor at run time like the input, the two scales multiply (on the
+// digital unit: a 0-d linalg.generic), and the weight scales of the
+// rescale are 1. The float operands are the ideal reference.
 // CHECK-LABEL: func.func @reprogram
 // CHECK-SAME: (%[[A:.*]]: tensor<2x4xf32>, %[[B:.*]]: tensor<4x3xf32>)
 // CHECK: %[[BQ:.*]], %[[BS:.*]] = cim.quantize_dynamic %[[B]] bits 8 : tensor<4x3xf32> -> tensor<4x3xi8>, tensor<f32>
 // CHECK: %[[AQ:.*]], %[[AS:.*]] = cim.quantize_dynamic %[[A]] bits 8 : tensor<2x4xf32> -> tensor<2x4xi8>, tensor<f32>
-// CHECK: %[[S:.*]] = arith.mulf %[[AS]], %[[BS]] : tensor<f32>
+// CHECK: %[[S:.*]] = linalg.generic {{.*}} ins(%[[AS]], %[[BS]] : tensor<f32>, tensor<f32>)
+// CHECK: arith.mulf
 // CHECK: %[[ACC:.*]] = cim.crossbar_matmul %[[AQ]], %[[BQ]] {cim.path = "reprogram", cim.weight_bits = 8 : i64, reprogram} : tensor<2x4xi8>, tensor<4x3xi8> -> tensor<2x3xi32>
-// CHECK: cim.rescale %[[ACC]], %[[S]] weight_scales [1.0, 1.0, 1.0]
+// CHECK: cim.rescale %[[ACC]], %[[S]] weight_scales [1.0, 1.0, 1.0] ideal(%[[A]], %[[B]] : tensor<2x4xf32>, tensor<4x3xf32>)
 func.func @reprogram(%a: tensor<2x4xf32>, %b: tensor<4x3xf32>) -> tensor<2x3xf32> {
   %y = cim.crossbar_matmul %a, %b {reprogram, cim.path = "reprogram"} : tensor<2x4xf32>, tensor<4x3xf32> -> tensor<2x3xf32>
   return %y : tensor<2x3xf32>

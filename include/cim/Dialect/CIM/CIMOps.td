@@ -244,4 +244,28 @@ def CIM_RecombineOp : CIM_Op<"recombine", [Pure]> {
   let hasFolder = 1;
 }
 
+def CIM_EncodeWeightsOp : CIM_Op<"encode_weights", [Pure]> {
+  let summary = "Integer weights to cell levels, at run time";
+  let description = [{
+    The cell levels of `weights` (`K x N` integers) under `encoding`:
+    `K x physical` levels, each weight's `columnsPerWeight` slices in column
+    order, the reference column last for the offset encoding — exactly what
+    `cim-encode-cells` writes for constant weights, computed by the digital
+    unit before an `xbar.program` writes them. Used by products whose
+    weight is an activation (the reprogram path); a weight outside the
+    encoding's symmetric range is a run-time error.
+
+    ```mlir
+    %levels = cim.encode_weights %w {encoding = #cim.encoding<offset, weight_bits = 8, bits_per_cell = 2, slices = 4, paired_columns = false>} : tensor<16x4xi8> -> tensor<16x17xi8>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[AnySignlessInteger]>:$weights,
+                       CIM_CellEncodingAttr:$encoding);
+  let results = (outs RankedTensorOf<[AnySignlessInteger]>:$levels);
+  let assemblyFormat = [{
+    $weights attr-dict `:` type($weights) `->` type($levels)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // CIM_DIALECT_CIM_CIMOPS_TD

@@ -229,3 +229,17 @@ OpFoldResult RecombineOp::fold(FoldAdaptor adaptor) {
   }
   return integerElements(type, out);
 }
+
+LogicalResult EncodeWeightsOp::verify() {
+  auto weightsType = cast<ShapedType>(getWeights().getType());
+  auto levelsType = cast<ShapedType>(getLevels().getType());
+  if (weightsType.getRank() != 2 || levelsType.getRank() != 2)
+    return emitOpError() << "weights and levels must be 2-D";
+  const int64_t n = weightsType.getDimSize(1);
+  const int64_t expected = getEncoding().physicalColumns(n);
+  if (levelsType.getDimSize(0) != weightsType.getDimSize(0) ||
+      levelsType.getDimSize(1) != expected)
+    return emitOpError() << n << " weight columns in this encoding take "
+                         << expected << " physical columns, got " << levelsType;
+  return success();
+}

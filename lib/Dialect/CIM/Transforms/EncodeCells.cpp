@@ -59,9 +59,6 @@ struct EncodeCellsPass
   }
 
   LogicalResult encode(CrossbarMatmulOp op, const arch::ArchSpec &spec) {
-    if (op.getReprogram())
-      return op.emitOpError() << "reprogrammed products are encoded at run "
-                                 "time by the runtime, not here";
     const int64_t weightBits =
         op->hasAttr("cim.weight_bits")
             ? op->getAttrOfType<IntegerAttr>("cim.weight_bits").getInt()
@@ -77,6 +74,20 @@ struct EncodeCellsPass
                               << " columns does not fit a " << spec.array.rows
                               << "x" << spec.array.cols << " array of '"
                               << spec.name << "'";
+    // Levels are read as signed: b-bit cells need b + 1 bits.
+    OpBuilder b(op);
+    const unsigned levelBits = spec.array.cell.bits + 1 <= 8 ? 8 : 16;
+    auto levelsType =
+        RankedTensorType::get({k, physical}, b.getIntegerType(levelBits));
+    auto attr = CellEncodingAttr::fromArch(b.getContext(), encoding);
+    if (op.getReprogram()) {
+      // The weight is an activation: the digital unit encodes it when it
+      // is known, and the arrays are written with it then.
+      Value levelsValue = EncodeWeightsOp::create(b, op.getLoc(), levelsType,
+                                                  op.getWeight(), attr);
+      replaceWithArrayProduct(b, op, levelsValue, attr, physical);
+      return success();
+    }
     std::optional<std::vector<int64_t>> weights =
         readIntegerConstant(op.getWeight());
     if (!weights)
@@ -101,13 +112,15 @@ struct EncodeCellsPass
         levels[r * physical + physical - 1] = encoding.referenceLevel();
     }
 
-    // Levels are read as signed: b-bit cells need b + 1 bits.
-    OpBuilder b(op);
-    const unsigned levelBits = spec.array.cell.bits + 1 <= 8 ? 8 : 16;
-    auto levelsType =
-        RankedTensorType::get({k, physical}, b.getIntegerType(levelBits));
     Value levelsValue = buildIntegerConstant(b, op.getLoc(), levelsType, levels);
-    auto attr = CellEncodingAttr::fromArch(b.getContext(), encoding);
+    replaceWithArrayProduct(b, op, levelsValue, attr, physical);
+    return success();
+  }
+
+  /// `op` as an array product over `levelsValue` and its recombination.
+  void replaceWithArrayProduct(OpBuilder &b, CrossbarMatmulOp op,
+                               Value levelsValue, CellEncodingAttr attr,
+                               int64_t physical) {
     auto resultType = cast<RankedTensorType>(op.getResult().getType());
     auto columnsType = RankedTensorType::get(
         {resultType.getDimSize(0), physical}, resultType.getElementType());
@@ -121,8 +134,8 @@ struct EncodeCellsPass
     op.replaceAllUsesWith(recombined.getResult());
     op.erase();
     ++numEncodedTiles;
-    numCells += k * physical;
-    return success();
+    numCells += cast<ShapedType>(levelsValue.getType()).getDimSize(0) *
+                physical;
   }
 };
 

@@ -402,9 +402,26 @@ struct QuantizePass : public cim::impl::CIMQuantizeBase<QuantizePass> {
     if (input.staticScale)
       ++numStaticInputScales;
     Value inputScale = input.scale;
-    if (dynamicWeight && !dynamicWeight->staticScale)
+    if (dynamicWeight && !dynamicWeight->staticScale) {
+      // The two run-time scales' product, on the digital unit (a 0-d
+      // linalg.generic: the vector unit's loop nest of one point).
+      auto scaleType = cast<RankedTensorType>(inputScale.getType());
+      Value init = tensor::EmptyOp::create(b, loc, scaleType.getShape(),
+                                           scaleType.getElementType());
+      AffineMap scalar = AffineMap::get(0, 0, {}, context);
       inputScale =
-          arith::MulFOp::create(b, loc, inputScale, dynamicWeight->scale);
+          linalg::GenericOp::create(
+              b, loc, TypeRange{scaleType},
+              ValueRange{inputScale, dynamicWeight->scale}, ValueRange{init},
+              ArrayRef<AffineMap>{scalar, scalar, scalar},
+              ArrayRef<utils::IteratorType>{},
+              [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+                Value product = arith::MulFOp::create(nested, nestedLoc,
+                                                      args[0], args[1]);
+                linalg::YieldOp::create(nested, nestedLoc, product);
+              })
+              .getResult(0);
+    }
 
     auto accType = RankedTensorType::get(
         resultType.getShape(),
@@ -420,8 +437,10 @@ struct QuantizePass : public cim::impl::CIMQuantizeBase<QuantizePass> {
     else
       product->removeAttr("cim.ternary");
 
-    // The float operands are the product's ideal reference (constant
-    // weights only: a run-time weight has no fixed real value to keep).
+    // The float operands are the product's ideal reference (a run-time
+    // weight's too: its float value exists when the product runs).
+    if (!idealWeight)
+      idealWeight = op.getWeight();
     Value idealInput = idealWeight ? op.getInput() : Value();
     auto rescale = cim::RescaleOp::create(
         b, loc, resultType, product.getResult(), inputScale, idealInput,

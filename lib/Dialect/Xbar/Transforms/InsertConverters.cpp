@@ -88,28 +88,35 @@ struct InsertConvertersPass
       auto it = programmed.find({op.getArray().getAsOpaquePointer(),
                                  static_cast<int64_t>(op.getRow()),
                                  static_cast<int64_t>(op.getCol())});
-      DenseIntElementsAttr levels;
-      if (it == programmed.end() ||
-          !matchPattern(it->second, m_Constant(&levels))) {
-        op.emitOpError() << "reads an array block no constant xbar.program "
-                            "wrote; the ADC range cannot be set";
+      if (it == programmed.end()) {
+        op.emitOpError() << "reads an array block no xbar.program wrote; "
+                            "the ADC range cannot be set";
         return signalPassFailure();
       }
-      auto levelsType = cast<ShapedType>(levels.getType());
+      auto levelsType = cast<ShapedType>(it->second.getType());
       const int64_t k = levelsType.getDimSize(0);
       const int64_t c = levelsType.getDimSize(1);
-      // Largest column sum magnitude per unit of input digit.
-      std::vector<int64_t> columnSum(c, 0);
+      // Largest column sum magnitude per unit of input digit: from the
+      // levels when they are constant, else (levels written at run time)
+      // every cell at its largest level.
+      int64_t maxColumn = 0;
       bool signedLevels = false;
-      int64_t index = 0;
-      for (const APInt &level : levels.getValues<APInt>()) {
-        const int64_t v = level.getSExtValue();
-        signedLevels |= v < 0;
-        columnSum[index++ % c] += std::llabs(v);
+      DenseIntElementsAttr levels;
+      if (matchPattern(it->second, m_Constant(&levels))) {
+        std::vector<int64_t> columnSum(c, 0);
+        int64_t index = 0;
+        for (const APInt &level : levels.getValues<APInt>()) {
+          const int64_t v = level.getSExtValue();
+          signedLevels |= v < 0;
+          columnSum[index++ % c] += std::llabs(v);
+        }
+        maxColumn = *std::max_element(columnSum.begin(), columnSum.end());
+      } else {
+        signedLevels = spec.array.cell.differentialInCell &&
+                       spec.array.cell.signedEncoding ==
+                           arch::SignedEncoding::Differential;
+        maxColumn = k * ((int64_t(1) << spec.array.cell.bits) - 1);
       }
-      (void)k;
-      const int64_t maxColumn =
-          *std::max_element(columnSum.begin(), columnSum.end());
 
       const int64_t inputBits =
           quantizedBits(op.getInput()).value_or(spec.precision.inputBits);

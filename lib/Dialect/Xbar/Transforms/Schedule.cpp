@@ -36,14 +36,17 @@ struct SchedulePass
         return WalkResult::advance();
       Block &body = func.getFunctionBody().front();
 
-      // Load phase: programs (and the constants they write) first, in
-      // placement order.
+      // Load phase: programs of constant levels (and the constants they
+      // write) first, in placement order. Levels computed at run time (the
+      // reprogram path) are written where the program order has them.
       Operation *insertAfter = nullptr;
       // Replicas program the same levels: move each constant once.
       llvm::SmallPtrSet<Operation *, 16> hoisted;
       for (Operation &op : llvm::make_early_inc_range(body)) {
         auto program = dyn_cast<ProgramOp>(op);
-        if (!program)
+        if (!program || !program.getLevels().getDefiningOp() ||
+            !program.getLevels().getDefiningOp()->hasTrait<
+                OpTrait::ConstantLike>())
           continue;
         Operation *levels = program.getLevels().getDefiningOp();
         if (levels && levels->getBlock() == &body &&

@@ -48,6 +48,7 @@ struct ExecuteOptions {
   /// Called after every instruction that computed its own value, with the
   /// instruction, its inputs and its output (cim-compile's calibration
   /// reads the ranges of quantised inputs this way); not called when empty.
+  /// With an observer every value is computed, even those nothing reads.
   std::function<void(const Instruction &, const std::vector<const Tensor *> &,
                      const Tensor &)>
       observe;

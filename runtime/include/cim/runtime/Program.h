@@ -92,6 +92,10 @@ enum class Opcode {
   /// inputs[0] f32 -> one f32 element max|x| / (2^(quantBits-1) - 1), 1 when
   /// x is all zero: the scale of cim.quantize_dynamic.
   DynamicScale,
+  /// inputs[0] integer weights K x N -> cell levels K x physical by
+  /// `encoding` (cim.encode_weights): the reprogram path's levels, written
+  /// by a later Program.
+  Encode,
 };
 
 /// The scalar operations of a Generic body, as X(enumerator, name). Float
