@@ -110,6 +110,17 @@ private:
   std::vector<int64_t> reservedLinks;
   /// Level images of the arrays used, by dense array index.
   std::map<int64_t, std::vector<int64_t>> cells;
+  /// Program instructions issued but not yet applied to their array's
+  /// cells, by array: levels are written into the image only when an mvm
+  /// reads the array, so runs that never read it (ideal numerics under
+  /// real-valued references) never build it.
+  std::map<int64_t, std::vector<std::pair<size_t, size_t>>> pendingPrograms;
+  std::set<int64_t> programmedArrays;
+  /// The cells of `array` with its pending programs applied.
+  Status cellsOf(int64_t array, std::vector<int64_t> *&image);
+  /// Value `id`'s tensor; constants are made from the program on first
+  /// read (and released after the last like any value), not all at bind.
+  Tensor &valueOf(int64_t id);
 
   std::vector<size_t> pc;
   std::vector<int64_t> lastStart;
@@ -148,6 +159,43 @@ void Simulator::findNeededValues() {
   }
 }
 
+Tensor &Simulator::valueOf(int64_t id) {
+  Tensor &t = store[id];
+  const ValueInfo &value = program.values[id];
+  if (!value.constant.empty() && t.ints.empty() && t.floats.empty()) {
+    if (value.type == ElementType::F32)
+      t.floats = value.constant;
+    else
+      t.ints.assign(value.constant.begin(), value.constant.end());
+  }
+  return t;
+}
+
+Status Simulator::cellsOf(int64_t array, std::vector<int64_t> *&image) {
+  auto [it, inserted] = cells.emplace(array, std::vector<int64_t>());
+  if (inserted)
+    it->second.assign(arch.array.rows * arch.array.cols, 0);
+  image = &it->second;
+  auto pending = pendingPrograms.find(array);
+  if (pending == pendingPrograms.end())
+    return Status::ok();
+  for (auto [c, index] : pending->second) {
+    const Instruction &inst = program.cores[c].instructions[index];
+    const int64_t levels = inst.inputs[0];
+    Tensor scratch;
+    if (Status s = evaluate(arch, inst, {&valueOf(levels)}, image,
+                            options.numerics, scratch);
+        !s)
+      return Status::error(toString(program.cores[c].core) + " instruction " +
+                           std::to_string(index) + " (program): " +
+                           s.message());
+    release(levels);
+  }
+  pendingPrograms.erase(pending);
+  blockCache.written(array);
+  return Status::ok();
+}
+
 Status Simulator::bind(const TensorMap &inputs) {
   store.resize(program.values.size());
   readersLeft.assign(program.values.size(), 0);
@@ -176,12 +224,7 @@ Status Simulator::bind(const TensorMap &inputs) {
     t.type = value.type;
     t.shape = value.shape;
     if (!value.constant.empty()) {
-      if (value.type == ElementType::F32)
-        t.floats = value.constant;
-      else
-        for (double x : value.constant)
-          t.ints.push_back(static_cast<int64_t>(x));
-      readyAt[v] = 0;
+      readyAt[v] = 0; // made on first read (valueOf)
       continue;
     }
     if (!value.isInput)
@@ -316,30 +359,36 @@ Status Simulator::issue(size_t c, int64_t start) {
   const int64_t end = start + planned.cost.cycles;
 
   std::vector<int64_t> *image = nullptr;
-  if (inst.opcode == Opcode::Program || inst.opcode == Opcode::Mvm) {
-    auto [it, inserted] =
-        cells.emplace(arrayIndex(arch, inst.array), std::vector<int64_t>());
-    if (inserted)
-      it->second.assign(arch.array.rows * arch.array.cols, 0);
-    image = &it->second;
-  }
   std::vector<const Tensor *> inputs;
-  for (int64_t id : inst.inputs)
-    inputs.push_back(&store[id]);
   Tensor scratch;
   Tensor &out = inst.output >= 0 ? store[inst.output] : scratch;
   Status status = Status::ok();
-  if (inst.output >= 0 && !needed[inst.output] &&
-      !(chains->atMvm(c, index) && needed[chains->atMvm(c, index)->result])) {
+  const bool computed =
+      inst.output < 0 || needed[inst.output] ||
+      (chains->atMvm(c, index) && needed[chains->atMvm(c, index)->result]);
+  if (inst.opcode == Opcode::Program) {
+    // Written into the cells when an mvm reads the array (cellsOf).
+    pendingPrograms[arrayIndex(arch, inst.array)].push_back({c, index});
+    programmedArrays.insert(arrayIndex(arch, inst.array));
+  } else {
+    if (inst.opcode == Opcode::Mvm && computed)
+      status = cellsOf(arrayIndex(arch, inst.array), image);
+    if (computed)
+      for (int64_t id : inst.inputs)
+        inputs.push_back(&valueOf(id));
+  }
+  if (!status || inst.opcode == Opcode::Program) {
+    // Failed applying a program, or a program (deferred above).
+  } else if (!computed) {
     // Nothing reads it: timed and charged, not computed.
   } else if (const ProductChain *chain = chains->atMvm(c, index)) {
     status = evaluateChain(arch, *chain, program.values[inst.output].shape.back(),
-                           store[chain->input], &store[chain->planes], *image,
+                           valueOf(chain->input), &store[chain->planes], *image,
                            arrayIndex(arch, inst.array), options.numerics,
                            blockCache, store[chain->result]);
     release(chain->input);
   } else if (inst.idealInput >= 0 && options.numerics == Numerics::Ideal) {
-    idealProduct(store[inst.idealInput], store[inst.idealWeight], out);
+    idealProduct(valueOf(inst.idealInput), valueOf(inst.idealWeight), out);
     release(inst.idealInput);
     release(inst.idealWeight);
   } else if (!chains->skipsEvaluation(c, index)) {
@@ -352,11 +401,10 @@ Status Simulator::issue(size_t c, int64_t start) {
     return Status::error(toString(core.core) + " instruction " +
                          std::to_string(index) + " (" + toString(inst.opcode) +
                          "): " + status.message());
-  if (inst.opcode == Opcode::Program)
-    blockCache.written(arrayIndex(arch, inst.array));
-
-  for (int64_t id : inst.inputs)
-    release(id);
+  // A program's levels are released when they are applied (cellsOf).
+  if (inst.opcode != Opcode::Program)
+    for (int64_t id : inst.inputs)
+      release(id);
   if (inst.output >= 0)
     readyAt[inst.output] = end;
   if (planned.unit >= 0)
@@ -467,7 +515,7 @@ void Simulator::finish(ExecuteResult &result) {
       tiles.insert({core.core.chip, core.core.tile});
     }
   report.tilesUsed = static_cast<int64_t>(tiles.size());
-  report.arraysUsed = static_cast<int64_t>(cells.size());
+  report.arraysUsed = static_cast<int64_t>(programmedArrays.size());
   // mW * ns = pJ.
   report.energy.leakage = arch.leakageMwPerTile *
                           static_cast<double>(report.tilesUsed) *
