@@ -40,6 +40,8 @@ const char *cim::runtime::toString(NpyDType dtype) {
     return "float32";
   case NpyDType::Float64:
     return "float64";
+  case NpyDType::Bool:
+    return "bool";
   }
   return "?";
 }
@@ -47,6 +49,7 @@ const char *cim::runtime::toString(NpyDType dtype) {
 int64_t cim::runtime::npyElementBytes(NpyDType dtype) {
   switch (dtype) {
   case NpyDType::Int8:
+  case NpyDType::Bool:
     return 1;
   case NpyDType::Int16:
     return 2;
@@ -86,6 +89,8 @@ static const char *descrOf(NpyDType dtype) {
     return "<f4";
   case NpyDType::Float64:
     return "<f8";
+  case NpyDType::Bool:
+    return "|b1";
   }
   return "?";
 }
@@ -235,7 +240,7 @@ static std::string parseDescr(const std::string &descr, NpyDType &dtype) {
       {"<f4", NpyDType::Float32}, {"<f8", NpyDType::Float64},
       {"<i1", NpyDType::Int8},    {"|i1", NpyDType::Int8},
       {"<i2", NpyDType::Int16},   {"<i4", NpyDType::Int32},
-      {"<i8", NpyDType::Int64}};
+      {"<i8", NpyDType::Int64},   {"|b1", NpyDType::Bool}};
   for (const auto &[name, type] : known)
     if (descr == name) {
       dtype = type;
@@ -371,6 +376,9 @@ void cim::runtime::decodeElements(const char *data, int64_t count,
       array.floats.push_back(d);
       break;
     }
+    case NpyDType::Bool:
+      array.ints.push_back(bits != 0 ? 1 : 0);
+      break;
     default: {
       const int shift = static_cast<int>(64 - 8 * size);
       array.ints.push_back(shift ? static_cast<int64_t>(bits << shift) >> shift
@@ -402,6 +410,13 @@ Status cim::runtime::encodeElements(const NpyArray &array, std::string &bytes) {
     }
     case NpyDType::Float64:
       std::memcpy(&bits, &array.floats[e], sizeof(bits));
+      break;
+    case NpyDType::Bool:
+      if (array.ints[e] != 0 && array.ints[e] != 1)
+        return Status::error("element " + std::to_string(e) + " = " +
+                             std::to_string(array.ints[e]) +
+                             " is not a bool (0 or 1)");
+      bits = static_cast<uint64_t>(array.ints[e]);
       break;
     default: {
       const int64_t x = array.ints[e];

@@ -74,6 +74,8 @@ const char *cim::runtime::toString(ElementType type) {
     return "i64";
   case ElementType::F32:
     return "f32";
+  case ElementType::I1:
+    return "i1";
   }
   return "?";
 }
@@ -81,6 +83,7 @@ const char *cim::runtime::toString(ElementType type) {
 int64_t cim::runtime::elementBytes(ElementType type) {
   switch (type) {
   case ElementType::I8:
+  case ElementType::I1:
     return 1;
   case ElementType::I16:
     return 2;

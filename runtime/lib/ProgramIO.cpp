@@ -52,6 +52,8 @@ static pb::ElementType toProto(ElementType type) {
     return pb::ELEMENT_TYPE_I64;
   case ElementType::F32:
     return pb::ELEMENT_TYPE_F32;
+  case ElementType::I1:
+    return pb::ELEMENT_TYPE_I1;
   }
   return pb::ELEMENT_TYPE_UNSPECIFIED;
 }
@@ -73,6 +75,9 @@ static bool fromProto(int type, ElementType &out) {
     return true;
   case pb::ELEMENT_TYPE_F32:
     out = ElementType::F32;
+    return true;
+  case pb::ELEMENT_TYPE_I1:
+    out = ElementType::I1;
     return true;
   default:
     return false;

@@ -17,6 +17,7 @@ enum OnnxType : int32_t {
   kFloat = 1,
   kInt8 = 3,
   kInt16 = 5,
+  kBool = 9,
   kInt32 = 6,
   kInt64 = 7,
   kDouble = 11,
@@ -53,6 +54,9 @@ bool dtypeOf(int32_t type, NpyDType &dtype) {
   case kInt64:
     dtype = NpyDType::Int64;
     return true;
+  case kBool:
+    dtype = NpyDType::Bool;
+    return true;
   default:
     return false;
   }
@@ -72,6 +76,8 @@ int32_t onnxTypeOf(NpyDType dtype) {
     return kInt32;
   case NpyDType::Int64:
     return kInt64;
+  case NpyDType::Bool:
+    return kBool;
   }
   return 0;
 }
@@ -99,7 +105,7 @@ std::string parse(const std::string &bytes, NpyArray &array,
     return "the tensor has no data_type";
   if (!dtypeOf(tensor.data_type(), array.dtype))
     return "unsupported element type " + onnxTypeName(tensor.data_type()) +
-           " (FLOAT, DOUBLE, INT8, INT16, INT32 and INT64 are)";
+           " (FLOAT, DOUBLE, INT8, INT16, INT32, INT64 and BOOL are)";
   int64_t count = 1;
   for (int64_t dim : tensor.dims()) {
     if (dim < 0)

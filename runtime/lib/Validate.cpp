@@ -36,6 +36,8 @@ static std::string arrayString(const ArrayId &array) {
 /// Smallest and largest value of an integer element type.
 static std::pair<int64_t, int64_t> integerRange(ElementType type) {
   switch (type) {
+  case ElementType::I1:
+    return {0, 1};
   case ElementType::I8:
     return {-128, 127};
   case ElementType::I16:

@@ -343,3 +343,22 @@ TEST(NpyFiles, WriteReadAndFailures) {
 }
 
 } // namespace
+
+TEST(Npy, BoolsAreOneByteZeroOrOne) {
+  // numpy: np.save(f, np.array([True, False, True]))
+  NpyArray array;
+  array.dtype = NpyDType::Bool;
+  array.shape = {3};
+  array.ints = {1, 0, 1};
+  std::string bytes;
+  ASSERT_TRUE(renderNpy(array, bytes));
+  EXPECT_NE(bytes.find("'descr': '|b1'"), std::string::npos);
+  EXPECT_EQ(bytes.substr(bytes.size() - 3), std::string("\x01\x00\x01", 3));
+  NpyArray back;
+  ASSERT_TRUE(parseNpy(bytes, "b.npy", back));
+  EXPECT_EQ(back.dtype, NpyDType::Bool);
+  EXPECT_EQ(back.ints, array.ints);
+  // Anything but 0 or 1 is not a bool.
+  array.ints = {1, 2, 0};
+  EXPECT_FALSE(renderNpy(array, bytes));
+}

@@ -45,6 +45,7 @@ TEST(RuntimeTensorPb, RoundTripsEveryElementType) {
       ints(NpyDType::Int16, {1, 3}, {-32768, 32767, 5}),
       ints(NpyDType::Int32, {2}, {-2147483648LL, 2147483647}),
       ints(NpyDType::Int64, {}, {-(int64_t(1) << 62)}),
+      ints(NpyDType::Bool, {3}, {1, 0, 1}),
   };
   for (const NpyArray &array : arrays) {
     std::string bytes, name;
@@ -91,7 +92,7 @@ TEST(RuntimeTensorPb, RefusesWhatItCannotRepresent) {
   tensor.set_raw_data(std::string(2, '\1'));
   EXPECT_EQ(parseError(tensor.SerializeAsString()),
             "t.pb: unsupported element type UINT8 (FLOAT, DOUBLE, INT8, "
-            "INT16, INT32 and INT64 are)");
+            "INT16, INT32, INT64 and BOOL are)");
 
   tensor.set_data_type(1);
   EXPECT_EQ(parseError(tensor.SerializeAsString()),

@@ -384,8 +384,9 @@ std::string collectOutputs(const Program &program, const ExecuteResult &result,
     NpyArray array;
     array.shape = tensor.shape;
     if (tensor.isInteger()) {
-      array.dtype =
-          value.type == ElementType::I64 ? NpyDType::Int64 : NpyDType::Int32;
+      array.dtype = value.type == ElementType::I64  ? NpyDType::Int64
+                    : value.type == ElementType::I1 ? NpyDType::Bool
+                                                    : NpyDType::Int32;
       array.ints = tensor.ints;
     } else {
       array.dtype = NpyDType::Float32;

@@ -97,6 +97,8 @@ static std::optional<rt::ElementType> elementTypeOf(Type type) {
   if (!integer || !integer.isSignless())
     return std::nullopt;
   switch (integer.getWidth()) {
+  case 1:
+    return rt::ElementType::I1;
   case 8:
     return rt::ElementType::I8;
   case 16:
@@ -119,6 +121,9 @@ static void appendRawElements(ArrayRef<char> bytes, rt::ElementType type,
   for (size_t at = 0; at + width <= bytes.size(); at += width) {
     const char *p = bytes.data() + at;
     switch (type) {
+    case rt::ElementType::I1:
+      out.push_back(*p != 0 ? 1 : 0);
+      break;
     case rt::ElementType::I8: {
       int8_t v;
       std::memcpy(&v, p, sizeof(v));
@@ -165,6 +170,8 @@ static void appendDenseElements(DenseElementsAttr dense, rt::ElementType type,
                                 std::vector<double> &out) {
   out.reserve(dense.getNumElements());
   switch (type) {
+  case rt::ElementType::I1:
+    return appendAll<bool>(dense, out);
   case rt::ElementType::I8:
     return appendAll<int8_t>(dense, out);
   case rt::ElementType::I16:

@@ -19,7 +19,8 @@
 
 namespace cim::runtime {
 
-enum class NpyDType { Int8, Int16, Int32, Int64, Float32, Float64 };
+/// Bool holds 0 or 1 in `ints`, one byte each in the file.
+enum class NpyDType { Int8, Int16, Int32, Int64, Float32, Float64, Bool };
 
 /// NumPy's name: "int8", ..., "float64".
 const char *toString(NpyDType dtype);

@@ -24,7 +24,8 @@
 
 namespace cim::runtime {
 
-enum class ElementType { I8, I16, I32, I64, F32 };
+/// I1 holds booleans as 0 or 1, one byte each.
+enum class ElementType { I8, I16, I32, I64, F32, I1 };
 
 /// One tensor of the program. Values are written once (SSA), by one
 /// instruction or by the host (inputs, constants).
