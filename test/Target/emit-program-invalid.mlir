@@ -94,23 +94,6 @@ func.func @transfer_core(%x: tensor<2x4xi8>) -> tensor<2x4xi8> {
 
 // -----
 
-// A value has one binding: returning an input, or one value twice, would
-// need a copy.
-// CHECK: emit-program-invalid.mlir:[[@LINE+2]]:{{[0-9]+}}: error: result #0 ('y') is the input 'x': a copy between bindings has no runtime instruction yet (see docs/isa.md)
-func.func @main(%x: tensor<2x4xi8> {onnx.name = "x"}) -> (tensor<2x4xi8> {onnx.name = "y"}) {
-  return %x : tensor<2x4xi8>
-}
-
-// -----
-
-// CHECK: emit-program-invalid.mlir:[[@LINE+3]]:{{[0-9]+}}: error: result #1 ('out1') is also the output 'out0': a copy between bindings has no runtime instruction yet (see docs/isa.md)
-func.func @twice(%x: tensor<2x4xi32>) -> (tensor<2x4xi32>, tensor<2x4xi32>) {
-  %y = cim.accumulate %x, %x {xbar.core = #xbar.core<chip = 0, tile = 0, core = 0>, xbar.order = 0 : i64} : tensor<2x4xi32>
-  return %y, %y : tensor<2x4xi32>, tensor<2x4xi32>
-}
-
-// -----
-
 // Two ops at one position of a core's stream.
 // CHECK: emit-program-invalid.mlir:[[@LINE+4]]:{{[0-9]+}}: error: shares position 0 ('xbar.order') of core (chip 0, tile 0, core 0) with another op; run xbar-schedule
 // CHECK: emit-program-invalid.mlir:[[@LINE+2]]:{{[0-9]+}}: note: the other op

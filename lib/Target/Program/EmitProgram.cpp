@@ -30,6 +30,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <tuple>
 
@@ -220,6 +221,10 @@ private:
   /// value (a tensor.empty's contents, a scalar).
   FailureOr<int64_t> idOf(Value operand, Operation *user);
   LogicalResult bindOutputs(func::ReturnOp ret);
+  /// A copy of value `id` (`value` in the IR) for result #`index`: a
+  /// generic copy at the end of the stream of the core that made it.
+  int64_t copyForOutput(int64_t id, Value value, func::ReturnOp ret,
+                        size_t index);
   LogicalResult buildStreams();
   /// runtime::validate() as a contract check, its message at the op of the
   /// instruction it names when it names one.
@@ -588,22 +593,41 @@ LogicalResult ProgramEmitter::bindOutputs(func::ReturnOp ret) {
     FailureOr<int64_t> id = idOf(operand, ret);
     if (failed(id))
       return failure();
-    rt::ValueInfo &value = info(*id);
     // A value carries one binding: an output that is also an input or an
-    // earlier output would need a copy, which is a data-movement
-    // instruction the runtime does not have yet.
-    if (value.isInput || value.isOutput)
-      return ret.emitError()
-             << "result #" << index << " ('" << binding << "') is "
-             << (value.isInput ? "the input '" : "also the output '")
-             << value.binding
-             << "': a copy between bindings has no runtime instruction yet "
-                "(see "
-             << kIsaDoc << ")";
-    value.isOutput = true;
-    value.binding = binding;
+    // earlier output is a copy, made where the value is, after everything.
+    if (info(*id).isInput || info(*id).isOutput)
+      id = copyForOutput(*id, operand, ret, index);
+    info(*id).isOutput = true;
+    info(*id).binding = binding;
   }
   return success();
+}
+
+int64_t ProgramEmitter::copyForOutput(int64_t id, Value value,
+                                      func::ReturnOp ret, size_t index) {
+  rt::ValueInfo copy = info(id);
+  copy.name += ".out" + std::to_string(index);
+  copy.constant.clear();
+  copy.binding.clear();
+  copy.isInput = copy.isOutput = false;
+  program.values.push_back(std::move(copy));
+  const int64_t copyId = static_cast<int64_t>(program.values.size()) - 1;
+  rt::Instruction inst;
+  inst.opcode = rt::Opcode::Generic;
+  inst.loopBounds = {info(id).numElements()};
+  inst.accesses = {rt::Access{0, {1}}, rt::Access{0, {1}}};
+  inst.inputs = {id};
+  inst.output = copyId;
+  inst.node = nodeName(ret.getLoc());
+  // On the core that made the value; inputs and constants on core 0.
+  CoreKey core{0, 0, 0};
+  if (Operation *def = value.getDefiningOp())
+    if (auto at = def->getAttrOfType<xbar::CoreCoordAttr>(kCoreAttr))
+      core = {at.getChip(), at.getTile(), at.getCore()};
+  streams[core].push_back({std::numeric_limits<int64_t>::max(),
+                           static_cast<int64_t>(index), ret.getOperation(),
+                           std::move(inst)});
+  return copyId;
 }
 
 LogicalResult ProgramEmitter::buildStreams() {
