@@ -503,7 +503,7 @@ void Simulator::finish(ExecuteResult &result) {
   result.outputs.clear();
   for (size_t v = 0; v < program.values.size(); ++v)
     if (program.values[v].isOutput)
-      result.outputs[program.values[v].binding] = store[v];
+      result.outputs[program.values[v].binding] = valueOf(static_cast<int64_t>(v));
 
   report.arch = arch.name;
   report.numerics = toString(options.numerics);

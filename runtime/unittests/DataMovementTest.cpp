@@ -274,4 +274,18 @@ TEST(RuntimeDataMovement, ProgramFileKeepsOperands) {
       << status.message();
 }
 
+// A constant can be an output itself (an ONNX graph returning a folded
+// value): constants are made on first read, and an output is read at the
+// end even when no instruction reads it.
+TEST(RuntimeDataMovement, ConstantOutputsAreWritten) {
+  ProgramBuilder b(smallArch());
+  const int64_t mask = b.constant("mask", ElementType::I1, {2, 2}, {1, 0, 0, 1});
+  const int64_t scale = b.constant("scale", ElementType::F32, {}, {0.5});
+  b.output(mask);
+  b.output(scale);
+  const ExecuteResult result = runOrFail(b.program, {});
+  EXPECT_EQ(result.outputs.at("mask").ints, (std::vector<int64_t>{1, 0, 0, 1}));
+  EXPECT_EQ(result.outputs.at("scale").floats, (std::vector<double>{0.5}));
+}
+
 } // namespace
