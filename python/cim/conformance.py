@@ -219,10 +219,10 @@ def markdown(outcomes: list[Outcome], expected: dict[str, str]) -> str:
         f"{len(outcomes) - len(tested)} tests use ops the importer does not "
         "claim. Of the failures, "
         f"{sum(o.reason.startswith('compile') for o in failures)} stop at "
-        "compilation (an opset below 7, element types the runtime has no "
-        "representation for, operands that must be constants), "
-        f"{sum('run:' in o.reason for o in failures)} at binding the "
-        "inputs (unsigned element types), and "
+        "compilation (element types the runtime has no representation for, "
+        "operands that must be constants, unsupported attributes), "
+        f"{sum('run:' in o.reason for o in failures)} at run time (inputs "
+        "of unsigned element types), and "
         f"{sum(not o.reason.startswith('compile') and 'run:' not in o.reason for o in failures)}"
         " on the numbers.",
         "",
@@ -278,8 +278,11 @@ def main(argv=None) -> int:
             print(f"FAIL {key}: {o.reason}")
             if key not in expected:
                 surprises.append(f"{key} fails: {o.reason}")
-        elif o.status == "pass" and key in expected:
-            surprises.append(f"{key} passes but is listed as failing")
+            elif expected[key] != o.reason:
+                surprises.append(f"{key} fails for another reason: "
+                                 f"{o.reason} (listed: {expected[key]})")
+        elif key in expected:
+            surprises.append(f"{key} is {o.status} but listed as failing")
     tested = [o for o in outcomes if o.status != "unsupported"]
     print(f"onnx backend tests: {sum(o.status == 'pass' for o in tested)} "
           f"passed, {sum(o.status == 'fail' for o in tested)} failed, "

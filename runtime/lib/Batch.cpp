@@ -66,8 +66,14 @@ Status cim::runtime::batchProgram(const Program &program, int64_t n,
       for (const Instruction &inst : core.instructions) {
         // Constant levels written once stay for every copy; levels made
         // at run time are written by each copy.
-        if (inst.opcode == Opcode::Program && i > 0 &&
-            !program.values[inst.inputs[0]].constant.empty() &&
+        // (Ids are not validated yet: an out-of-range one is copied for
+        // validate() to report.)
+        const bool constantLevels =
+            inst.opcode == Opcode::Program && !inst.inputs.empty() &&
+            inst.inputs[0] >= 0 &&
+            static_cast<size_t>(inst.inputs[0]) < program.values.size() &&
+            !program.values[inst.inputs[0]].constant.empty();
+        if (constantLevels && i > 0 &&
             writes[{inst.array.core.chip, inst.array.core.tile,
                     inst.array.core.core, inst.array.array}] == 1)
           continue;

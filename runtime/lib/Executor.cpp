@@ -135,7 +135,9 @@ void Simulator::findNeededValues() {
   needed.assign(program.values.size(), options.observe ? 1 : 0);
   for (size_t v = 0; v < program.values.size(); ++v)
     needed[v] |= program.values[v].isOutput;
-  // Backwards to a fixed point (transfers link the cores' streams).
+  // Backwards to a fixed point (transfers link the cores' streams). A
+  // program's levels are needed when a needed mvm reads its array.
+  std::set<int64_t> readArrays;
   for (bool changed = true; changed;) {
     changed = false;
     auto mark = [&](int64_t id) {
@@ -146,9 +148,16 @@ void Simulator::findNeededValues() {
       for (auto it = core.instructions.rbegin();
            it != core.instructions.rend(); ++it) {
         const Instruction &inst = *it;
+        if (inst.opcode == Opcode::Program &&
+            !readArrays.count(arrayIndex(arch, inst.array)) &&
+            !options.observe)
+          continue;
         if (inst.output >= 0 && !needed[inst.output])
           continue;
-        if (ideal && inst.idealInput >= 0) {
+        if (inst.opcode == Opcode::Mvm &&
+            readArrays.insert(arrayIndex(arch, inst.array)).second)
+          changed = true;
+        if (ideal && inst.opcode == Opcode::Rescale && inst.idealInput >= 0) {
           mark(inst.idealInput);
           mark(inst.idealWeight);
           continue;
@@ -212,7 +221,7 @@ Status Simulator::bind(const TensorMap &inputs) {
   if (options.numerics == Numerics::Ideal)
     for (const CoreProgram &core : program.cores)
       for (const Instruction &inst : core.instructions)
-        if (inst.idealInput >= 0) {
+        if (inst.opcode == Opcode::Rescale && inst.idealInput >= 0) {
           ++readersLeft[inst.idealInput];
           ++readersLeft[inst.idealWeight];
         }
@@ -245,10 +254,12 @@ Status Simulator::bind(const TensorMap &inputs) {
     t.ints = given.ints;
     t.floats = given.floats;
     if (integer && value.type != ElementType::I64) {
-      const int64_t bits = 8 * elementBytes(value.type);
-      const int64_t hi = (int64_t(1) << (bits - 1)) - 1;
+      // Booleans are 0 or 1; other widths signed.
+      const int64_t bits = integerBits(value.type);
+      const int64_t hi = bits == 1 ? 1 : (int64_t(1) << (bits - 1)) - 1;
+      const int64_t lo = bits == 1 ? 0 : -hi - 1;
       for (size_t e = 0; e < t.ints.size(); ++e)
-        if (t.ints[e] < -hi - 1 || t.ints[e] > hi)
+        if (t.ints[e] < lo || t.ints[e] > hi)
           return Status::error("input '" + value.binding + "' element " +
                                std::to_string(e) + " = " +
                                std::to_string(t.ints[e]) + " does not fit " +
@@ -344,6 +355,12 @@ int64_t Simulator::earliestStart(size_t c) const {
       return -1;
     start = std::max(start, readyAt[id]);
   }
+  // An ideal reference is not data the machine waits for, but it must
+  // exist before ideal numerics read it.
+  if (options.numerics == Numerics::Ideal && inst.opcode == Opcode::Rescale &&
+      inst.idealInput >= 0 &&
+      (readyAt[inst.idealInput] < 0 || readyAt[inst.idealWeight] < 0))
+    return -1;
   if (planned.unit >= 0)
     start = std::max(start, unitBusy[planned.unit]);
   for (int64_t link : planned.links)
@@ -387,7 +404,8 @@ Status Simulator::issue(size_t c, int64_t start) {
                            arrayIndex(arch, inst.array), options.numerics,
                            blockCache, store[chain->result]);
     release(chain->input);
-  } else if (inst.idealInput >= 0 && options.numerics == Numerics::Ideal) {
+  } else if (inst.opcode == Opcode::Rescale && inst.idealInput >= 0 &&
+             options.numerics == Numerics::Ideal) {
     idealProduct(valueOf(inst.idealInput), valueOf(inst.idealWeight), out);
     release(inst.idealInput);
     release(inst.idealWeight);

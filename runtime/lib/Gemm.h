@@ -29,7 +29,7 @@ struct GemmMatrix {
 };
 
 /// out[m][n] = sum_k a[m][k] * b[k][n] for the M x K integers `a`
-/// (row-major), exactly. Returns false, leaving `out` alone, when the
+/// (row-major), exactly. Returns false (with `out` zero-filled) when the
 /// bound maxAbs(a) * maxAbs(b) * K reaches 2^53.
 bool exactGemm(const int64_t *a, int64_t m, int64_t k, const GemmMatrix &b,
                std::vector<int64_t> &out);

@@ -74,6 +74,10 @@ int64_t truncToInt(double v) {
   return static_cast<int64_t>(v);
 }
 
+/// `v` read as a signed `bits`-wide integer: booleans (i1, held as 0 or 1)
+/// are 0 or -1, as arith's signed ops read them.
+double signedOf(double v, int64_t bits) { return bits == 1 ? -v : v; }
+
 /// `v` read as an unsigned `bits`-wide integer.
 uint64_t asUnsigned(double v, int64_t bits) {
   const uint64_t u = static_cast<uint64_t>(truncToInt(v));
@@ -207,6 +211,19 @@ int64_t integerBinary(const ScalarOp &op, double a, double b) {
     return y < 0 || y >= 64 ? (x < 0 ? -1 : 0) : x >> y;
   case ScalarOpcode::ShRUI:
     return y < 0 || y >= 64 ? 0 : static_cast<int64_t>(ux >> y);
+  case ScalarOpcode::IPowI: {
+    // math.ipowi: x^y with wrapping products; a negative exponent gives
+    // 1 / x^|y| truncated (0 unless x is 1 or -1).
+    if (y < 0)
+      return x == 1 ? 1 : x == -1 ? ((-y) % 2 ? -1 : 1) : 0;
+    uint64_t result = 1, base = wx;
+    for (int64_t e = y; e > 0; e >>= 1) {
+      if (e & 1)
+        result *= base;
+      base *= base;
+    }
+    return static_cast<int64_t>(result);
+  }
   default:
     return 0;
   }
@@ -309,17 +326,21 @@ double apply(const ScalarOp &op, const double *regs, BodyContext &ctx) {
   case ScalarOpcode::CmpF:
     return compareFloat(op.predicate, a(0), a(1)) ? 1 : 0;
   case ScalarOpcode::CmpI:
-    return compareInt(op.predicate, a(0), a(1), op.operandBits) ? 1 : 0;
+    return compareInt(op.predicate, signedOf(a(0), op.operandBits),
+                      signedOf(a(1), op.operandBits), op.operandBits)
+               ? 1
+               : 0;
   case ScalarOpcode::Select:
     return a(0) != 0 ? a(1) : a(2);
   case ScalarOpcode::SIToFP:
-    return asFloat(a(0));
+    return asFloat(signedOf(a(0), op.operandBits));
   case ScalarOpcode::UIToFP:
     return asFloat(static_cast<double>(asUnsigned(a(0), op.operandBits)));
   case ScalarOpcode::FPToSI:
   case ScalarOpcode::FPToUI:
     return wrap(truncToInt(a(0)), op.bits);
   case ScalarOpcode::ExtSI:
+    return wrap(truncToInt(signedOf(a(0), op.operandBits)), op.bits);
   case ScalarOpcode::TruncI:
     return wrap(truncToInt(a(0)), op.bits);
   case ScalarOpcode::ExtUI:
@@ -406,7 +427,18 @@ std::string detail::checkGeneric(const Instruction &inst,
     if (inst.loopBounds[l] < 0 || inst.loopBounds[l] > (int64_t(1) << 31))
       return "loop " + std::to_string(l) + " bound " +
              std::to_string(inst.loopBounds[l]) + " is outside 0..2^31";
-  const bool empty = genericIterations(inst) == 0;
+  // The nest is empty when a bound is 0; otherwise its points are bounded
+  // (a product of 2^31 bounds would wrap int64 and pass as empty).
+  bool empty = false;
+  __int128 points = 1;
+  for (int64_t bound : inst.loopBounds) {
+    empty |= bound == 0;
+    points *= bound;
+    if (points > (__int128(1) << 40))
+      points = __int128(1) << 41; // saturate: the check below refuses it
+  }
+  if (!empty && points > (__int128(1) << 40))
+    return "the loop nest has more than 2^40 points";
   for (size_t a = 0; a < inst.accesses.size(); ++a) {
     const Access &access = inst.accesses[a];
     const ValueInfo &operand =
@@ -490,7 +522,7 @@ Status detail::evaluateGeneric(const Instruction &inst,
   const size_t leading = accessed + (inst.hasInit ? 1 : 0);
   const int64_t size = out.numElements();
   const bool integerOut = out.isInteger();
-  const int64_t outBits = 8 * elementBytes(out.type);
+  const int64_t outBits = integerBits(out.type);
   if (inst.hasInit) {
     out.ints = inputs[accessed]->ints;
     out.floats = inputs[accessed]->floats;

@@ -271,7 +271,7 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
     out.floats = in.floats;
     return Status::ok();
   case Opcode::DynamicScale: {
-    // cim.quantize_dynamic's scale, in f32 as the compiler's folder has it.
+    // cim.quantize_dynamic's scale, rounded to f32 (the op's scale type).
     double largest = 0;
     for (double x : in.floats)
       largest = std::max(largest, std::fabs(x));
@@ -311,8 +311,10 @@ void detail::idealProduct(const Tensor &x, const Tensor &w, Tensor &out) {
   const bool grouped = out.shape.size() == 3;
   const int64_t groups = grouped ? out.shape[1] : 1;
   const int64_t n = out.shape.back(), k = x.shape.back();
-  const int64_t m = out.numElements() / (groups * n);
   out.floats.assign(static_cast<size_t>(out.numElements()), 0.0);
+  if (out.numElements() == 0 || k == 0)
+    return; // an empty product, or sums of nothing
+  const int64_t m = out.numElements() / (groups * n);
   // Group g: rows of x every groups * k elements from g * k; its K x N
   // weight block; rows of out every groups * n from g * n.
   for (int64_t g = 0; g < groups; ++g)

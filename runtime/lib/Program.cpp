@@ -80,6 +80,10 @@ const char *cim::runtime::toString(ElementType type) {
   return "?";
 }
 
+int64_t cim::runtime::integerBits(ElementType type) {
+  return type == ElementType::I1 ? 1 : 8 * elementBytes(type);
+}
+
 int64_t cim::runtime::elementBytes(ElementType type) {
   switch (type) {
   case ElementType::I8:

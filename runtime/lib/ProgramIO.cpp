@@ -545,7 +545,7 @@ std::string Reader::readInstruction(const pb::Instruction &in,
   out.shift = in.shift();
   out.signedRange = in.signed_range();
   // Every writer sets the encoding; a message without one keeps the
-  // default, which only Recombine reads (and validate() checks).
+  // default, which only Recombine and Encode read (validate() checks it).
   if (in.has_encoding()) {
     const pb::CellEncoding &encoding = in.encoding();
     if (!fromProto(encoding.scheme(), out.encoding.scheme))

@@ -267,6 +267,9 @@ std::string Validator::checkInstruction(size_t c, size_t i) {
     expected = 2;
   const bool variadic =
       inst.opcode == Opcode::Accumulate || inst.opcode == Opcode::Concat;
+  if (inst.opcode != Opcode::Rescale &&
+      (inst.idealInput != -1 || inst.idealWeight != -1))
+    return "has an ideal reference, which only a rescale takes";
   // A generic's operand count follows from its accesses (checkGeneric).
   if (inst.opcode != Opcode::Generic &&
       (variadic ? inst.inputs.empty() : inst.inputs.size() != expected))
@@ -539,10 +542,10 @@ std::string Validator::checkShapes(const Instruction &inst,
   case Opcode::Quantize:
     if (in.type != ElementType::F32)
       return inName + " must be f32, got " + toString(in.type);
-    if (inst.quantBits < 2 || inst.quantBits > 8 * elementBytes(out.type))
+    if (inst.quantBits < 2 || inst.quantBits > integerBits(out.type))
       return std::to_string(inst.quantBits) + "-bit levels do not fit " +
              outName + " of type " + toString(out.type) + " (bits 2.." +
-             std::to_string(8 * elementBytes(out.type)) + ")";
+             std::to_string(integerBits(out.type)) + ")";
     if (inst.inputs.size() == 2) {
       const ValueInfo &scale = info(inst.inputs[1]);
       if (scale.type != ElementType::F32 || scale.numElements() != 1)

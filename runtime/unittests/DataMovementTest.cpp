@@ -288,4 +288,27 @@ TEST(RuntimeDataMovement, ConstantOutputsAreWritten) {
   EXPECT_EQ(result.outputs.at("scale").floats, (std::vector<double>{0.5}));
 }
 
+// Booleans bind as 0 or 1 only.
+TEST(RuntimeDataMovement, BooleanInputsAreZeroOrOne) {
+  ProgramBuilder b(smallArch());
+  const int64_t in = b.input("flag", ElementType::I1, {2});
+  const int64_t out = b.value("copy", ElementType::I1, {2});
+  b.output(out);
+  b.add(core(0, 0, 0), generic({in}, out, {2}, {Access{0, {1}}, Access{0, {1}}},
+                               {}, 0));
+  EXPECT_EQ(runOrFail(b.program, {{"flag", Tensor::ofInts(ElementType::I1, {2},
+                                                           {1, 0})}})
+                .outputs.at("copy")
+                .ints,
+            (std::vector<int64_t>{1, 0}));
+  ExecuteResult result;
+  Status status = execute(
+      b.program, {{"flag", Tensor::ofInts(ElementType::I1, {2}, {1, 2})}},
+      ExecuteOptions(), result);
+  ASSERT_FALSE(status.isOk());
+  EXPECT_NE(status.message().find("element 1 = 2 does not fit i1"),
+            std::string::npos)
+      << status.message();
+}
+
 } // namespace

@@ -217,6 +217,10 @@ TEST(GenericExecute, IntegerSemantics) {
   // Widening: zero- or sign-extended from i8.
   EXPECT_EQ(runBody({{I8, -1}}, I32, {scalarOp(Op::ExtUI, {0}, 32, 8)}), 255);
   EXPECT_EQ(runBody({{I8, -1}}, I32, {scalarOp(Op::ExtSI, {0}, 32, 8)}), -1);
+  // A boolean true (held as 1) is -1 to the signed ops, 1 to the unsigned.
+  EXPECT_EQ(runBody({{I1, 1}}, I32, {scalarOp(Op::ExtSI, {0}, 32, 1)}), -1);
+  EXPECT_EQ(runBody({{I1, 1}}, I32, {scalarOp(Op::ExtUI, {0}, 32, 1)}), 1);
+  EXPECT_EQ(runBody({{I1, 1}}, F32, {scalarOp(Op::SIToFP, {0}, 0, 1)}), -1);
   // Narrowing keeps the low bits: 300 = 256 + 44, 200 = 256 - 56.
   EXPECT_EQ(runBody({{I32, 300}}, I32, {scalarOp(Op::TruncI, {0}, 8)}), 44);
   EXPECT_EQ(runBody({{I32, 200}}, I32, {scalarOp(Op::TruncI, {0}, 8)}), -56);

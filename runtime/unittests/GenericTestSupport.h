@@ -18,6 +18,7 @@ namespace cim::runtime::test {
 using Op = ScalarOpcode;
 constexpr ElementType F32 = ElementType::F32;
 constexpr ElementType I8 = ElementType::I8;
+constexpr ElementType I1 = ElementType::I1;
 constexpr ElementType I32 = ElementType::I32;
 constexpr ElementType I64 = ElementType::I64;
 

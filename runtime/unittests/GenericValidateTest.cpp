@@ -170,3 +170,30 @@ TEST(GenericValidate, ReshapeDynamicScaleQuantize) {
 }
 
 } // namespace
+
+namespace {
+
+// A nest whose point count would wrap int64 (2^31 * 2^31 * 4 = 2^64) is
+// not taken for an empty one: it is refused, as is any over 2^40 points.
+TEST(GenericValidate, HugeNestsAreRefused) {
+  for (std::vector<int64_t> bounds :
+       {std::vector<int64_t>{int64_t(1) << 31, int64_t(1) << 31, 4},
+        std::vector<int64_t>{int64_t(1) << 21, int64_t(1) << 20}}) {
+    BiasRelu fx;
+    fx.inst().loopBounds = bounds;
+    for (Access &access : fx.inst().accesses)
+      access.strides.assign(bounds.size(), 0);
+    expectInvalid(fx.b.program, "the loop nest has more than 2^40 points");
+  }
+}
+
+// Only a rescale takes a real-valued reference.
+TEST(GenericValidate, IdealReferenceOnlyOnRescale) {
+  BiasRelu fx;
+  fx.inst().idealInput = 0;
+  fx.inst().idealWeight = 0;
+  expectInvalid(fx.b.program,
+                "has an ideal reference, which only a rescale takes");
+}
+
+} // namespace

@@ -3,7 +3,6 @@
 #include "Calibration.h"
 
 #include "cim/runtime/Executor.h"
-#include "cim/runtime/FileIO.h"
 #include "cim/runtime/TensorPb.h"
 
 #include <nlohmann/json.hpp>
@@ -136,6 +135,12 @@ bool cim::calibrate(const Program &program, const std::string &directory,
         }
         if (!splitSamples(array, *value, file.string(), split, error))
           return false;
+        if (split.size() != 1) {
+          error = file.string() + " holds " + std::to_string(split.size()) +
+                  " samples; with several inputs each subdirectory is one "
+                  "sample";
+          return false;
+        }
         bound[value->binding] = std::move(split.front());
       }
       samples.push_back(std::move(bound));
@@ -172,12 +177,25 @@ bool cim::calibrate(const Program &program, const std::string &directory,
   nlohmann::json table = nlohmann::json::object();
   for (const auto &[node, range] : ranges)
     table[node] = range;
-  fs::path path = fs::temp_directory_path(code) /
-                  ("cim-calibration-" + std::to_string(::getpid()) + ".json");
-  if (Status s = writeFileAtomically(path.string(), table.dump(2) + "\n"); !s) {
-    error = s.message();
+  // A fresh file of our own (mkstemps: no name another process could
+  // have placed, no symlink followed).
+  std::string path =
+      (fs::temp_directory_path(code) / "cim-calibration-XXXXXX.json").string();
+  const int fd = ::mkstemps(path.data(), 5);
+  if (fd < 0) {
+    error = "cannot create a calibration table in the temporary directory";
     return false;
   }
-  tablePath = path.string();
+  const std::string text = table.dump(2) + "\n";
+  const bool written =
+      ::write(fd, text.data(), text.size()) ==
+      static_cast<ssize_t>(text.size());
+  ::close(fd);
+  if (!written) {
+    ::unlink(path.c_str());
+    error = "cannot write the calibration table " + path;
+    return false;
+  }
+  tablePath = path;
   return true;
 }

@@ -22,8 +22,8 @@ namespace cim {
 /// to a new temporary file whose path goes to `tablePath`. A single-input
 /// program takes every .npy / .pb file as one sample (or a stack of
 /// samples along a new first axis); a program with several inputs takes
-/// one subdirectory per sample holding a file per input, named after it
-/// (`<input>.npy`, or a .pb whose TensorProto name is the input's). False
+/// one subdirectory per sample holding one file per input, named after it
+/// (`<input>.npy` or `<input>.pb`), each one sample. False
 /// with `error` on an empty directory, a file that does not fit an input,
 /// or a failed run.
 bool calibrate(const runtime::Program &program, const std::string &directory,

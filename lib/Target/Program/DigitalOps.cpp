@@ -225,7 +225,8 @@ static FailureOr<DigitalInstruction> lowerPad(tensor::PadOp pad) {
   ArrayRef<int64_t> low = pad.getStaticLow();
   if (ShapedType::isDynamicShape(low) ||
       ShapedType::isDynamicShape(pad.getStaticHigh()) ||
-      llvm::any_of(low, [](int64_t l) { return l < 0; }))
+      llvm::any_of(low, [](int64_t l) { return l < 0; }) ||
+      llvm::any_of(pad.getStaticHigh(), [](int64_t h) { return h < 0; }))
     return at->emitError() << "'tensor.pad' needs static, non-negative low "
                               "and high padding to run on the runtime";
   Value padValue = pad.getConstantPaddingValue();

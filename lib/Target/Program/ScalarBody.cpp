@@ -38,6 +38,7 @@ static const llvm::StringMap<rt::ScalarOpcode> &scalarOpcodes() {
       {"arith.andi", S::AndI},       {"arith.ori", S::OrI},
       {"arith.xori", S::XOrI},       {"arith.shli", S::ShLI},
       {"arith.shrsi", S::ShRSI},     {"arith.shrui", S::ShRUI},
+      {"math.ipowi", S::IPowI},
       {"arith.cmpf", S::CmpF},       {"arith.cmpi", S::CmpI},
       {"arith.select", S::Select},   {"arith.sitofp", S::SIToFP},
       {"arith.uitofp", S::UIToFP},   {"arith.fptosi", S::FPToSI},
@@ -125,6 +126,17 @@ FailureOr<int64_t> BodyTranslator::registerOf(Value value, Operation *user) {
 
 LogicalResult BodyTranslator::translate(Operation &op) {
   StringRef name = op.getName().getStringRef();
+  // Floats are f32 on the vector unit: rounding through f16 or bf16, or
+  // computing in f64, would be silently wrong.
+  auto otherFloat = [](Type type) {
+    return isa<FloatType>(type) && !type.isF32();
+  };
+  for (Type type : llvm::concat<const Type>(op.getOperandTypes(),
+                                            op.getResultTypes()))
+    if (otherFloat(type))
+      return at->emitError() << "'" << name << "' in the body of '"
+                             << at->getName() << "' computes in " << type
+                             << "; the runtime's scalar ops compute in f32";
   if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
     if (failed(registerOf(constant.getResult(), &op)))
       return failure();

@@ -65,6 +65,10 @@ LogicalResult RescaleOp::verify() {
     auto in = cast<ShapedType>(getIdealInput().getType());
     auto w = cast<ShapedType>(getIdealWeight().getType());
     const bool grouped = accType.getRank() == 3;
+    if (in.getRank() == 0)
+      return emitOpError() << "ideal input must have a reduction dimension, "
+                              "got "
+                           << in;
     // [M, K] x [K, N] -> [M, N]; grouped [M, G, K] x [G, K, N] -> [M, G, N].
     SmallVector<int64_t> expectedIn(accType.getShape().drop_back());
     expectedIn.push_back(in.getShape().back());

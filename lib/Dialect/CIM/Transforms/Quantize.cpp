@@ -386,7 +386,11 @@ struct QuantizePass : public cim::impl::CIMQuantizeBase<QuantizePass> {
       // The weight is an activation written into the arrays at run time:
       // quantised per tensor like an input, so its scale is one number that
       // joins the input's in the rescale.
-      dynamicWeight = quantizeActivation(b, loc, op.getWeight(), wBits,
+      // Its own node name ("<node>:weight"), so that calibration tables
+      // keep the input's range apart from the weight's.
+      Location weightLoc = NameLoc::get(
+          b.getStringAttr(onnxNodeName(loc) + ":weight"), loc);
+      dynamicWeight = quantizeActivation(b, weightLoc, op.getWeight(), wBits,
                                          /*needScaleValue=*/false);
       weightLevels = dynamicWeight->levels;
       weightScales.assign(groups * n, dynamicWeight->staticScale.value_or(1.0));

@@ -2,7 +2,9 @@
 //
 // The mapping pipeline ends here: what the program emitter would refuse is
 // reported while the IR is still at hand, with the emitter's own checks
-// (cim::verifyRuntimeContract), so the two can never disagree.
+// (cim::verifyRuntimeContract: every op an instruction, every instruction
+// on a core at a position). The emitter still validates the whole program
+// it builds (value shapes, bindings, stream order) before writing it.
 //
 //===----------------------------------------------------------------------===//
 

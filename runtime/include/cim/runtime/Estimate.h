@@ -3,9 +3,10 @@
 //
 // The compiler's summary (cim-compile) predicts an inference's cycles
 // without simulating it: each core's instructions at their cost-model
-// cycles (CostModel.h), weights preloaded, no waiting. The busiest core
-// bounds the latency from below; the run's own figure (cim-run) adds the
-// waits for inputs, units and links.
+// cycles (CostModel.h), weights preloaded, no waiting. It is an estimate,
+// not a bound: units of one core overlap (which the sum ignores) while
+// inputs, units and links make instructions wait (which it ignores too);
+// cim-run's figure is the simulated one.
 //
 //===----------------------------------------------------------------------===//
 

@@ -48,7 +48,9 @@ struct ExecuteOptions {
   /// Called after every instruction that computed its own value, with the
   /// instruction, its inputs and its output (cim-compile's calibration
   /// reads the ranges of quantised inputs this way); not called when empty.
-  /// With an observer every value is computed, even those nothing reads.
+  /// With an observer every value is computed, even those nothing reads;
+  /// values made by a fused crossbar product (ProductChains.h) or by an
+  /// ideal rescale are not reported.
   std::function<void(const Instruction &, const std::vector<const Tensor *> &,
                      const Tensor &)>
       observe;

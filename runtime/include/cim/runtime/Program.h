@@ -128,8 +128,8 @@ enum class Opcode {
   X(ShRSI, "shrsi") X(ShRUI, "shrui") X(CmpF, "cmpf") X(CmpI, "cmpi")         \
   X(Select, "select") X(SIToFP, "sitofp") X(UIToFP, "uitofp")                 \
   X(FPToSI, "fptosi") X(FPToUI, "fptoui") X(ExtSI, "extsi") X(ExtUI, "extui") \
-  X(TruncI, "trunci") X(TruncF, "truncf") X(ExpM1, "expm1")                  \
-  X(Log1P, "log1p")
+  X(TruncI, "trunci") X(TruncF, "truncf") X(IPowI, "ipowi")                  \
+  X(ExpM1, "expm1") X(Log1P, "log1p")
 
 enum class ScalarOpcode {
 #define CIM_SCALAR_ENUMERATOR(op, name) op,
@@ -225,6 +225,8 @@ const char *toString(Opcode opcode);
 const char *toString(ScalarOpcode opcode);
 const char *toString(ElementType type);
 int64_t elementBytes(ElementType type);
+/// Bits of an integer element type (1 for I1), 32 for F32.
+int64_t integerBits(ElementType type);
 /// Every type but F32 holds integers (stored as int64 while executing).
 bool isInteger(ElementType type);
 /// "core (chip 0, tile 3, core 1)": how messages and reports name a core.
