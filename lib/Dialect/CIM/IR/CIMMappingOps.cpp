@@ -198,19 +198,28 @@ OpFoldResult ArrayMatmulOp::fold(FoldAdaptor adaptor) {
   return integerElements(type, out);
 }
 
-LogicalResult RecombineOp::verify() {
-  auto columnsType = cast<ShapedType>(getColumns().getType());
-  auto resultType = cast<ShapedType>(getResult().getType());
-  if (columnsType.getRank() != 2 || resultType.getRank() != 2)
-    return emitOpError() << "columns and result must be 2-D";
-  const int64_t n = resultType.getDimSize(1);
-  const int64_t expected = getEncoding().physicalColumns(n);
-  if (columnsType.getDimSize(1) != expected ||
-      columnsType.getDimSize(0) != resultType.getDimSize(0))
-    return emitOpError() << n << " weight columns in this encoding take "
-                         << expected << " physical columns, got "
-                         << columnsType;
+/// `cells` [R, physical columns] and `weights` [R, N] under `encoding`:
+/// the shapes cim.recombine and cim.encode_weights relate.
+static LogicalResult verifyPhysicalColumns(Operation *op,
+                                           CellEncodingAttr encoding,
+                                           ShapedType cells,
+                                           ShapedType weights) {
+  if (cells.getRank() != 2 || weights.getRank() != 2)
+    return op->emitOpError() << "cell columns and weight columns must be 2-D";
+  const int64_t n = weights.getDimSize(1);
+  const int64_t expected = encoding.physicalColumns(n);
+  if (cells.getDimSize(1) != expected ||
+      cells.getDimSize(0) != weights.getDimSize(0))
+    return op->emitOpError() << n << " weight columns in this encoding take "
+                             << expected << " physical columns, got "
+                             << cells;
   return success();
+}
+
+LogicalResult RecombineOp::verify() {
+  return verifyPhysicalColumns(*this, getEncoding(),
+                               cast<ShapedType>(getColumns().getType()),
+                               cast<ShapedType>(getResult().getType()));
 }
 
 OpFoldResult RecombineOp::fold(FoldAdaptor adaptor) {
@@ -235,15 +244,7 @@ OpFoldResult RecombineOp::fold(FoldAdaptor adaptor) {
 }
 
 LogicalResult EncodeWeightsOp::verify() {
-  auto weightsType = cast<ShapedType>(getWeights().getType());
-  auto levelsType = cast<ShapedType>(getLevels().getType());
-  if (weightsType.getRank() != 2 || levelsType.getRank() != 2)
-    return emitOpError() << "weights and levels must be 2-D";
-  const int64_t n = weightsType.getDimSize(1);
-  const int64_t expected = getEncoding().physicalColumns(n);
-  if (levelsType.getDimSize(0) != weightsType.getDimSize(0) ||
-      levelsType.getDimSize(1) != expected)
-    return emitOpError() << n << " weight columns in this encoding take "
-                         << expected << " physical columns, got " << levelsType;
-  return success();
+  return verifyPhysicalColumns(*this, getEncoding(),
+                               cast<ShapedType>(getLevels().getType()),
+                               cast<ShapedType>(getWeights().getType()));
 }
