@@ -76,6 +76,24 @@ bool detail::exactGemm(const int64_t *a, int64_t m, int64_t k,
   return false;
 }
 
+bool detail::exactFloatGemm(const std::vector<float> &a, int64_t m,
+                            int64_t k, int64_t maxA, const GemmMatrix &b,
+                            std::vector<int64_t> &out) {
+  const int64_t n = b.cols;
+  if (static_cast<double>(maxA) * static_cast<double>(b.maxAbs) *
+          static_cast<double>(k) >=
+      16777216.0)
+    return false;
+  out.assign(static_cast<size_t>(m * n), 0);
+  if (m == 0 || n == 0 || k == 0)
+    return true;
+  std::vector<float> c(static_cast<size_t>(m * n));
+  blasGemm(m, n, k, a.data(), b.asFloat.data(), c.data());
+  for (size_t i = 0; i < c.size(); ++i)
+    out[i] = static_cast<int64_t>(c[i]);
+  return true;
+}
+
 void detail::realGemm(int64_t m, int64_t n, int64_t k, const double *a,
                       int64_t lda, const double *b, int64_t ldb, double *c,
                       int64_t ldc) {

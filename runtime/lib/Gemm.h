@@ -34,6 +34,13 @@ struct GemmMatrix {
 bool exactGemm(const int64_t *a, int64_t m, int64_t k, const GemmMatrix &b,
                std::vector<int64_t> &out);
 
+/// out = a * b for an integer-valued float `a` (M x K, entries at most
+/// `maxA` in magnitude), exactly; false (out untouched) when float cannot
+/// hold every partial sum.
+bool exactFloatGemm(const std::vector<float> &a, int64_t m, int64_t k,
+                    int64_t maxA, const GemmMatrix &b,
+                    std::vector<int64_t> &out);
+
 /// c = a * b in double for real-valued operands: a is M x K with rows
 /// `lda` apart, b K x N with rows `ldb` apart, c M x N with rows `ldc`
 /// apart (strided operands are the groups of a grouped product).

@@ -92,6 +92,8 @@ ProductChains::ProductChains(const Program &program, bool enabled) {
       (void)di;
     }
   }
+  for (auto &[at, chain] : chains)
+    chain.planesReaders = chainReadsOfPlanes[chain.planes];
   // Planes only chains read are never needed whole: their dac has nothing
   // to compute.
   for (const auto &[planes, reads] : chainReadsOfPlanes)
@@ -212,6 +214,16 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
       cache.block(arch, arrayIndex, mvm.row, mvm.col, k, c, cells);
   const bool linear =
       numerics == Numerics::Ideal || adcIsLossless(chain, block);
+  // Every chain of these planes counts itself out, whichever path it
+  // takes, so the shared digits go with the last one.
+  BlockCache::Digits &shared = cache.digits(chain.planes);
+  if (shared.remaining == 0)
+    shared.remaining = chain.planesReaders;
+  struct Done {
+    BlockCache &cache;
+    int64_t planes;
+    ~Done() { cache.doneWith(planes); }
+  } done{cache, chain.planes};
 
   // Exact ADCs: the planes' weighted sum is the input itself, so the
   // chain is one product (with the recombined weights when the recombine
@@ -225,20 +237,26 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
   }
 
   // Every plane's column sums in one GEMM: (P * M) x K digits times the
-  // K x C levels.
+  // K x C levels. The digits are made once for the chains sharing them.
   const int64_t p = arch::dacPlanes(dac.inputBits, dac.dacBits);
-  std::vector<int64_t> digits;
-  if (planes && !planes->ints.empty()) {
-    digits = planes->ints;
-  } else {
-    digits.resize(static_cast<size_t>(p * m * k));
+  if (shared.values.empty()) {
+    shared.values.resize(static_cast<size_t>(p * m * k));
     for (int64_t plane = 0; plane < p; ++plane)
       for (int64_t e = 0; e < m * k; ++e)
-        digits[plane * m * k + e] =
-            arch::dacDigit(x.ints[e], plane, dac.inputBits, dac.dacBits);
+        shared.values[plane * m * k + e] = static_cast<float>(
+            planes && !planes->ints.empty()
+                ? planes->ints[plane * m * k + e]
+                : arch::dacDigit(x.ints[e], plane, dac.inputBits,
+                                 dac.dacBits));
   }
   std::vector<int64_t> sums;
-  if (!exactGemm(digits.data(), p * m, k, block.levels, sums)) {
+  const int64_t maxDigit = int64_t(1) << dac.dacBits;
+  const bool exact =
+      exactFloatGemm(shared.values, p * m, k, maxDigit, block.levels, sums);
+  std::vector<int64_t> digits;
+  if (!exact)
+    digits.assign(shared.values.begin(), shared.values.end());
+  if (!exact && !exactGemm(digits.data(), p * m, k, block.levels, sums)) {
     // Beyond double's exact range: integer loops.
     sums.assign(static_cast<size_t>(p * m * c), 0);
     for (int64_t v = 0; v < p * m; ++v)

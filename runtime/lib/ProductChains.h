@@ -42,6 +42,9 @@ struct ProductChain {
   /// The dac's input and planes, and the value the chain produces (the
   /// recombine's output, else the shift-and-add's).
   int64_t input = -1, planes = -1, result = -1;
+  /// How many chains read the same planes (the column blocks of one row
+  /// block): their digits are made once for all of them.
+  int64_t planesReaders = 1;
 };
 
 /// The chains of a program and which instructions they stand in for.
@@ -89,9 +92,22 @@ public:
                      const std::vector<int64_t> &cells);
   /// The block's weights through `encoding` (K x N), computed once.
   const GemmMatrix &recombined(Block &block, const arch::CellEncoding &encoding);
+  /// A dac's planes as float digits (P*M x K), made by `make` for the
+  /// first of the `readers` chains that read them, dropped after the last.
+  struct Digits {
+    std::vector<float> values;
+    int64_t remaining = 0;
+  };
+  Digits &digits(int64_t planes) { return planeDigits[planes]; }
+  void doneWith(int64_t planes) {
+    auto found = planeDigits.find(planes);
+    if (found != planeDigits.end() && --found->second.remaining <= 0)
+      planeDigits.erase(found);
+  }
 
 private:
   std::map<int64_t, int64_t> generations;
+  std::map<int64_t, Digits> planeDigits;
   std::map<std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t>, Block>
       blocks;
 };
