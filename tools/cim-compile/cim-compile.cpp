@@ -17,6 +17,7 @@
 #include "Calibration.h"
 
 #include "cim/Dialect/CIM/CIMAttrs.h"
+#include "cim/Dialect/CIM/NodeNames.h"
 #include "cim/Import/ONNX/ImportONNX.h"
 #include "cim/InitAllDialects.h"
 #include "cim/Pipelines/MappingStatistics.h"
@@ -171,6 +172,46 @@ void printSummary(ModuleOp module, const cim::runtime::Program *program,
                << "\n";
 }
 
+/// "file:line:col: error: message [ONNX node 'name' (OpType)]", then the
+/// notes the same way.
+LogicalResult printDiagnostic(Diagnostic &diag) {
+  auto print = [](Diagnostic &d) {
+    Location loc = d.getLocation();
+    std::string where;
+    loc->walk([&](Location inner) {
+      if (auto file = dyn_cast<FileLineColLoc>(inner)) {
+        where = (file.getFilename().strref() + ":" + Twine(file.getLine()) +
+                 ":" + Twine(file.getColumn()))
+                    .str();
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    const char *severity = "error";
+    if (d.getSeverity() == DiagnosticSeverity::Warning)
+      severity = "warning";
+    else if (d.getSeverity() == DiagnosticSeverity::Note)
+      severity = "note";
+    else if (d.getSeverity() == DiagnosticSeverity::Remark)
+      severity = "remark";
+    llvm::errs() << (where.empty() ? "cim-compile" : where) << ": " << severity
+                 << ": " << d.str();
+    std::string node = cim::onnxNodeName(loc);
+    if (!node.empty()) {
+      llvm::errs() << " [ONNX node '" << node << "'";
+      if (auto fused = dyn_cast<FusedLoc>(loc))
+        if (auto type = dyn_cast_if_present<StringAttr>(fused.getMetadata()))
+          llvm::errs() << " (" << type.getValue() << ")";
+      llvm::errs() << "]";
+    }
+    llvm::errs() << "\n";
+  };
+  print(diag);
+  for (Diagnostic &note : diag.getNotes())
+    print(note);
+  return success();
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -189,12 +230,10 @@ int main(int argc, char **argv) {
   cim::registerAllDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
-  // Errors print as "file:line:col: error: ...", the location naming the
-  // ONNX node the importer gave the op.
-  // The op at fault is named by its location; printing it whole would
-  // bury the message under the module.
-  llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  // Every diagnostic names the ONNX node of the op at fault (from the
+  // importer's location), whatever stage reports it; printing the op whole
+  // would bury the message under the module.
+  ScopedDiagnosticHandler diagnostics(&context, printDiagnostic);
   context.printOpOnDiagnostic(false);
 
   cim::OnnxImportOptions importOptions;
