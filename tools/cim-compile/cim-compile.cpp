@@ -196,8 +196,11 @@ LogicalResult printDiagnostic(Diagnostic &diag) {
       severity = "remark";
     llvm::errs() << (where.empty() ? "cim-compile" : where) << ": " << severity
                  << ": " << d.str();
+
+    // The importer's own messages name their node already.
+    const std::string message = d.str();
     std::string node = cim::onnxNodeName(loc);
-    if (!node.empty()) {
+    if (!node.empty() && message.find("node '") == std::string::npos) {
       llvm::errs() << " [ONNX node '" << node << "'";
       if (auto fused = dyn_cast<FusedLoc>(loc))
         if (auto type = dyn_cast_if_present<StringAttr>(fused.getMetadata()))
