@@ -194,11 +194,10 @@ LogicalResult printDiagnostic(Diagnostic &diag) {
       severity = "note";
     else if (d.getSeverity() == DiagnosticSeverity::Remark)
       severity = "remark";
-    llvm::errs() << (where.empty() ? "cim-compile" : where) << ": " << severity
-                 << ": " << d.str();
-
-    // The importer's own messages name their node already.
     const std::string message = d.str();
+    llvm::errs() << (where.empty() ? "cim-compile" : where) << ": " << severity
+                 << ": " << message;
+    // The importer's own messages name their node already.
     std::string node = cim::onnxNodeName(loc);
     if (!node.empty() && message.find("node '") == std::string::npos) {
       llvm::errs() << " [ONNX node '" << node << "'";
