@@ -229,8 +229,6 @@ Value normalizeAffine(OpBuilder &b, Location loc, RankedTensorType outType,
 }
 
 LogicalResult importLayerNormalization(ImportContext &ctx) {
-  if (failed(rejectOutputsFrom(ctx, 1, "Mean/InvStdDev")))
-    return failure();
   FailureOr<Value> x = ctx.input(0);
   FailureOr<Value> scale = ctx.input(1);
   FailureOr<RankedTensorType> outType = ctx.outputType(0);
@@ -277,6 +275,26 @@ LogicalResult importLayerNormalization(ImportContext &ctx) {
   auto [mean, invStdDev] = meanAndInvStdDev(b, loc, xc, dims, epsilon);
   ctx.setOutput(0, normalizeAffine(b, loc, *outType, xc, mean, invStdDev,
                                    *scale, bias));
+  // The optional Mean and InvStdDev outputs: the statistics themselves,
+  // reduced dims kept as 1s, in the stash type the model declares.
+  for (auto [index, statistic] : {std::pair<size_t, Value>{1, mean},
+                                  {2, invStdDev}}) {
+    if (index >= ctx.numOutputs() || ctx.node().output(index).empty())
+      continue;
+    FailureOr<RankedTensorType> type = ctx.outputType(index);
+    if (failed(type))
+      return failure();
+    if (type->getShape() != cast<RankedTensorType>(statistic.getType()).getShape())
+      return ctx.fail("output " + Twine(index) +
+                      " does not have the statistics' shape");
+    Type element = type->getElementType();
+    ctx.setOutput(index,
+                  broadcastElementwise(
+                      b, loc, *type, {statistic},
+                      [=](OpBuilder &nb, Location nl, ValueRange a) {
+                        return toType(nb, nl, a[0], element);
+                      }));
+  }
   return success();
 }
 
@@ -399,8 +417,8 @@ void cim::onnx_import::registerNormalizationOps(OpRegistry &r) {
         "are rejected); float only");
   r.add("LayerNormalization", importLayerNormalization, family,
         "linalg.reduce (mean, variance) + linalg.generic (math.rsqrt)",
-        "only output Y (Mean and InvStdDev are rejected); stash_type=1 "
-        "computes f16/bf16 in f32, wider types in their own type; float only");
+        "stash_type=1 computes f16/bf16 in f32, wider types in their own "
+        "type; float only");
   r.add("InstanceNormalization", importInstanceNormalization, family,
         "linalg.reduce (mean, variance) + linalg.generic (math.rsqrt)",
         "float only");
