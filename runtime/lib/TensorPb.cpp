@@ -16,6 +16,10 @@ namespace {
 enum OnnxType : int32_t {
   kFloat = 1,
   kInt8 = 3,
+  kUInt8 = 2,
+  kUInt16 = 4,
+  kUInt32 = 12,
+  kUInt64 = 13,
   kInt16 = 5,
   kBool = 9,
   kInt32 = 6,
@@ -56,6 +60,21 @@ bool dtypeOf(int32_t type, NpyDType &dtype) {
     return true;
   case kBool:
     dtype = NpyDType::Bool;
+    return true;
+  // Unsigned tensors are read as the same bits in a signless integer of
+  // their width (the program's integers are signless; the ops say how to
+  // read them).
+  case kUInt8:
+    dtype = NpyDType::Int8;
+    return true;
+  case kUInt16:
+    dtype = NpyDType::Int16;
+    return true;
+  case kUInt32:
+    dtype = NpyDType::Int32;
+    return true;
+  case kUInt64:
+    dtype = NpyDType::Int64;
     return true;
   default:
     return false;
@@ -105,7 +124,7 @@ std::string parse(const std::string &bytes, NpyArray &array,
     return "the tensor has no data_type";
   if (!dtypeOf(tensor.data_type(), array.dtype))
     return "unsupported element type " + onnxTypeName(tensor.data_type()) +
-           " (FLOAT, DOUBLE, INT8, INT16, INT32, INT64 and BOOL are)";
+           " (FLOAT, DOUBLE, INT8..INT64, UINT8..UINT64 and BOOL are)";
   int64_t count = 1;
   for (int64_t dim : tensor.dims()) {
     if (dim < 0)
@@ -137,15 +156,31 @@ std::string parse(const std::string &bytes, NpyArray &array,
     case kInt64:
       error = takeTyped(tensor.int64_data(), count, "int64_data", array.ints);
       break;
-    default: // INT8, INT16, INT32: widened into int32_data.
+    case kUInt32:
+    case kUInt64:
+      error = takeTyped(tensor.uint64_data(), count, "uint64_data", array.ints);
+      break;
+    default: // INT8, INT16, INT32, UINT8, UINT16, BOOL: in int32_data.
       error = takeTyped(tensor.int32_data(), count, "int32_data", array.ints);
       break;
     }
     if (!error.empty())
       return error;
-    // Narrow types are stored widened: check each fits.
+    // Narrow types are stored widened: check each fits (unsigned ones in
+    // their unsigned range, then as the same bits signed).
     const int64_t size = npyElementBytes(array.dtype);
-    if (array.isInteger() && size < 4) {
+    const int32_t type = tensor.data_type();
+    if (type == kUInt8 || type == kUInt16 || type == kUInt32) {
+      const int64_t bits = 8 * size;
+      for (size_t e = 0; e < array.ints.size(); ++e) {
+        if (array.ints[e] < 0 || array.ints[e] >= (int64_t(1) << bits))
+          return "element " + std::to_string(e) + " = " +
+                 std::to_string(array.ints[e]) + " does not fit " +
+                 onnxTypeName(type);
+        if (array.ints[e] >= (int64_t(1) << (bits - 1)))
+          array.ints[e] -= int64_t(1) << bits;
+      }
+    } else if (array.isInteger() && size < 4) {
       const int64_t hi = (int64_t(1) << (8 * size - 1)) - 1;
       for (size_t e = 0; e < array.ints.size(); ++e)
         if (array.ints[e] < -hi - 1 || array.ints[e] > hi)

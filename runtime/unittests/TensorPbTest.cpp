@@ -88,11 +88,11 @@ TEST(RuntimeTensorPb, ReadsTheTypedFields) {
 TEST(RuntimeTensorPb, RefusesWhatItCannotRepresent) {
   cim::onnx_tensor::TensorProto tensor;
   tensor.add_dims(2);
-  tensor.set_data_type(2); // UINT8
+  tensor.set_data_type(10); // FLOAT16
   tensor.set_raw_data(std::string(2, '\1'));
   EXPECT_EQ(parseError(tensor.SerializeAsString()),
-            "t.pb: unsupported element type UINT8 (FLOAT, DOUBLE, INT8, "
-            "INT16, INT32, INT64 and BOOL are)");
+            "t.pb: unsupported element type FLOAT16 (FLOAT, DOUBLE, "
+            "INT8..INT64, UINT8..UINT64 and BOOL are)");
 
   tensor.set_data_type(1);
   EXPECT_EQ(parseError(tensor.SerializeAsString()),
@@ -147,3 +147,27 @@ TEST(RuntimeTensorPb, TruncatedBytesAreRefused) {
 }
 
 } // namespace
+
+// Unsigned tensors are read as the same bits in a signless integer of their
+// width: raw data directly, typed fields after a range check.
+TEST(RuntimeTensorPb, UnsignedAsSignlessBits) {
+  cim::onnx_tensor::TensorProto tensor;
+  tensor.add_dims(3);
+  tensor.set_data_type(2); // UINT8
+  tensor.set_raw_data(std::string("\x00\x7f\xff", 3));
+  NpyArray array;
+  ASSERT_TRUE(parseTensorPb(tensor.SerializeAsString(), "t.pb", array));
+  EXPECT_EQ(array.dtype, NpyDType::Int8);
+  EXPECT_EQ(array.ints, (std::vector<int64_t>{0, 127, -1}));
+
+  tensor.clear_raw_data();
+  tensor.set_data_type(4); // UINT16, typed: int32_data
+  for (int32_t v : {0, 65535, 32768})
+    tensor.add_int32_data(v);
+  ASSERT_TRUE(parseTensorPb(tensor.SerializeAsString(), "t.pb", array));
+  EXPECT_EQ(array.dtype, NpyDType::Int16);
+  EXPECT_EQ(array.ints, (std::vector<int64_t>{0, -1, -32768}));
+  tensor.set_int32_data(1, 65536);
+  EXPECT_EQ(parseError(tensor.SerializeAsString()),
+            "t.pb: element 1 = 65536 does not fit UINT16");
+}
