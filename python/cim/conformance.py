@@ -222,8 +222,7 @@ def markdown(outcomes: list[Outcome], expected: dict[str, str]) -> str:
         f"{sum(o.reason.startswith('compile') for o in failures)} stop at "
         "compilation (element types the runtime has no representation for, "
         "operands that must be constants, unsupported attributes), "
-        f"{sum('run:' in o.reason for o in failures)} at run time (inputs "
-        "of unsigned element types), and "
+        f"{sum('run:' in o.reason for o in failures)} at run time, and "
         f"{sum(not o.reason.startswith('compile') and 'run:' not in o.reason for o in failures)}"
         " on the numbers.",
         "",
