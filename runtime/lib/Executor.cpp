@@ -172,7 +172,7 @@ Tensor &Simulator::valueOf(int64_t id) {
   Tensor &t = store[id];
   const ValueInfo &value = program.values[id];
   if (!value.constant.empty() && t.ints.empty() && t.floats.empty()) {
-    if (value.type == ElementType::F32)
+    if (!isInteger(value.type))
       t.floats = value.constant;
     else
       t.ints.assign(value.constant.begin(), value.constant.end());

@@ -245,8 +245,9 @@ double element(const Tensor &t, int64_t offset) {
 /// out of range.
 double apply(const ScalarOp &op, const double *regs, BodyContext &ctx) {
   auto a = [&](size_t i) { return regs[op.operands[i]]; };
-  auto asFloat = [](double v) {
-    return static_cast<double>(static_cast<float>(v));
+  // f32 results round to float; f64 ones (bits 64 on a float op) stay.
+  auto asFloat = [&op](double v) {
+    return op.bits == 64 ? v : static_cast<double>(static_cast<float>(v));
   };
   switch (op.opcode) {
   case ScalarOpcode::Const:
@@ -532,7 +533,10 @@ Status detail::evaluateGeneric(const Instruction &inst,
     out.ints.assign(size,
                     static_cast<int64_t>(wrap(truncToInt(inst.fill), outBits)));
   } else {
-    out.floats.assign(size, static_cast<double>(static_cast<float>(inst.fill)));
+    out.floats.assign(size, out.type == ElementType::F64
+                                ? inst.fill
+                                : static_cast<double>(
+                                      static_cast<float>(inst.fill)));
   }
   std::vector<const Tensor *> sources(inputs.begin() + leading, inputs.end());
 
@@ -578,7 +582,9 @@ Status detail::evaluateGeneric(const Instruction &inst,
       out.ints[o] = static_cast<int64_t>(
           wrap(truncToInt(regs[result]), outBits));
     else
-      out.floats[o] = static_cast<double>(static_cast<float>(regs[result]));
+      out.floats[o] = out.type == ElementType::F64
+                          ? regs[result]
+                          : static_cast<double>(static_cast<float>(regs[result]));
     // Next point: the innermost loop first; offsets follow incrementally.
     for (size_t l = loops; l-- > 0;) {
       if (++index[l] < inst.loopBounds[l]) {

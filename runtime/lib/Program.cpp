@@ -76,6 +76,8 @@ const char *cim::runtime::toString(ElementType type) {
     return "f32";
   case ElementType::I1:
     return "i1";
+  case ElementType::F64:
+    return "f64";
   }
   return "?";
 }
@@ -95,13 +97,14 @@ int64_t cim::runtime::elementBytes(ElementType type) {
   case ElementType::F32:
     return 4;
   case ElementType::I64:
+  case ElementType::F64:
     return 8;
   }
   return 0;
 }
 
 bool cim::runtime::isInteger(ElementType type) {
-  return type != ElementType::F32;
+  return type != ElementType::F32 && type != ElementType::F64;
 }
 
 std::string cim::runtime::toString(const CoreId &core) {

@@ -54,6 +54,8 @@ static pb::ElementType toProto(ElementType type) {
     return pb::ELEMENT_TYPE_F32;
   case ElementType::I1:
     return pb::ELEMENT_TYPE_I1;
+  case ElementType::F64:
+    return pb::ELEMENT_TYPE_F64;
   }
   return pb::ELEMENT_TYPE_UNSPECIFIED;
 }
@@ -78,6 +80,9 @@ static bool fromProto(int type, ElementType &out) {
     return true;
   case pb::ELEMENT_TYPE_I1:
     out = ElementType::I1;
+    return true;
+  case pb::ELEMENT_TYPE_F64:
+    out = ElementType::F64;
     return true;
   default:
     return false;
@@ -235,6 +240,12 @@ static Status encodeConstant(int64_t id, const ValueInfo &value,
   bytes.reserve(value.constant.size() * size);
   for (size_t e = 0; e < value.constant.size(); ++e) {
     const double x = value.constant[e];
+    if (value.type == ElementType::F64) {
+      uint64_t bits;
+      std::memcpy(&bits, &x, sizeof(bits));
+      appendLittleEndian(bits, 8, bytes);
+      continue;
+    }
     if (value.type == ElementType::F32) {
       const bool fits = std::isnan(x) || std::isinf(x) ||
                         (std::fabs(x) <= FLT_MAX &&
@@ -271,6 +282,10 @@ static void decodeConstant(const std::string &bytes, ElementType type,
   out.resize(count);
   for (int64_t e = 0; e < count; ++e) {
     const uint64_t bits = readLittleEndian(bytes.data() + e * size, size);
+    if (type == ElementType::F64) {
+      std::memcpy(&out[e], &bits, sizeof(double));
+      continue;
+    }
     if (type == ElementType::F32) {
       const uint32_t word = static_cast<uint32_t>(bits);
       float f;

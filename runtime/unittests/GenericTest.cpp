@@ -391,4 +391,19 @@ TEST(GenericCost, VectorUnitStepsAndFreeReshape) {
             Tensor::ofFloats({1, points}, std::vector<double>(points, 9)));
 }
 
+// f64 values and ops (bits 64 on a float op) keep double precision;
+// the same op into f32 rounds.
+TEST(GenericExecute, F64StaysDouble) {
+  constexpr ElementType F64 = ElementType::F64;
+  EXPECT_EQ(runBody({{F64, 1.0}, {F64, 3.0}}, F64,
+                    {scalarOp(Op::DivF, {0, 1}, 64)}),
+            1.0 / 3.0);
+  EXPECT_EQ(runBody({{F64, 1.0}, {F64, 3.0}}, F32,
+                    {scalarOp(Op::DivF, {0, 1})}),
+            static_cast<double>(1.0f / 3.0f));
+  // truncf from f64 rounds to f32 even into an f64 output.
+  EXPECT_EQ(runBody({{F64, 0.1}}, F64, {scalarOp(Op::TruncF, {0})}),
+            static_cast<double>(0.1f));
+}
+
 } // namespace

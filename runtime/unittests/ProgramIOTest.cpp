@@ -193,6 +193,23 @@ TEST(ProgramIOWrite, FloatConstantsKeepTheirBits) {
   EXPECT_TRUE(std::signbit(loaded.values[f].constant[1]));
 }
 
+TEST(ProgramIOWrite, DoubleAndBoolConstantsKeepTheirValues) {
+  ProgramBuilder b(smallArch());
+  const int64_t d = b.constant("d", ElementType::F64, {3}, {0.1, -1e300, 1.0 / 3});
+  const int64_t m = b.constant("m", ElementType::I1, {3}, {1, 0, 1});
+  pb::Program message = messageOf(b.program);
+  EXPECT_EQ(message.values(d).constant().size(), 24u);
+  EXPECT_EQ(message.values(m).constant(), std::string("\x01\x00\x01", 3));
+  Program loaded;
+  std::string bytes;
+  message.SerializeToString(&bytes);
+  ASSERT_TRUE(deserializeProgram(bytes, "d.cimp", loaded).isOk());
+  EXPECT_EQ(loaded.values[d].type, ElementType::F64);
+  EXPECT_EQ(loaded.values[d].constant, (std::vector<double>{0.1, -1e300, 1.0 / 3}));
+  EXPECT_EQ(loaded.values[m].type, ElementType::I1);
+  EXPECT_EQ(loaded.values[m].constant, (std::vector<double>{1, 0, 1}));
+}
+
 class ProgramFiles : public ::testing::Test {
 protected:
   void SetUp() override {

@@ -117,7 +117,7 @@ func.func @unprogrammed(%x: tensor<2x4xi8>) -> tensor<2x1xi32> {
 // -----
 
 // Element types without a runtime representation.
-// CHECK: emit-program-invalid.mlir:[[@LINE+1]]:{{[0-9]+}}: error: values of type 'tensor<2x2xf16>' have no runtime representation (static tensors of i8, i16, i32, i64 or f32 only)
+// CHECK: emit-program-invalid.mlir:[[@LINE+1]]:{{[0-9]+}}: error: values of type 'tensor<2x2xf16>' have no runtime representation (static tensors of i1, i8, i16, i32, i64, f32 or f64 only)
 func.func @half(%x: tensor<2x2xf16>) -> tensor<2x2xi8> {
   %q = cim.quantize %x bits 4 scales [0.5] {xbar.core = #xbar.core<chip = 0, tile = 0, core = 0>, xbar.order = 0 : i64} : tensor<2x2xf16> -> tensor<2x2xi8>
   return %q : tensor<2x2xi8>
@@ -125,10 +125,10 @@ func.func @half(%x: tensor<2x2xf16>) -> tensor<2x2xi8> {
 
 // -----
 
-// CHECK: emit-program-invalid.mlir:[[@LINE+2]]:{{[0-9]+}}: error: values of type 'tensor<f64>' have no runtime representation (static tensors of i8, i16, i32, i64 or f32 only)
+// CHECK: emit-program-invalid.mlir:[[@LINE+2]]:{{[0-9]+}}: error: values of type 'tensor<bf16>' have no runtime representation (static tensors of i1, i8, i16, i32, i64, f32 or f64 only)
 func.func @double_scale(%acc: tensor<2x2xi32>) -> tensor<2x2xf32> {
-  %s = arith.constant dense<2.0> : tensor<f64>
-  %y = cim.rescale %acc, %s weight_scales [1.0, 1.0] {xbar.core = #xbar.core<chip = 0, tile = 0, core = 0>, xbar.order = 0 : i64} : tensor<2x2xi32>, tensor<f64> -> tensor<2x2xf32>
+  %s = arith.constant dense<2.0> : tensor<bf16>
+  %y = cim.rescale %acc, %s weight_scales [1.0, 1.0] {xbar.core = #xbar.core<chip = 0, tile = 0, core = 0>, xbar.order = 0 : i64} : tensor<2x2xi32>, tensor<bf16> -> tensor<2x2xf32>
   return %y : tensor<2x2xf32>
 }
 

@@ -340,14 +340,16 @@ std::string bindInputs(const Program &program, const Options &options,
     if (array.isInteger()) {
       inputs[name] = Tensor::ofInts(value.type, array.shape, array.ints);
     } else {
-      // The value is f32: a float64 file is rounded as numpy's astype would
-      // (beyond float32's range to infinity).
+      // An f32 value rounds a float64 file as numpy's astype would
+      // (beyond float32's range to infinity); an f64 value keeps it.
       std::vector<double> data = array.floats;
-      for (double &x : data)
-        x = std::isfinite(x) && std::fabs(x) > FLT_MAX
-                ? std::copysign(HUGE_VAL, x)
-                : static_cast<double>(static_cast<float>(x));
+      if (value.type == ElementType::F32)
+        for (double &x : data)
+          x = std::isfinite(x) && std::fabs(x) > FLT_MAX
+                  ? std::copysign(HUGE_VAL, x)
+                  : static_cast<double>(static_cast<float>(x));
       inputs[name] = Tensor::ofFloats(array.shape, std::move(data));
+      inputs[name].type = value.type;
     }
     if (options.batch > 1)
       splitBatch(inputs, name, value.shape, options.batch);
@@ -389,7 +391,8 @@ std::string collectOutputs(const Program &program, const ExecuteResult &result,
                                                     : NpyDType::Int32;
       array.ints = tensor.ints;
     } else {
-      array.dtype = NpyDType::Float32;
+      array.dtype = value.type == ElementType::F64 ? NpyDType::Float64
+                                                  : NpyDType::Float32;
       array.floats = tensor.floats;
     }
     PendingFile file;

@@ -94,6 +94,8 @@ static std::string nodeName(Location loc) {
 static std::optional<rt::ElementType> elementTypeOf(Type type) {
   if (type.isF32())
     return rt::ElementType::F32;
+  if (type.isF64())
+    return rt::ElementType::F64;
   auto integer = dyn_cast<IntegerType>(type);
   if (!integer || !integer.isSignless())
     return std::nullopt;
@@ -125,6 +127,12 @@ static void appendRawElements(ArrayRef<char> bytes, rt::ElementType type,
     case rt::ElementType::I1:
       out.push_back(*p != 0 ? 1 : 0);
       break;
+    case rt::ElementType::F64: {
+      double v;
+      std::memcpy(&v, p, sizeof(v));
+      out.push_back(v);
+      break;
+    }
     case rt::ElementType::I8: {
       int8_t v;
       std::memcpy(&v, p, sizeof(v));
@@ -173,6 +181,8 @@ static void appendDenseElements(DenseElementsAttr dense, rt::ElementType type,
   switch (type) {
   case rt::ElementType::I1:
     return appendAll<bool>(dense, out);
+  case rt::ElementType::F64:
+    return appendAll<double>(dense, out);
   case rt::ElementType::I8:
     return appendAll<int8_t>(dense, out);
   case rt::ElementType::I16:
@@ -366,7 +376,7 @@ FailureOr<int64_t> ProgramEmitter::addValue(Value value, Operation *at) {
         at ? at->emitError() : mlir::emitError(value.getLoc());
     return diag << "values of type " << value.getType()
                 << " have no runtime representation (static tensors of "
-                   "i8, i16, i32, i64 or f32 only)";
+                   "i1, i8, i16, i32, i64, f32 or f64 only)";
   }
   rt::ValueInfo valueInfo;
   // The name the value has in the printed function ("%cst", "%3"), so a

@@ -126,17 +126,18 @@ FailureOr<int64_t> BodyTranslator::registerOf(Value value, Operation *user) {
 
 LogicalResult BodyTranslator::translate(Operation &op) {
   StringRef name = op.getName().getStringRef();
-  // Floats are f32 on the vector unit: rounding through f16 or bf16, or
-  // computing in f64, would be silently wrong.
+  // Floats are f32 or f64 on the vector unit: rounding through f16 or
+  // bf16 would be silently wrong.
   auto otherFloat = [](Type type) {
-    return isa<FloatType>(type) && !type.isF32();
+    return isa<FloatType>(type) && !type.isF32() && !type.isF64();
   };
   for (Type type : llvm::concat<const Type>(op.getOperandTypes(),
                                             op.getResultTypes()))
     if (otherFloat(type))
       return at->emitError() << "'" << name << "' in the body of '"
                              << at->getName() << "' computes in " << type
-                             << "; the runtime's scalar ops compute in f32";
+                             << "; the runtime's scalar ops compute in f32 "
+                                "or f64";
   if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
     if (failed(registerOf(constant.getResult(), &op)))
       return failure();
@@ -201,7 +202,10 @@ LogicalResult BodyTranslator::translate(Operation &op) {
   if (op.getNumResults() != 1)
     return at->emitError() << "'" << name << "' in the body of '"
                            << at->getName() << "' must have one result";
-  scalar.bits = integerBits(op.getResult(0).getType());
+  // An integer result's width; 64 marks an f64 result (no f32 rounding).
+  scalar.bits = op.getResult(0).getType().isF64()
+                    ? 64
+                    : integerBits(op.getResult(0).getType());
   if (op.getNumOperands() > 0)
     scalar.operandBits = integerBits(op.getOperand(0).getType());
   if (scalar.opcode == rt::ScalarOpcode::Select)

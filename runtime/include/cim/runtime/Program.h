@@ -25,7 +25,7 @@
 namespace cim::runtime {
 
 /// I1 holds booleans as 0 or 1, one byte each.
-enum class ElementType { I8, I16, I32, I64, F32, I1 };
+enum class ElementType { I8, I16, I32, I64, F32, I1, F64 };
 
 /// One tensor of the program. Values are written once (SSA), by one
 /// instruction or by the host (inputs, constants).
@@ -227,7 +227,8 @@ const char *toString(ElementType type);
 int64_t elementBytes(ElementType type);
 /// Bits of an integer element type (1 for I1), 32 for F32.
 int64_t integerBits(ElementType type);
-/// Every type but F32 holds integers (stored as int64 while executing).
+/// Every type but F32 and F64 holds integers (stored as int64 while
+/// executing; floats as double).
 bool isInteger(ElementType type);
 /// "core (chip 0, tile 3, core 1)": how messages and reports name a core.
 std::string toString(const CoreId &core);
