@@ -16,6 +16,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
+#include <tuple>
 #include <utility>
 
 using namespace cim;
@@ -108,6 +110,11 @@ private:
   std::vector<int64_t> writerCore, writerIndex;
   /// Per array (dense index): which cells an earlier Program wrote.
   std::map<int64_t, std::vector<char>> programmed;
+  /// Blocks (array, row, col, rows, cols) an mvm was already checked to
+  /// read programmed cells of: cells never become unprogrammed, so a block
+  /// found whole stays whole (a batch reads each one many times).
+  std::set<std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t>>
+      wholeBlocks;
 };
 
 } // namespace
@@ -447,7 +454,10 @@ std::string Validator::checkShapes(const Instruction &inst,
     const int64_t rows = in.shape.back(), cols = out.shape.back();
     if (std::string error = checkArray(inst, core, rows, cols); !error.empty())
       return error;
-    auto found = programmed.find(arrayIndex(arch, inst.array));
+    const int64_t array = arrayIndex(arch, inst.array);
+    if (!wholeBlocks.insert({array, inst.row, inst.col, rows, cols}).second)
+      return "";
+    auto found = programmed.find(array);
     for (int64_t r = inst.row; r < inst.row + rows; ++r)
       for (int64_t k = inst.col; k < inst.col + cols; ++k)
         if (found == programmed.end() ||
