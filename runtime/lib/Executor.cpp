@@ -109,7 +109,7 @@ private:
   /// The link of each report.linkTimeline entry (index into links).
   std::vector<int64_t> reservedLinks;
   /// Level images of the arrays used, by dense array index.
-  std::map<int64_t, std::vector<int64_t>> cells;
+  std::map<int64_t, CellImage> cells;
   /// Program instructions issued but not yet applied to their array's
   /// cells, by array: levels are written into the image only when an mvm
   /// reads the array, so runs that never read it (ideal numerics under
@@ -117,7 +117,7 @@ private:
   std::map<int64_t, std::vector<std::pair<size_t, size_t>>> pendingPrograms;
   std::set<int64_t> programmedArrays;
   /// The cells of `array` with its pending programs applied.
-  Status cellsOf(int64_t array, std::vector<int64_t> *&image);
+  Status cellsOf(int64_t array, CellImage *&image);
   /// Value `id`'s tensor; constants are made from the program on first
   /// read (and released after the last like any value), not all at bind.
   Tensor &valueOf(int64_t id);
@@ -180,8 +180,8 @@ Tensor &Simulator::valueOf(int64_t id) {
   return t;
 }
 
-Status Simulator::cellsOf(int64_t array, std::vector<int64_t> *&image) {
-  auto [it, inserted] = cells.emplace(array, std::vector<int64_t>());
+Status Simulator::cellsOf(int64_t array, CellImage *&image) {
+  auto [it, inserted] = cells.emplace(array, CellImage());
   if (inserted)
     it->second.assign(arch.array.rows * arch.array.cols, 0);
   image = &it->second;
@@ -375,7 +375,7 @@ Status Simulator::issue(size_t c, int64_t start) {
   const Planned &planned = plans[c][index];
   const int64_t end = start + planned.cost.cycles;
 
-  std::vector<int64_t> *image = nullptr;
+  CellImage *image = nullptr;
   std::vector<const Tensor *> inputs;
   Tensor scratch;
   Tensor &out = inst.output >= 0 ? store[inst.output] : scratch;

@@ -15,7 +15,7 @@ using namespace cim::runtime;
 using namespace cim::runtime::detail;
 
 static Status program(const arch::ArchSpec &arch, const Instruction &inst,
-                      const Tensor &levels, std::vector<int64_t> &cells) {
+                      const Tensor &levels, CellImage &cells) {
   const int64_t bits = arch.array.cell.bits;
   const bool signedLevels =
       arch.array.cell.differentialInCell &&
@@ -37,7 +37,7 @@ static Status program(const arch::ArchSpec &arch, const Instruction &inst,
 }
 
 static void mvm(const arch::ArchSpec &arch, const Instruction &inst,
-                const Tensor &in, const std::vector<int64_t> &cells,
+                const Tensor &in, const CellImage &cells,
                 Tensor &out) {
   const int64_t k = in.shape.back(), c = out.shape.back();
   const int64_t vectors = c ? out.numElements() / c : 0;
@@ -47,7 +47,7 @@ static void mvm(const arch::ArchSpec &arch, const Instruction &inst,
       const int64_t x = in.ints[v * k + r];
       if (x == 0)
         continue;
-      const int64_t *row =
+      const int16_t *row =
           cells.data() + (inst.row + r) * arch.array.cols + inst.col;
       int64_t *sums = out.ints.data() + v * c;
       for (int64_t j = 0; j < c; ++j)
@@ -137,7 +137,7 @@ static void concat(int64_t axis, const std::vector<const Tensor *> &inputs,
 /// conductances, rounded to the nearest level unit (DeviceModel.h).
 static void mvmThroughDevice(const arch::ArchSpec &arch,
                              const Instruction &inst, const Tensor &in,
-                             const std::vector<int64_t> &cells,
+                             const CellImage &cells,
                              const DeviceModel &device, int64_t cycle,
                              Tensor &out) {
   const int64_t k = in.shape.back(), c = out.shape.back();
@@ -148,7 +148,12 @@ static void mvmThroughDevice(const arch::ArchSpec &arch,
   block.col = inst.col;
   block.rows = k;
   block.cols = c;
-  block.levels = cells.data() + inst.row * arch.array.cols + inst.col;
+  // The device model reads int64 levels with the array's row stride: the
+  // block's rows, widened.
+  const std::vector<int64_t> rows(
+      cells.begin() + inst.row * arch.array.cols,
+      cells.begin() + (inst.row + k) * arch.array.cols);
+  block.levels = rows.data() + inst.col;
   block.stride = arch.array.cols;
   block.cycle = cycle;
   std::vector<double> effective(static_cast<size_t>(k * c));
@@ -171,7 +176,7 @@ static void mvmThroughDevice(const arch::ArchSpec &arch,
 
 Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
                         const std::vector<const Tensor *> &inputs,
-                        std::vector<int64_t> *cells, Numerics numerics,
+                        CellImage *cells, Numerics numerics,
                         Tensor &out, const DeviceModel *device, int64_t cycle) {
   // A generic may read no input at all (a fill, an iota).
   if (inst.opcode == Opcode::Generic)

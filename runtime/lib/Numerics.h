@@ -20,6 +20,11 @@
 
 namespace cim::runtime::detail {
 
+/// The levels of one array, row-major (rows x cols): cells hold at most
+/// 8 bits (the arch format's limit), signed for differential cells, so 16
+/// bits per cell keep a ResNet's arrays in a quarter of int64's memory.
+using CellImage = std::vector<int16_t>;
+
 /// Computes the output of `inst` (of shape and type `out` already holds)
 /// from `inputs`. `cells` is the row-major level image of the instruction's
 /// array for Program (which writes it) and Mvm (which reads it), null
@@ -28,7 +33,7 @@ namespace cim::runtime::detail {
 /// `cycle`.
 Status evaluate(const arch::ArchSpec &arch, const Instruction &inst,
                 const std::vector<const Tensor *> &inputs,
-                std::vector<int64_t> *cells, Numerics numerics, Tensor &out,
+                CellImage *cells, Numerics numerics, Tensor &out,
                 const DeviceModel *device = nullptr, int64_t cycle = 0);
 
 /// Ideal numerics of a rescale with a real-valued reference: out = x * w

@@ -115,7 +115,7 @@ bool ProductChains::skipsEvaluation(size_t core, size_t index) const {
 BlockCache::Block &
 BlockCache::block(const arch::ArchSpec &arch, int64_t array, int64_t row,
                   int64_t col, int64_t k, int64_t c,
-                  const std::vector<int64_t> &cells) {
+                  const CellImage &cells) {
   Block &entry = blocks[{array, row, col, k, c}];
   const int64_t generation = generations[array];
   if (entry.generation == generation)
@@ -203,7 +203,7 @@ static void recombineRows(const arch::CellEncoding &encoding,
 Status detail::evaluateChain(const arch::ArchSpec &arch,
                              const ProductChain &chain, int64_t columns,
                              const Tensor &x, const Tensor *planes,
-                             const std::vector<int64_t> &cells,
+                             const CellImage &cells,
                              int64_t arrayIndex, Numerics numerics,
                              BlockCache &cache, Tensor &out) {
   const Instruction &mvm = *chain.mvm, &dac = *chain.dac, &adc = *chain.adc;
@@ -264,7 +264,7 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
         const int64_t digit = digits[v * k + r];
         if (digit == 0)
           continue;
-        const int64_t *row = cells.data() + (mvm.row + r) * arch.array.cols +
+        const int16_t *row = cells.data() + (mvm.row + r) * arch.array.cols +
                              mvm.col;
         for (int64_t j = 0; j < c; ++j)
           sums[v * c + j] += digit * row[j];

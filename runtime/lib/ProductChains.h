@@ -22,6 +22,7 @@
 #define CIM_RUNTIME_LIB_PRODUCTCHAINS_H
 
 #include "Gemm.h"
+#include "Numerics.h"
 
 #include "cim/runtime/Executor.h"
 #include "cim/runtime/Program.h"
@@ -89,7 +90,7 @@ public:
   /// The K x C block of `cells` at (row, col) of `array`.
   Block &block(const arch::ArchSpec &arch, int64_t array, int64_t row,
                      int64_t col, int64_t k, int64_t c,
-                     const std::vector<int64_t> &cells);
+                     const CellImage &cells);
   /// The block's weights through `encoding` (K x N), computed once.
   const GemmMatrix &recombined(Block &block, const arch::CellEncoding &encoding);
   /// A dac's planes as float digits (P*M x K), made by `make` for the
@@ -117,7 +118,7 @@ private:
 /// array's cells; the block is `columns` wide.
 Status evaluateChain(const arch::ArchSpec &arch, const ProductChain &chain,
                      int64_t columns, const Tensor &x, const Tensor *planes,
-                     const std::vector<int64_t> &cells, int64_t arrayIndex,
+                     const CellImage &cells, int64_t arrayIndex,
                      Numerics numerics, BlockCache &cache, Tensor &out);
 
 } // namespace cim::runtime::detail
