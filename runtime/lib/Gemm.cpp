@@ -103,7 +103,3 @@ void detail::realGemm(int64_t m, int64_t n, int64_t k, const double *a,
               b, ldb, 0.0, c, ldc);
 }
 
-void detail::setGemmThreads(int threads) {
-  if (threads > 0)
-    openblas_set_num_threads(threads);
-}

@@ -47,9 +47,6 @@ bool exactFloatGemm(const std::vector<float> &a, int64_t m, int64_t k,
 void realGemm(int64_t m, int64_t n, int64_t k, const double *a, int64_t lda,
               const double *b, int64_t ldb, double *c, int64_t ldc);
 
-/// Threads the GEMMs may use (0: the library's default, every core).
-void setGemmThreads(int threads);
-
 } // namespace cim::runtime::detail
 
 #endif // CIM_RUNTIME_LIB_GEMM_H

@@ -15,17 +15,6 @@ using namespace cim::runtime::test;
 
 namespace {
 
-std::vector<int64_t> integerProduct(const std::vector<int64_t> &a,
-                                    const std::vector<int64_t> &b, int64_t m,
-                                    int64_t k, int64_t n) {
-  std::vector<int64_t> c(static_cast<size_t>(m * n), 0);
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t r = 0; r < k; ++r)
-      for (int64_t j = 0; j < n; ++j)
-        c[i * n + j] += a[i * k + r] * b[r * n + j];
-  return c;
-}
-
 TEST(RuntimeGemm, ExactInFloatAndDouble) {
   const int64_t m = 7, k = 64, n = 9;
   // Float range (bound 127 * 127 * 64 < 2^24), then double range (bound
@@ -41,7 +30,7 @@ TEST(RuntimeGemm, ExactInFloatAndDouble) {
     matrix.assign(k, n, b);
     std::vector<int64_t> out;
     ASSERT_TRUE(exactGemm(a.data(), m, k, matrix, out)) << aMax << " " << bMax;
-    EXPECT_EQ(out, integerProduct(a, b, m, k, n)) << aMax << " " << bMax;
+    EXPECT_EQ(out, matmul(a, b, m, k, n)) << aMax << " " << bMax;
   }
 }
 

@@ -13,6 +13,9 @@
 #include "cim/InitAllDialects.h"
 #include "cim/runtime/Executor.h"
 
+// randomInts and matmul, shared with the runtime's own tests.
+#include "RuntimeTestSupport.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -31,6 +34,8 @@
 
 using namespace mlir;
 namespace rt = cim::runtime;
+using cim::runtime::test::matmul;
+using cim::runtime::test::randomInts;
 
 namespace {
 
@@ -85,18 +90,6 @@ std::string readFile(const std::string &path) {
 }
 
 const char *kTinyArch = CIM_TEST_DIR "/Dialect/CIM/Inputs/tiny.yaml";
-
-/// y = x * w for x M x K and w K x N.
-std::vector<int64_t> matmul(const std::vector<int64_t> &x,
-                            const std::vector<int64_t> &w, int64_t m, int64_t k,
-                            int64_t n) {
-  std::vector<int64_t> y(m * n, 0);
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t j = 0; j < n; ++j)
-      for (int64_t l = 0; l < k; ++l)
-        y[i * n + j] += x[i * k + l] * w[l * n + j];
-  return y;
-}
 
 const rt::ValueInfo *findBinding(const rt::Program &program,
                                  const std::string &binding) {
@@ -207,16 +200,6 @@ std::string productModule(int64_t m, int64_t k, int64_t n,
           xType + ", " + wType + " -> " + yType + "\n";
   text += "  return %y : " + yType + "\n}\n";
   return text;
-}
-
-std::vector<int64_t> randomInts(size_t count, int64_t lo, int64_t hi,
-                                unsigned seed) {
-  std::mt19937 gen(seed);
-  std::uniform_int_distribution<int64_t> dist(lo, hi);
-  std::vector<int64_t> values(count);
-  for (int64_t &v : values)
-    v = dist(gen);
-  return values;
 }
 
 void registerPassesOnce() {

@@ -1,6 +1,7 @@
 // RUN: cim-opt %s --cim-arch=isaac --cim-quantize="calibration-table=%S/Inputs/calibration.json" | FileCheck %s
 // RUN: not cim-opt %s --cim-arch=isaac --cim-quantize="calibration-table=%S/Inputs/calibration-broken.json" 2>&1 | FileCheck %s --check-prefix=BROKEN
 // RUN: not cim-opt %s --cim-arch=isaac --cim-quantize="calibration-table=%S/Inputs/missing.json" 2>&1 | FileCheck %s --check-prefix=MISSING
+// RUN: not cim-opt %s --cim-arch=isaac --cim-quantize="calibration-table=%S/Inputs/calibration-negative.json" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
 
 // A product whose ONNX node is in the table gets a static input scale,
 // max |x| / 127 for 8-bit inputs (2.54 / 127 = 0.02, rounded to f32), and its rescale a
@@ -19,3 +20,4 @@ func.func @calibrated(%x: tensor<2x4xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>)
 
 // BROKEN: error: cim-quantize: calibration table '{{.*}}calibration-broken.json' is not a readable JSON object of input ranges by ONNX node
 // MISSING: error: cim-quantize: calibration table '{{.*}}missing.json' is not a readable JSON object of input ranges by ONNX node
+// NEGATIVE: error: cim-quantize: calibration table '{{.*}}calibration-negative.json' gives node 'fc' a range that is not a finite number >= 0
