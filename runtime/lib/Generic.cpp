@@ -241,10 +241,10 @@ double element(const Tensor &t, int64_t offset) {
                        : t.floats[offset];
 }
 
-/// The value of one scalar op; sets ctx.error (and returns 0) for a gather
-/// out of range.
-double apply(const ScalarOp &op, const double *regs, BodyContext &ctx) {
-  auto a = [&](size_t i) { return regs[op.operands[i]]; };
+/// The value of one scalar op whose i-th operand is `a(i)`; sets ctx.error
+/// (and returns 0) for a gather out of range.
+template <typename Operand>
+double apply(const ScalarOp &op, Operand a, BodyContext &ctx) {
   // f32 results round to float; f64 ones (bits 64 on a float op) stay.
   auto asFloat = [&op](double v) {
     return op.bits == 64 ? v : static_cast<double>(static_cast<float>(v));
@@ -391,6 +391,77 @@ void stridedCopy(const Instruction &inst, const std::vector<T> &from,
     }
     if (l == static_cast<size_t>(-1))
       return;
+  }
+}
+
+/// Reads n elements of `t`, `stride` apart from `offset`, as registers.
+void loadRow(const Tensor &t, int64_t offset, int64_t stride, int64_t n,
+             double *row) {
+  if (t.isInteger())
+    for (int64_t j = 0; j < n; ++j)
+      row[j] = static_cast<double>(t.ints[offset + j * stride]);
+  else
+    for (int64_t j = 0; j < n; ++j)
+      row[j] = t.floats[offset + j * stride];
+}
+
+/// Body op `op` over a row of n points into `result`; register r of point
+/// j is regs[r * n + j]. The common ops are plain loops; the rest go
+/// through apply() point by point.
+void applyRow(const ScalarOp &op, const double *regs, int64_t n,
+              int64_t rowLoop, BodyContext &ctx, double *result) {
+  auto row = [&](size_t i) { return regs + op.operands[i] * n; };
+  // f32 results round to float; f64 ones (bits 64 on a float op) stay.
+  auto floatBinary = [&](auto f) {
+    const double *a = row(0), *b = row(1);
+    if (op.bits == 64)
+      for (int64_t j = 0; j < n; ++j)
+        result[j] = f(a[j], b[j]);
+    else
+      for (int64_t j = 0; j < n; ++j)
+        result[j] = static_cast<double>(static_cast<float>(f(a[j], b[j])));
+  };
+  switch (op.opcode) {
+  case ScalarOpcode::Index:
+    if (op.dim == rowLoop)
+      for (int64_t j = 0; j < n; ++j)
+        result[j] = static_cast<double>(j);
+    else
+      std::fill_n(result, n, static_cast<double>((*ctx.loopIndex)[op.dim]));
+    return;
+  case ScalarOpcode::AddF:
+    return floatBinary([](double a, double b) { return a + b; });
+  case ScalarOpcode::SubF:
+    return floatBinary([](double a, double b) { return a - b; });
+  case ScalarOpcode::MulF:
+    return floatBinary([](double a, double b) { return a * b; });
+  case ScalarOpcode::DivF:
+    return floatBinary([](double a, double b) { return a / b; });
+  case ScalarOpcode::MaxF: {
+    const double *a = row(0), *b = row(1);
+    for (int64_t j = 0; j < n; ++j)
+      result[j] = maximumF(a[j], b[j]);
+    return;
+  }
+  case ScalarOpcode::MinF: {
+    const double *a = row(0), *b = row(1);
+    for (int64_t j = 0; j < n; ++j)
+      result[j] = minimumF(a[j], b[j]);
+    return;
+  }
+  case ScalarOpcode::Select: {
+    const double *c = row(0), *a = row(1), *b = row(2);
+    for (int64_t j = 0; j < n; ++j)
+      result[j] = c[j] != 0 ? a[j] : b[j];
+    return;
+  }
+  default:
+    for (int64_t j = 0; j < n; ++j) {
+      result[j] = apply(
+          op, [&](size_t i) { return regs[op.operands[i] * n + j]; }, ctx);
+      if (!ctx.error.empty())
+        return;
+    }
   }
 }
 
@@ -549,53 +620,82 @@ Status detail::evaluateGeneric(const Instruction &inst,
     return Status::ok();
   }
 
+  // The body runs on rows of points: the row loop (the innermost loop that
+  // moves the output) becomes the innermost, and every scalar op is one
+  // tight loop over the row instead of one dispatch per point. Loops inside
+  // it only reduce into the same output elements, so each element still
+  // sees its updates in the original order.
+  const std::vector<int64_t> &bounds = inst.loopBounds;
+  for (int64_t bound : bounds)
+    if (bound == 0)
+      return Status::ok();
+  int64_t rowLoop = -1;
+  for (size_t l = loops; l-- > 0;)
+    if (inst.accesses[accessed].strides[l] != 0 && bounds[l] > 1) {
+      rowLoop = static_cast<int64_t>(l);
+      break;
+    }
+  const int64_t n = rowLoop >= 0 ? bounds[rowLoop] : 1;
   const size_t args = inst.accesses.size();
-  std::vector<double> regs(args + inst.body.size(), 0.0);
-  // Constants once; the loop evaluates the rest.
-  std::vector<size_t> live;
+  std::vector<double> regs((args + inst.body.size()) * n, 0.0);
   std::vector<int64_t> index(loops, 0);
   BodyContext ctx{&index, &sources, ""};
+  // Constants once; the loop evaluates the rest.
+  std::vector<size_t> live;
   for (size_t i = 0; i < inst.body.size(); ++i) {
     if (inst.body[i].opcode == ScalarOpcode::Const)
-      regs[args + i] = inst.body[i].constant;
+      std::fill_n(regs.begin() + (args + i) * n, n, inst.body[i].constant);
     else
       live.push_back(i);
   }
-  const int64_t points = genericIterations(inst);
-  std::vector<int64_t> offsets(args);
-  for (size_t a = 0; a < args; ++a)
+  std::vector<int64_t> offsets(args), rowStrides(args, 0);
+  for (size_t a = 0; a < args; ++a) {
     offsets[a] = inst.accesses[a].offset;
+    if (rowLoop >= 0)
+      rowStrides[a] = inst.accesses[a].strides[rowLoop];
+  }
   const size_t result = static_cast<size_t>(inst.bodyResult);
-  for (int64_t p = 0; p < points; ++p) {
+  const double *resultRow = regs.data() + result * n;
+  while (true) {
     for (size_t a = 0; a < accessed; ++a)
-      regs[a] = element(*inputs[a], offsets[a]);
-    const int64_t o = offsets[accessed];
-    regs[accessed] = integerOut ? static_cast<double>(out.ints[o])
-                                : out.floats[o];
+      loadRow(*inputs[a], offsets[a], rowStrides[a], n, regs.data() + a * n);
+    loadRow(out, offsets[accessed], rowStrides[accessed], n,
+            regs.data() + accessed * n);
     for (size_t i : live) {
-      regs[args + i] = apply(inst.body[i], regs.data(), ctx);
+      applyRow(inst.body[i], regs.data(), n, rowLoop, ctx,
+               regs.data() + (args + i) * n);
       if (!ctx.error.empty())
         return Status::error("body op " + std::to_string(i) + ": " +
                              ctx.error);
     }
+    const int64_t o = offsets[accessed], so = rowStrides[accessed];
     if (integerOut)
-      out.ints[o] = static_cast<int64_t>(
-          wrap(truncToInt(regs[result]), outBits));
+      for (int64_t j = 0; j < n; ++j)
+        out.ints[o + j * so] = static_cast<int64_t>(
+            wrap(truncToInt(resultRow[j]), outBits));
+    else if (out.type == ElementType::F64)
+      for (int64_t j = 0; j < n; ++j)
+        out.floats[o + j * so] = resultRow[j];
     else
-      out.floats[o] = out.type == ElementType::F64
-                          ? regs[result]
-                          : static_cast<double>(static_cast<float>(regs[result]));
-    // Next point: the innermost loop first; offsets follow incrementally.
-    for (size_t l = loops; l-- > 0;) {
-      if (++index[l] < inst.loopBounds[l]) {
+      for (int64_t j = 0; j < n; ++j)
+        out.floats[o + j * so] =
+            static_cast<double>(static_cast<float>(resultRow[j]));
+    // Next row: the innermost other loop first; offsets follow.
+    size_t l = loops;
+    while (l-- > 0) {
+      if (static_cast<int64_t>(l) == rowLoop)
+        continue;
+      if (++index[l] < bounds[l]) {
         for (size_t a = 0; a < args; ++a)
           offsets[a] += inst.accesses[a].strides[l];
         break;
       }
       for (size_t a = 0; a < args; ++a)
-        offsets[a] -= inst.accesses[a].strides[l] * (inst.loopBounds[l] - 1);
+        offsets[a] -= inst.accesses[a].strides[l] * (bounds[l] - 1);
       index[l] = 0;
     }
+    if (l == static_cast<size_t>(-1))
+      break;
   }
   return Status::ok();
 }

@@ -236,6 +236,19 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
       return Status::ok();
   }
 
+  // Digits of one or two bits: every plane's sums by table lookups.
+  const LookupChain lookup{dac.inputBits, dac.dacBits, adc.adcBits,
+                           adc.shift, adc.signedRange,
+                           chain.recombine ? &chain.recombine->encoding
+                                           : nullptr};
+  if (lookupApplies(lookup, k, c, block.levels.maxAbs)) {
+    if (shared.bits.masks.empty())
+      packInputBits(x.ints.data(), m, k, dac.inputBits, shared.bits);
+    lookupProducts(shared.bits, block.levels.asFloat.data(), k, c,
+                   block.levels.maxAbs, lookup, out.ints);
+    return Status::ok();
+  }
+
   // Every plane's column sums in one GEMM: (P * M) x K digits times the
   // K x C levels. The digits are made once for the chains sharing them.
   const int64_t p = arch::dacPlanes(dac.inputBits, dac.dacBits);

@@ -22,6 +22,7 @@
 #define CIM_RUNTIME_LIB_PRODUCTCHAINS_H
 
 #include "Gemm.h"
+#include "LookupProducts.h"
 #include "Numerics.h"
 
 #include "cim/runtime/Executor.h"
@@ -93,10 +94,12 @@ public:
                      const CellImage &cells);
   /// The block's weights through `encoding` (K x N), computed once.
   const GemmMatrix &recombined(Block &block, const arch::CellEncoding &encoding);
-  /// A dac's planes as float digits (P*M x K), made by `make` for the
+  /// A dac's planes as float digits (P*M x K) or packed bits, made by `make` for the
   /// first of the `readers` chains that read them, dropped after the last.
   struct Digits {
     std::vector<float> values;
+    /// The same digits as input bits, for lookups (LookupProducts.h).
+    InputBits bits;
     int64_t remaining = 0;
   };
   Digits &digits(int64_t planes) { return planeDigits[planes]; }

@@ -1,0 +1,296 @@
+//===- LookupProducts.cpp - Bit-serial crossbar products by lookup --------===//
+
+#include "LookupProducts.h"
+
+#include "cim/Arch/Converters.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+using namespace cim;
+using namespace cim::runtime;
+using namespace cim::runtime::detail;
+
+// The row loops below are plain loops the compiler vectorizes; the kernel
+// is compiled once per vector width and the widest the CPU has is picked
+// when the program starts (GCC's function multi-versioning).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define CIM_VECTOR_CLONES                                                      \
+  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",            \
+                               "default")))
+#else
+#define CIM_VECTOR_CLONES
+#endif
+
+namespace {
+
+constexpr int64_t kGroupRows = 8;
+constexpr int64_t kMasks = 256;
+/// The largest lookup table built for one block (bytes).
+constexpr int64_t kMaxTableBytes = int64_t(16) << 20;
+
+/// Bit i of byte r becomes bit r of byte i (an 8 x 8 bit transpose).
+uint64_t transposeBits(uint64_t x) {
+  uint64_t t = (x ^ (x >> 7)) & 0x00AA00AA00AA00AAULL;
+  x ^= t ^ (t << 7);
+  t = (x ^ (x >> 14)) & 0x0000CCCC0000CCCCULL;
+  x ^= t ^ (t << 14);
+  t = (x ^ (x >> 28)) & 0x00000000F0F0F0F0ULL;
+  x ^= t ^ (t << 28);
+  return x;
+}
+
+bool fitsInt16(int64_t k, int64_t maxLevel) {
+  return kGroupRows * maxLevel <= 32767 && k * maxLevel <= 32767;
+}
+
+/// The recombination as coefficients: recombine() is linear in the column
+/// sums, so each output is a fixed combination of its columns and the
+/// reference column.
+struct Recombination {
+  std::vector<int64_t> perColumn; // one per column of a weight
+  int64_t reference = 0;
+};
+
+Recombination coefficientsOf(const arch::CellEncoding &encoding) {
+  Recombination r;
+  const int64_t perWeight = encoding.columnsPerWeight();
+  std::vector<int64_t> unit(static_cast<size_t>(perWeight), 0);
+  for (int64_t j = 0; j < perWeight; ++j) {
+    unit[j] = 1;
+    r.perColumn.push_back(encoding.recombine(unit.data(), 0));
+    unit[j] = 0;
+  }
+  r.reference = encoding.recombine(unit.data(), 1);
+  return r;
+}
+
+/// A buffer kept across calls (one per thread): a block's tables are
+/// rebuilt for every product, but not reallocated and zeroed.
+template <typename T> T *scratch(size_t size) {
+  thread_local std::vector<T> buffer;
+  if (buffer.size() < size)
+    buffer.resize(size);
+  return buffer.data();
+}
+
+/// 64 bytes of T: GCC's vector extension, one AVX-512 register (or two or
+/// four narrower ones where the CPU has no AVX-512).
+template <typename T> struct VectorOf;
+template <> struct VectorOf<int16_t> {
+  typedef int16_t type __attribute__((vector_size(64)));
+};
+template <> struct VectorOf<int32_t> {
+  typedef int32_t type __attribute__((vector_size(64)));
+};
+template <typename T> using Vector = typename VectorOf<T>::type;
+
+/// acc += the 64 bytes at `from` (by reference: vectors are not passed by
+/// value across the clones' different ABIs).
+template <typename T>
+__attribute__((always_inline)) inline void accumulate(Vector<T> &acc,
+                                                      const T *from) {
+  Vector<T> v;
+  std::memcpy(&v, from, sizeof(v));
+  acc += v;
+}
+
+/// to[i] = from[i] + add[i % period] for i < count (disjoint ranges).
+template <typename T>
+__attribute__((always_inline)) inline void
+addRows(T *__restrict to, const T *__restrict from, const T *__restrict add,
+        int64_t count, int64_t period) {
+  for (int64_t i = 0; i < count; i += period)
+    for (int64_t j = 0; j < period; ++j)
+      to[i + j] = static_cast<T>(from[i + j] + add[j]);
+}
+
+template <typename T>
+__attribute__((always_inline)) inline void
+run(const InputBits &x, const float *levels, int64_t k, int64_t c,
+    const LookupChain &chain, std::vector<int64_t> &out) {
+  // Columns by chunks of one or two vector registers, accumulated in
+  // registers over the groups; tables padded to whole chunks.
+  constexpr int64_t chunk = 64 / sizeof(T) * 2;
+  const int64_t groups = x.groups, m = x.rows;
+  const int64_t width = (c + chunk - 1) / chunk * chunk;
+  // tables[(g * 256 + mask) * width + j]: the sum of column j's levels
+  // over the rows of group g whose bit is set in mask.
+  T *tables = scratch<T>(static_cast<size_t>(groups * kMasks * width));
+  std::vector<T> levelRow(static_cast<size_t>(width), 0);
+  for (int64_t g = 0; g < groups; ++g) {
+    T *table = tables + g * kMasks * width;
+    std::fill_n(table, width, T(0));
+    for (int64_t r = 0; r < kGroupRows; ++r) {
+      const int64_t row = g * kGroupRows + r;
+      for (int64_t j = 0; j < c; ++j)
+        levelRow[j] = row < k ? static_cast<T>(levels[row * c + j]) : T(0);
+      // The masks with bit r set are those without it plus row r.
+      const int64_t size = int64_t(1) << r;
+      addRows(table + size * width, table, levelRow.data(), size * width,
+              width);
+    }
+  }
+
+  const int64_t d = chain.dacBits;
+  const int64_t planes = arch::dacPlanes(chain.inputBits, d);
+  const int64_t bits = chain.adcBits, shift = chain.adcShift;
+  const int32_t lo = static_cast<int32_t>(
+      chain.adcSigned ? -(int64_t(1) << (bits - 1)) : -((int64_t(1) << bits) - 1));
+  const int32_t hi = static_cast<int32_t>(
+      chain.adcSigned ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1);
+  const int32_t half = shift > 0 ? int32_t(1) << (shift - 1) : 0;
+
+  Recombination recombination;
+  int64_t n = c, perWeight = 1, referenceColumns = 0;
+  if (chain.recombine) {
+    recombination = coefficientsOf(*chain.recombine);
+    perWeight = chain.recombine->columnsPerWeight();
+    referenceColumns = chain.recombine->referenceColumns();
+    n = (c - referenceColumns) / perWeight;
+  }
+  out.resize(static_cast<size_t>(m * n));
+
+  std::vector<int32_t> sums(static_cast<size_t>(width));
+  std::vector<int64_t> combined(static_cast<size_t>(width));
+  std::vector<const T *> rows(static_cast<size_t>(groups));
+  for (int64_t row = 0; row < m; ++row) {
+    std::fill(combined.begin(), combined.end(), 0);
+    for (int64_t plane = 0; plane < planes; ++plane) {
+      const int64_t digitBits = std::min(d, chain.inputBits - plane * d);
+      std::fill(sums.begin(), sums.end(), 0);
+      bool any = false;
+      for (int64_t b = 0; b < digitBits; ++b) {
+        // The digit's bit b; the top plane's top bit is its sign.
+        const int32_t weight =
+            plane == planes - 1 && b == digitBits - 1 ? -(int32_t(1) << b)
+                                                      : int32_t(1) << b;
+        const uint8_t *masks =
+            x.masks.data() + (row * x.bits + plane * d + b) * groups;
+        // The table rows this bit selects; groups with no bit set add 0.
+        int64_t selected = 0;
+        for (int64_t g = 0; g < groups; ++g)
+          if (masks[g])
+            rows[selected++] = tables + (g * kMasks + masks[g]) * width;
+        if (!selected)
+          continue;
+        any = true;
+        for (int64_t j0 = 0; j0 < width; j0 += chunk) {
+          // Two vector registers of sums over the selected rows.
+          Vector<T> low = {}, high = {};
+          for (int64_t g = 0; g < selected; ++g) {
+            accumulate(low, rows[g] + j0);
+            accumulate(high, rows[g] + j0 + chunk / 2);
+          }
+          for (int64_t j = 0; j < chunk / 2; ++j) {
+            sums[j0 + j] += weight * static_cast<int32_t>(low[j]);
+            sums[j0 + chunk / 2 + j] += weight * static_cast<int32_t>(high[j]);
+          }
+        }
+      }
+      // Every sum 0: the conversions return 0 and add nothing.
+      if (!any)
+        continue;
+      // The ADC (arch::adcConvert on 32-bit lanes), then shift-and-add.
+      const int64_t scale = int64_t(1) << (shift + plane * d);
+      for (int64_t j = 0; j < width; ++j) {
+        int32_t s = sums[j], code;
+        if (shift > 0) {
+          const int32_t magnitude = ((s < 0 ? -s : s) + half) >> shift;
+          code = s < 0 ? -magnitude : magnitude;
+        } else {
+          code = s;
+        }
+        code = std::min(std::max(code, lo), hi);
+        combined[j] += static_cast<int64_t>(code) * scale;
+      }
+    }
+    int64_t *result = out.data() + row * n;
+    if (!chain.recombine) {
+      std::copy(combined.begin(), combined.begin() + c, result);
+      continue;
+    }
+    const int64_t reference =
+        referenceColumns ? combined[c - 1] * recombination.reference : 0;
+    for (int64_t w = 0; w < n; ++w) {
+      int64_t y = reference;
+      for (int64_t j = 0; j < perWeight; ++j)
+        y += recombination.perColumn[j] * combined[w * perWeight + j];
+      result[w] = y;
+    }
+  }
+}
+
+CIM_VECTOR_CLONES
+void run16(const InputBits &x, const float *levels, int64_t k, int64_t c,
+           const LookupChain &chain, std::vector<int64_t> &out) {
+  run<int16_t>(x, levels, k, c, chain, out);
+}
+
+CIM_VECTOR_CLONES
+void run32(const InputBits &x, const float *levels, int64_t k, int64_t c,
+           const LookupChain &chain, std::vector<int64_t> &out) {
+  run<int32_t>(x, levels, k, c, chain, out);
+}
+
+} // namespace
+
+CIM_VECTOR_CLONES
+void detail::packInputBits(const int64_t *x, int64_t m, int64_t k,
+                           int64_t bits, InputBits &out) {
+  out.rows = m;
+  out.cols = k;
+  out.bits = bits;
+  out.groups = (k + kGroupRows - 1) / kGroupRows;
+  out.masks.resize(static_cast<size_t>(m * bits * out.groups));
+  // A row's low bytes, zero past K: group g is the 8 bytes at 8g.
+  std::vector<uint8_t> bytes(static_cast<size_t>(out.groups * kGroupRows), 0);
+  for (int64_t row = 0; row < m; ++row) {
+    for (int64_t e = 0; e < k; ++e)
+      bytes[e] = static_cast<uint8_t>(x[row * k + e]);
+    for (int64_t g = 0; g < out.groups; ++g) {
+      // Entry r is byte r; after the transpose byte i holds bit i of
+      // every entry.
+      uint64_t group = 0;
+      for (int64_t r = 0; r < kGroupRows; ++r)
+        group |= static_cast<uint64_t>(bytes[g * kGroupRows + r]) << (8 * r);
+      const uint64_t transposed = transposeBits(group);
+      for (int64_t i = 0; i < bits; ++i)
+        out.masks[(row * bits + i) * out.groups + g] =
+            static_cast<uint8_t>(transposed >> (8 * i));
+    }
+  }
+}
+
+bool detail::lookupApplies(const LookupChain &chain, int64_t k, int64_t c,
+                           int64_t maxLevel) {
+  if (chain.dacBits < 1 || chain.dacBits > 2 || chain.inputBits < 1 ||
+      chain.inputBits > 8 || chain.adcBits < 1 ||
+      chain.adcBits + chain.adcShift > 30 || chain.adcShift < 0 || k < 1 ||
+      c < 1)
+    return false;
+  // Every plane's sum in 32 bits.
+  if (static_cast<double>(k) * static_cast<double>(maxLevel) *
+          static_cast<double>((int64_t(1) << chain.dacBits) - 1) >=
+      2147483647.0)
+    return false;
+  if (chain.recombine &&
+      (c - chain.recombine->referenceColumns()) %
+              chain.recombine->columnsPerWeight() !=
+          0)
+    return false;
+  const int64_t groups = (k + kGroupRows - 1) / kGroupRows;
+  const int64_t element = fitsInt16(k, maxLevel) ? 2 : 4;
+  return groups * kMasks * (c + 64) * element <= kMaxTableBytes;
+}
+
+void detail::lookupProducts(const InputBits &x, const float *levels,
+                            int64_t k, int64_t c, int64_t maxLevel,
+                            const LookupChain &chain,
+                            std::vector<int64_t> &out) {
+  if (fitsInt16(k, maxLevel))
+    run16(x, levels, k, c, chain, out);
+  else
+    run32(x, levels, k, c, chain, out);
+}
