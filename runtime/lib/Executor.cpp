@@ -27,6 +27,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <thread>
 #include <tuple>
 
 using namespace cim;
@@ -60,7 +61,10 @@ struct LinkState {
 class Simulator {
 public:
   Simulator(const Program &program, const ExecuteOptions &options)
-      : program(program), arch(program.arch), options(options) {}
+      : program(program), arch(program.arch), options(options),
+        pool(options.threads > 0
+                 ? options.threads
+                 : std::max<int64_t>(1, std::thread::hardware_concurrency())) {}
 
   Status bind(const TensorMap &inputs);
   void plan();
@@ -100,6 +104,7 @@ private:
   /// The crossbar products computed in one pass when their mvm issues.
   std::unique_ptr<ProductChains> chains;
   BlockCache blockCache;
+  WorkerPool pool;
   /// Cycle each value is ready on its core; -1 until produced.
   std::vector<int64_t> readyAt;
   std::vector<std::vector<Planned>> plans;
@@ -402,7 +407,7 @@ Status Simulator::issue(size_t c, int64_t start) {
     status = evaluateChain(arch, *chain, program.values[inst.output].shape.back(),
                            valueOf(chain->input), &store[chain->planes], *image,
                            arrayIndex(arch, inst.array), options.numerics,
-                           blockCache, store[chain->result]);
+                           blockCache, pool, store[chain->result]);
     release(chain->input);
   } else if (inst.opcode == Opcode::Rescale && inst.idealInput >= 0 &&
              options.numerics == Numerics::Ideal) {

@@ -106,132 +106,169 @@ addRows(T *__restrict to, const T *__restrict from, const T *__restrict add,
       to[i + j] = static_cast<T>(from[i + j] + add[j]);
 }
 
-template <typename T>
-__attribute__((always_inline)) inline void
-run(const InputBits &x, const float *levels, int64_t k, int64_t c,
-    const LookupChain &chain, std::vector<int64_t> &out) {
-  // Columns by chunks of one or two vector registers, accumulated in
-  // registers over the groups; tables padded to whole chunks.
-  constexpr int64_t chunk = 64 / sizeof(T) * 2;
-  const int64_t groups = x.groups, m = x.rows;
-  const int64_t width = (c + chunk - 1) / chunk * chunk;
-  // tables[(g * 256 + mask) * width + j]: the sum of column j's levels
-  // over the rows of group g whose bit is set in mask.
-  T *tables = scratch<T>(static_cast<size_t>(groups * kMasks * width));
-  std::vector<T> levelRow(static_cast<size_t>(width), 0);
-  for (int64_t g = 0; g < groups; ++g) {
-    T *table = tables + g * kMasks * width;
-    std::fill_n(table, width, T(0));
-    for (int64_t r = 0; r < kGroupRows; ++r) {
-      const int64_t row = g * kGroupRows + r;
-      for (int64_t j = 0; j < c; ++j)
-        levelRow[j] = row < k ? static_cast<T>(levels[row * c + j]) : T(0);
-      // The masks with bit r set are those without it plus row r.
-      const int64_t size = int64_t(1) << r;
-      addRows(table + size * width, table, levelRow.data(), size * width,
-              width);
-    }
-  }
+/// One product's state; tables() and rows() compute ranges of it, on any
+/// thread.
+template <typename T> struct LookupJob {
+  // Columns by chunks of two vector registers, accumulated in registers
+  // over the groups; tables padded to whole chunks.
+  static constexpr int64_t chunk = 64 / sizeof(T) * 2;
 
-  const int64_t d = chain.dacBits;
-  const int64_t planes = arch::dacPlanes(chain.inputBits, d);
-  const int64_t bits = chain.adcBits, shift = chain.adcShift;
-  const int32_t lo = static_cast<int32_t>(
-      chain.adcSigned ? -(int64_t(1) << (bits - 1)) : -((int64_t(1) << bits) - 1));
-  const int32_t hi = static_cast<int32_t>(
-      chain.adcSigned ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1);
-  const int32_t half = shift > 0 ? int32_t(1) << (shift - 1) : 0;
-
+  const InputBits &x;
+  const float *levels;
+  int64_t k, c, width, planes, n = 0, perWeight = 1, referenceColumns = 0;
+  const LookupChain &chain;
+  int32_t lo, hi, half;
   Recombination recombination;
-  int64_t n = c, perWeight = 1, referenceColumns = 0;
-  if (chain.recombine) {
-    recombination = coefficientsOf(*chain.recombine);
-    perWeight = chain.recombine->columnsPerWeight();
-    referenceColumns = chain.recombine->referenceColumns();
-    n = (c - referenceColumns) / perWeight;
-  }
-  out.resize(static_cast<size_t>(m * n));
+  /// tables[(g * 256 + mask) * width + j]: the sum of column j's levels
+  /// over the rows of group g whose bit is set in mask.
+  T *tables;
+  int64_t *out;
 
-  std::vector<int32_t> sums(static_cast<size_t>(width));
-  std::vector<int64_t> combined(static_cast<size_t>(width));
-  std::vector<const T *> rows(static_cast<size_t>(groups));
-  for (int64_t row = 0; row < m; ++row) {
-    std::fill(combined.begin(), combined.end(), 0);
-    for (int64_t plane = 0; plane < planes; ++plane) {
-      const int64_t digitBits = std::min(d, chain.inputBits - plane * d);
-      std::fill(sums.begin(), sums.end(), 0);
-      bool any = false;
-      for (int64_t b = 0; b < digitBits; ++b) {
-        // The digit's bit b; the top plane's top bit is its sign.
-        const int32_t weight =
-            plane == planes - 1 && b == digitBits - 1 ? -(int32_t(1) << b)
-                                                      : int32_t(1) << b;
-        const uint8_t *masks =
-            x.masks.data() + (row * x.bits + plane * d + b) * groups;
-        // The table rows this bit selects; groups with no bit set add 0.
-        int64_t selected = 0;
-        for (int64_t g = 0; g < groups; ++g)
-          if (masks[g])
-            rows[selected++] = tables + (g * kMasks + masks[g]) * width;
-        if (!selected)
+  LookupJob(const InputBits &x, const float *levels, int64_t k, int64_t c,
+            const LookupChain &chain, T *tables, std::vector<int64_t> &result)
+      : x(x), levels(levels), k(k), c(c),
+        width((c + chunk - 1) / chunk * chunk),
+        planes(arch::dacPlanes(chain.inputBits, chain.dacBits)), n(c),
+        chain(chain), tables(tables) {
+    const int64_t bits = chain.adcBits;
+    lo = static_cast<int32_t>(chain.adcSigned ? -(int64_t(1) << (bits - 1))
+                                              : -((int64_t(1) << bits) - 1));
+    hi = static_cast<int32_t>(chain.adcSigned ? (int64_t(1) << (bits - 1)) - 1
+                                              : (int64_t(1) << bits) - 1);
+    half = chain.adcShift > 0 ? int32_t(1) << (chain.adcShift - 1) : 0;
+    if (chain.recombine) {
+      recombination = coefficientsOf(*chain.recombine);
+      perWeight = chain.recombine->columnsPerWeight();
+      referenceColumns = chain.recombine->referenceColumns();
+      n = (c - referenceColumns) / perWeight;
+    }
+    result.resize(static_cast<size_t>(x.rows * n));
+    out = result.data();
+  }
+
+  __attribute__((always_inline)) void buildTables(int64_t g0, int64_t g1) {
+    std::vector<T> levelRow(static_cast<size_t>(width), 0);
+    for (int64_t g = g0; g < g1; ++g) {
+      T *table = tables + g * kMasks * width;
+      std::fill_n(table, width, T(0));
+      for (int64_t r = 0; r < kGroupRows; ++r) {
+        const int64_t row = g * kGroupRows + r;
+        for (int64_t j = 0; j < c; ++j)
+          levelRow[j] = row < k ? static_cast<T>(levels[row * c + j]) : T(0);
+        // The masks with bit r set are those without it plus row r.
+        const int64_t size = int64_t(1) << r;
+        addRows(table + size * width, table, levelRow.data(), size * width,
+                width);
+      }
+    }
+  }
+
+  __attribute__((always_inline)) void computeRows(int64_t r0, int64_t r1) {
+    const int64_t groups = x.groups, d = chain.dacBits;
+    const int64_t shift = chain.adcShift;
+    std::vector<int32_t> sums(static_cast<size_t>(width));
+    std::vector<int64_t> combined(static_cast<size_t>(width));
+    std::vector<const T *> rows(static_cast<size_t>(groups));
+    for (int64_t row = r0; row < r1; ++row) {
+      std::fill(combined.begin(), combined.end(), 0);
+      for (int64_t plane = 0; plane < planes; ++plane) {
+        const int64_t digitBits = std::min(d, chain.inputBits - plane * d);
+        std::fill(sums.begin(), sums.end(), 0);
+        bool any = false;
+        for (int64_t b = 0; b < digitBits; ++b) {
+          // The digit's bit b; the top plane's top bit is its sign.
+          const int32_t weight =
+              plane == planes - 1 && b == digitBits - 1 ? -(int32_t(1) << b)
+                                                        : int32_t(1) << b;
+          const uint8_t *masks =
+              x.masks.data() + (row * x.bits + plane * d + b) * groups;
+          // The table rows this bit selects; groups with no bit set add 0.
+          int64_t selected = 0;
+          for (int64_t g = 0; g < groups; ++g)
+            if (masks[g])
+              rows[selected++] = tables + (g * kMasks + masks[g]) * width;
+          if (!selected)
+            continue;
+          any = true;
+          for (int64_t j0 = 0; j0 < width; j0 += chunk) {
+            Vector<T> low = {}, high = {};
+            for (int64_t g = 0; g < selected; ++g) {
+              accumulate(low, rows[g] + j0);
+              accumulate(high, rows[g] + j0 + chunk / 2);
+            }
+            for (int64_t j = 0; j < chunk / 2; ++j) {
+              sums[j0 + j] += weight * static_cast<int32_t>(low[j]);
+              sums[j0 + chunk / 2 + j] +=
+                  weight * static_cast<int32_t>(high[j]);
+            }
+          }
+        }
+        // Every sum 0: the conversions return 0 and add nothing.
+        if (!any)
           continue;
-        any = true;
-        for (int64_t j0 = 0; j0 < width; j0 += chunk) {
-          // Two vector registers of sums over the selected rows.
-          Vector<T> low = {}, high = {};
-          for (int64_t g = 0; g < selected; ++g) {
-            accumulate(low, rows[g] + j0);
-            accumulate(high, rows[g] + j0 + chunk / 2);
+        // The ADC (arch::adcConvert on 32-bit lanes), then shift-and-add.
+        const int64_t scale = int64_t(1) << (shift + plane * d);
+        for (int64_t j = 0; j < width; ++j) {
+          const int32_t s = sums[j];
+          int32_t code = s;
+          if (shift > 0) {
+            const int32_t magnitude = ((s < 0 ? -s : s) + half) >> shift;
+            code = s < 0 ? -magnitude : magnitude;
           }
-          for (int64_t j = 0; j < chunk / 2; ++j) {
-            sums[j0 + j] += weight * static_cast<int32_t>(low[j]);
-            sums[j0 + chunk / 2 + j] += weight * static_cast<int32_t>(high[j]);
-          }
+          code = std::min(std::max(code, lo), hi);
+          combined[j] += static_cast<int64_t>(code) * scale;
         }
       }
-      // Every sum 0: the conversions return 0 and add nothing.
-      if (!any)
+      int64_t *result = out + row * n;
+      if (!chain.recombine) {
+        std::copy(combined.begin(), combined.begin() + c, result);
         continue;
-      // The ADC (arch::adcConvert on 32-bit lanes), then shift-and-add.
-      const int64_t scale = int64_t(1) << (shift + plane * d);
-      for (int64_t j = 0; j < width; ++j) {
-        int32_t s = sums[j], code;
-        if (shift > 0) {
-          const int32_t magnitude = ((s < 0 ? -s : s) + half) >> shift;
-          code = s < 0 ? -magnitude : magnitude;
-        } else {
-          code = s;
-        }
-        code = std::min(std::max(code, lo), hi);
-        combined[j] += static_cast<int64_t>(code) * scale;
       }
-    }
-    int64_t *result = out.data() + row * n;
-    if (!chain.recombine) {
-      std::copy(combined.begin(), combined.begin() + c, result);
-      continue;
-    }
-    const int64_t reference =
-        referenceColumns ? combined[c - 1] * recombination.reference : 0;
-    for (int64_t w = 0; w < n; ++w) {
-      int64_t y = reference;
-      for (int64_t j = 0; j < perWeight; ++j)
-        y += recombination.perColumn[j] * combined[w * perWeight + j];
-      result[w] = y;
+      const int64_t reference =
+          referenceColumns ? combined[c - 1] * recombination.reference : 0;
+      for (int64_t w = 0; w < n; ++w) {
+        int64_t y = reference;
+        for (int64_t j = 0; j < perWeight; ++j)
+          y += recombination.perColumn[j] * combined[w * perWeight + j];
+        result[w] = y;
+      }
     }
   }
+};
+
+// The loops of each job, compiled once per vector width.
+CIM_VECTOR_CLONES void buildTables16(LookupJob<int16_t> &job, int64_t g0,
+                                     int64_t g1) {
+  job.buildTables(g0, g1);
+}
+CIM_VECTOR_CLONES void buildTables32(LookupJob<int32_t> &job, int64_t g0,
+                                     int64_t g1) {
+  job.buildTables(g0, g1);
+}
+CIM_VECTOR_CLONES void computeRows16(LookupJob<int16_t> &job, int64_t r0,
+                                     int64_t r1) {
+  job.computeRows(r0, r1);
+}
+CIM_VECTOR_CLONES void computeRows32(LookupJob<int32_t> &job, int64_t r0,
+                                     int64_t r1) {
+  job.computeRows(r0, r1);
 }
 
-CIM_VECTOR_CLONES
-void run16(const InputBits &x, const float *levels, int64_t k, int64_t c,
-           const LookupChain &chain, std::vector<int64_t> &out) {
-  run<int16_t>(x, levels, k, c, chain, out);
-}
-
-CIM_VECTOR_CLONES
-void run32(const InputBits &x, const float *levels, int64_t k, int64_t c,
-           const LookupChain &chain, std::vector<int64_t> &out) {
-  run<int32_t>(x, levels, k, c, chain, out);
+template <typename T>
+void run(const InputBits &x, const float *levels, int64_t k, int64_t c,
+         const LookupChain &chain, WorkerPool &pool,
+         std::vector<int64_t> &out,
+         void (*tables)(LookupJob<T> &, int64_t, int64_t),
+         void (*rows)(LookupJob<T> &, int64_t, int64_t)) {
+  constexpr int64_t chunk = LookupJob<T>::chunk;
+  const int64_t width = (c + chunk - 1) / chunk * chunk;
+  LookupJob<T> job(
+      x, levels, k, c, chain,
+      scratch<T>(static_cast<size_t>(x.groups * kMasks * width)), out);
+  pool.parallelFor(x.groups, 4,
+                   [&](int64_t g0, int64_t g1) { tables(job, g0, g1); });
+  pool.parallelFor(x.rows, 8,
+                   [&](int64_t r0, int64_t r1) { rows(job, r0, r1); });
 }
 
 } // namespace
@@ -287,10 +324,12 @@ bool detail::lookupApplies(const LookupChain &chain, int64_t k, int64_t c,
 
 void detail::lookupProducts(const InputBits &x, const float *levels,
                             int64_t k, int64_t c, int64_t maxLevel,
-                            const LookupChain &chain,
+                            const LookupChain &chain, WorkerPool &pool,
                             std::vector<int64_t> &out) {
   if (fitsInt16(k, maxLevel))
-    run16(x, levels, k, c, chain, out);
+    run<int16_t>(x, levels, k, c, chain, pool, out, buildTables16,
+                 computeRows16);
   else
-    run32(x, levels, k, c, chain, out);
+    run<int32_t>(x, levels, k, c, chain, pool, out, buildTables32,
+                 computeRows32);
 }

@@ -17,6 +17,7 @@
 #ifndef CIM_RUNTIME_LIB_LOOKUPPRODUCTS_H
 #define CIM_RUNTIME_LIB_LOOKUPPRODUCTS_H
 
+#include "WorkerPool.h"
 #include "cim/Arch/CellEncoding.h"
 
 #include <cstdint>
@@ -53,10 +54,10 @@ bool lookupApplies(const LookupChain &chain, int64_t k, int64_t c,
 
 /// The chain's result for every row of `x` with the K x C `levels`
 /// (row-major, integer-valued): M x N recombined sums, or M x C
-/// shift-and-add sums without a recombine.
+/// shift-and-add sums without a recombine. Rows run on `pool`'s threads.
 void lookupProducts(const InputBits &x, const float *levels, int64_t k,
                     int64_t c, int64_t maxLevel, const LookupChain &chain,
-                    std::vector<int64_t> &out);
+                    WorkerPool &pool, std::vector<int64_t> &out);
 
 } // namespace cim::runtime::detail
 

@@ -205,7 +205,8 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
                              const Tensor &x, const Tensor *planes,
                              const CellImage &cells,
                              int64_t arrayIndex, Numerics numerics,
-                             BlockCache &cache, Tensor &out) {
+                             BlockCache &cache, WorkerPool &pool,
+                             Tensor &out) {
   const Instruction &mvm = *chain.mvm, &dac = *chain.dac, &adc = *chain.adc;
   const int64_t k = x.shape.empty() ? 1 : x.shape.back();
   const int64_t m = k ? x.numElements() / k : 0;
@@ -245,7 +246,7 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
     if (shared.bits.masks.empty())
       packInputBits(x.ints.data(), m, k, dac.inputBits, shared.bits);
     lookupProducts(shared.bits, block.levels.asFloat.data(), k, c,
-                   block.levels.maxAbs, lookup, out.ints);
+                   block.levels.maxAbs, lookup, pool, out.ints);
     return Status::ok();
   }
 

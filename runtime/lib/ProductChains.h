@@ -122,7 +122,8 @@ private:
 Status evaluateChain(const arch::ArchSpec &arch, const ProductChain &chain,
                      int64_t columns, const Tensor &x, const Tensor *planes,
                      const CellImage &cells, int64_t arrayIndex,
-                     Numerics numerics, BlockCache &cache, Tensor &out);
+                     Numerics numerics, BlockCache &cache, WorkerPool &pool,
+                     Tensor &out);
 
 } // namespace cim::runtime::detail
 

@@ -53,7 +53,7 @@ const char *kUsage =
     "usage: cim-run PROGRAM.cimp --input NAME=FILE... --output-dir DIR\n"
     "               --numerics ideal|quantized [--report REPORT.json]\n"
     "               [--trace TRACE.json] [--weights-preloaded]\n"
-    "               [--batch N] [--output-format npy|pb]\n"
+    "               [--batch N] [--threads N] [--output-format npy|pb]\n"
     "               [--progress auto|always|never]\n"
     "       cim-run PROGRAM.cimp --disassemble\n"
     "Runs a compiled program on the simulator. Every program input is bound\n"
@@ -69,6 +69,9 @@ const char *kUsage =
     "                        input file stacks N inputs along its first axis,\n"
     "                        each output stacks N results; the report gives\n"
     "                        inferences per second\n"
+    "  --threads N           threads computing crossbar products (default:\n"
+    "                        one per hardware thread; results do not depend\n"
+    "                        on it)\n"
     "  --output-format pb    outputs as DIR/<name>.pb TensorProto files\n"
     "  --report FILE         the time/energy report as JSON\n"
     "  --trace FILE          every instruction's start and end in Chrome's\n"
@@ -101,6 +104,7 @@ struct Options {
   bool weightsPreloaded = false;
   /// Inferences run back to back, pipelined (Batch.h).
   int64_t batch = 1;
+  int64_t threads = 0;
   /// Outputs as ONNX TensorProto files rather than .npy.
   bool outputPb = false;
   ProgressBar::Mode progress = ProgressBar::Mode::Auto;
@@ -166,6 +170,14 @@ std::string parseArguments(int argc, char **argv, Options &options) {
       if (text.empty() || *end != '\0' || n < 1 || n > 1000000)
         return "--batch takes a count from 1 to 1000000, got '" + text + "'";
       options.batch = n;
+    } else if (arg == "--threads") {
+      if (!(error = value(text)).empty())
+        return error;
+      char *end = nullptr;
+      const long long n = std::strtoll(text.c_str(), &end, 10);
+      if (text.empty() || *end != '\0' || n < 1 || n > 1024)
+        return "--threads takes a count from 1 to 1024, got '" + text + "'";
+      options.threads = n;
     } else if (arg == "--output-format") {
       if (!(error = value(text)).empty())
         return error;
@@ -468,6 +480,7 @@ int main(int argc, char **argv) {
   ExecuteOptions execution;
   execution.numerics = *options.numerics;
   execution.weightsPreloaded = options.weightsPreloaded;
+  execution.threads = options.threads;
   ProgressBar bar(options.progress);
   execution.progress = [&bar](int64_t done, int64_t total) {
     bar.update(done, total);
