@@ -76,7 +76,7 @@ static std::string describeValue(int64_t id, const ValueInfo &value) {
     } else {
       char hash[32];
       std::snprintf(hash, sizeof(hash), "%016llx",
-                    static_cast<unsigned long long>(checksum(value.constant)));
+                    static_cast<unsigned long long>(checksum(value.constant.values())));
       line += " (" + std::to_string(value.constant.size()) +
               " elements, checksum " + hash + ")";
     }

@@ -178,9 +178,9 @@ Tensor &Simulator::valueOf(int64_t id) {
   const ValueInfo &value = program.values[id];
   if (!value.constant.empty() && t.ints.empty() && t.floats.empty()) {
     if (!isInteger(value.type))
-      t.floats = value.constant;
+      value.constant.copyTo(t.floats);
     else
-      t.ints.assign(value.constant.begin(), value.constant.end());
+      value.constant.copyTo(t.ints);
   }
   return t;
 }
@@ -414,6 +414,13 @@ Status Simulator::issue(size_t c, int64_t start) {
     idealProduct(valueOf(inst.idealInput), valueOf(inst.idealWeight), out);
     release(inst.idealInput);
     release(inst.idealWeight);
+  } else if ((inst.opcode == Opcode::Transfer ||
+              inst.opcode == Opcode::Reshape) &&
+             readersLeft[inst.inputs[0]] == 1 &&
+             !program.values[inst.inputs[0]].isOutput && !options.observe) {
+    // The last reader of a value that only moves: its storage moves too.
+    out.ints = std::move(store[inst.inputs[0]].ints);
+    out.floats = std::move(store[inst.inputs[0]].floats);
   } else if (!chains->skipsEvaluation(c, index)) {
     status = evaluate(arch, inst, inputs, image, options.numerics, out,
                       options.device, start);

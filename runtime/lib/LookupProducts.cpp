@@ -114,8 +114,8 @@ template <typename T> struct LookupJob {
   static constexpr int64_t chunk = 64 / sizeof(T) * 2;
 
   const InputBits &x;
-  const float *levels;
-  int64_t k, c, width, planes, n = 0, perWeight = 1, referenceColumns = 0;
+  const int16_t *levels;
+  int64_t stride, k, c, width, planes, n = 0, perWeight = 1, referenceColumns = 0;
   const LookupChain &chain;
   int32_t lo, hi, half;
   Recombination recombination;
@@ -124,9 +124,10 @@ template <typename T> struct LookupJob {
   T *tables;
   int64_t *out;
 
-  LookupJob(const InputBits &x, const float *levels, int64_t k, int64_t c,
-            const LookupChain &chain, T *tables, std::vector<int64_t> &result)
-      : x(x), levels(levels), k(k), c(c),
+  LookupJob(const InputBits &x, const int16_t *levels, int64_t stride,
+            int64_t k, int64_t c, const LookupChain &chain, T *tables,
+            std::vector<int64_t> &result)
+      : x(x), levels(levels), stride(stride), k(k), c(c),
         width((c + chunk - 1) / chunk * chunk),
         planes(arch::dacPlanes(chain.inputBits, chain.dacBits)), n(c),
         chain(chain), tables(tables) {
@@ -154,7 +155,7 @@ template <typename T> struct LookupJob {
       for (int64_t r = 0; r < kGroupRows; ++r) {
         const int64_t row = g * kGroupRows + r;
         for (int64_t j = 0; j < c; ++j)
-          levelRow[j] = row < k ? static_cast<T>(levels[row * c + j]) : T(0);
+          levelRow[j] = row < k ? static_cast<T>(levels[row * stride + j]) : T(0);
         // The masks with bit r set are those without it plus row r.
         const int64_t size = int64_t(1) << r;
         addRows(table + size * width, table, levelRow.data(), size * width,
@@ -255,15 +256,15 @@ CIM_VECTOR_CLONES void computeRows32(LookupJob<int32_t> &job, int64_t r0,
 }
 
 template <typename T>
-void run(const InputBits &x, const float *levels, int64_t k, int64_t c,
-         const LookupChain &chain, WorkerPool &pool,
+void run(const InputBits &x, const int16_t *levels, int64_t stride, int64_t k,
+         int64_t c, const LookupChain &chain, WorkerPool &pool,
          std::vector<int64_t> &out,
          void (*tables)(LookupJob<T> &, int64_t, int64_t),
          void (*rows)(LookupJob<T> &, int64_t, int64_t)) {
   constexpr int64_t chunk = LookupJob<T>::chunk;
   const int64_t width = (c + chunk - 1) / chunk * chunk;
   LookupJob<T> job(
-      x, levels, k, c, chain,
+      x, levels, stride, k, c, chain,
       scratch<T>(static_cast<size_t>(x.groups * kMasks * width)), out);
   pool.parallelFor(x.groups, 4,
                    [&](int64_t g0, int64_t g1) { tables(job, g0, g1); });
@@ -322,14 +323,15 @@ bool detail::lookupApplies(const LookupChain &chain, int64_t k, int64_t c,
   return groups * kMasks * (c + 64) * element <= kMaxTableBytes;
 }
 
-void detail::lookupProducts(const InputBits &x, const float *levels,
-                            int64_t k, int64_t c, int64_t maxLevel,
+void detail::lookupProducts(const InputBits &x, const int16_t *levels,
+                            int64_t stride, int64_t k, int64_t c,
+                            int64_t maxLevel,
                             const LookupChain &chain, WorkerPool &pool,
                             std::vector<int64_t> &out) {
   if (fitsInt16(k, maxLevel))
-    run<int16_t>(x, levels, k, c, chain, pool, out, buildTables16,
+    run<int16_t>(x, levels, stride, k, c, chain, pool, out, buildTables16,
                  computeRows16);
   else
-    run<int32_t>(x, levels, k, c, chain, pool, out, buildTables32,
+    run<int32_t>(x, levels, stride, k, c, chain, pool, out, buildTables32,
                  computeRows32);
 }

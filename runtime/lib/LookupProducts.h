@@ -52,12 +52,14 @@ struct LookupChain {
 bool lookupApplies(const LookupChain &chain, int64_t k, int64_t c,
                    int64_t maxLevel);
 
-/// The chain's result for every row of `x` with the K x C `levels`
-/// (row-major, integer-valued): M x N recombined sums, or M x C
-/// shift-and-add sums without a recombine. Rows run on `pool`'s threads.
-void lookupProducts(const InputBits &x, const float *levels, int64_t k,
-                    int64_t c, int64_t maxLevel, const LookupChain &chain,
-                    WorkerPool &pool, std::vector<int64_t> &out);
+/// The chain's result for every row of `x` with the K x C `levels` (rows
+/// `stride` apart: a block of an array's cells): M x N recombined sums, or
+/// M x C shift-and-add sums without a recombine. Rows run on `pool`'s
+/// threads.
+void lookupProducts(const InputBits &x, const int16_t *levels, int64_t stride,
+                    int64_t k, int64_t c, int64_t maxLevel,
+                    const LookupChain &chain, WorkerPool &pool,
+                    std::vector<int64_t> &out);
 
 } // namespace cim::runtime::detail
 

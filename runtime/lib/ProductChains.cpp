@@ -122,21 +122,43 @@ BlockCache::block(const arch::ArchSpec &arch, int64_t array, int64_t row,
     return entry;
   entry.generation = generation;
   entry.hasRecombined = false;
-  std::vector<int64_t> levels(static_cast<size_t>(k * c));
+  entry.hasLevels = false;
+  entry.levels = GemmMatrix();
+  entry.row = row;
+  entry.col = col;
+  entry.levels.rows = k;
+  entry.levels.cols = c;
   entry.positive.assign(c, 0);
   entry.negative.assign(c, 0);
+  entry.maxAbs = 0;
   for (int64_t r = 0; r < k; ++r)
     for (int64_t j = 0; j < c; ++j) {
       const int64_t level = cells[(row + r) * arch.array.cols + col + j];
-      levels[r * c + j] = level;
-      (level > 0 ? entry.positive[j] : entry.negative[j]) +=
-          level > 0 ? level : -level;
+      const int64_t magnitude = level > 0 ? level : -level;
+      (level > 0 ? entry.positive[j] : entry.negative[j]) += magnitude;
+      entry.maxAbs = std::max(entry.maxAbs, magnitude);
     }
-  entry.levels.assign(k, c, levels);
   return entry;
 }
 
+const GemmMatrix &BlockCache::levels(Block &block, const arch::ArchSpec &arch,
+                                     const CellImage &cells) {
+  if (block.hasLevels)
+    return block.levels;
+  const int64_t k = block.levels.rows, c = block.levels.cols;
+  std::vector<int64_t> levels(static_cast<size_t>(k * c));
+  for (int64_t r = 0; r < k; ++r)
+    for (int64_t j = 0; j < c; ++j)
+      levels[r * c + j] =
+          cells[(block.row + r) * arch.array.cols + block.col + j];
+  block.levels.assign(k, c, levels);
+  block.hasLevels = true;
+  return block.levels;
+}
+
 const GemmMatrix &BlockCache::recombined(Block &block,
+                                         const arch::ArchSpec &arch,
+                                         const CellImage &cells,
                                          const arch::CellEncoding &encoding) {
   const arch::CellEncoding &e = block.encoding;
   if (block.hasRecombined && e.scheme == encoding.scheme &&
@@ -146,14 +168,15 @@ const GemmMatrix &BlockCache::recombined(Block &block,
     return block.recombined;
   // recombine() is linear in the column sums, so recombining each row of
   // levels gives the weight matrix whose product is the recombined sums.
-  const int64_t k = block.levels.rows, c = block.levels.cols;
+  const GemmMatrix &levels = this->levels(block, arch, cells);
+  const int64_t k = levels.rows, c = levels.cols;
   const int64_t perWeight = encoding.columnsPerWeight();
   const int64_t n = (c - encoding.referenceColumns()) / perWeight;
   std::vector<int64_t> row(static_cast<size_t>(c)), weights;
   weights.reserve(static_cast<size_t>(k * n));
   for (int64_t r = 0; r < k; ++r) {
     for (int64_t j = 0; j < c; ++j)
-      row[j] = static_cast<int64_t>(block.levels.asFloat[r * c + j]);
+      row[j] = static_cast<int64_t>(levels.asFloat[r * c + j]);
     const int64_t reference = encoding.referenceColumns() ? row[c - 1] : 0;
     for (int64_t w = 0; w < n; ++w)
       weights.push_back(encoding.recombine(row.data() + w * perWeight,
@@ -231,8 +254,9 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
   // is in the chain).
   if (linear) {
     const GemmMatrix &weights =
-        chain.recombine ? cache.recombined(block, chain.recombine->encoding)
-                        : block.levels;
+        chain.recombine
+            ? cache.recombined(block, arch, cells, chain.recombine->encoding)
+            : cache.levels(block, arch, cells);
     if (exactGemm(x.ints.data(), m, k, weights, out.ints))
       return Status::ok();
   }
@@ -242,11 +266,13 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
                            adc.shift, adc.signedRange,
                            chain.recombine ? &chain.recombine->encoding
                                            : nullptr};
-  if (lookupApplies(lookup, k, c, block.levels.maxAbs)) {
+  if (lookupApplies(lookup, k, c, block.maxAbs)) {
     if (shared.bits.masks.empty())
       packInputBits(x.ints.data(), m, k, dac.inputBits, shared.bits);
-    lookupProducts(shared.bits, block.levels.asFloat.data(), k, c,
-                   block.levels.maxAbs, lookup, pool, out.ints);
+    lookupProducts(shared.bits,
+                   cells.data() + mvm.row * arch.array.cols + mvm.col,
+                   arch.array.cols, k, c, block.maxAbs, lookup, pool,
+                   out.ints);
     return Status::ok();
   }
 
@@ -266,11 +292,14 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
   std::vector<int64_t> sums;
   const int64_t maxDigit = int64_t(1) << dac.dacBits;
   const bool exact =
-      exactFloatGemm(shared.values, p * m, k, maxDigit, block.levels, sums);
+      exactFloatGemm(shared.values, p * m, k, maxDigit,
+                     cache.levels(block, arch, cells), sums);
   std::vector<int64_t> digits;
   if (!exact)
     digits.assign(shared.values.begin(), shared.values.end());
-  if (!exact && !exactGemm(digits.data(), p * m, k, block.levels, sums)) {
+  if (!exact &&
+      !exactGemm(digits.data(), p * m, k, cache.levels(block, arch, cells),
+                 sums)) {
     // Beyond double's exact range: integer loops.
     sums.assign(static_cast<size_t>(p * m * c), 0);
     for (int64_t v = 0; v < p * m; ++v)

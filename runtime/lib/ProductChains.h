@@ -78,10 +78,16 @@ class BlockCache {
 public:
   struct Block {
     int64_t generation = -1;
-    GemmMatrix levels;
+    /// Where the block is in its array's cells.
+    int64_t row = 0, col = 0;
     /// Per column: sums of the positive and of the negated negative
     /// levels (the range of a column sum for a range of input digits).
     std::vector<int64_t> positive, negative;
+    int64_t maxAbs = 0;
+    /// The levels as a GEMM operand, made when a GEMM path first needs
+    /// them (levels()): a lookup reads the cells themselves.
+    GemmMatrix levels;
+    bool hasLevels = false;
     GemmMatrix recombined;
     bool hasRecombined = false;
     arch::CellEncoding encoding;
@@ -92,8 +98,13 @@ public:
   Block &block(const arch::ArchSpec &arch, int64_t array, int64_t row,
                      int64_t col, int64_t k, int64_t c,
                      const CellImage &cells);
+  /// The block's levels (K x C) as a GEMM operand.
+  const GemmMatrix &levels(Block &block, const arch::ArchSpec &arch,
+                           const CellImage &cells);
   /// The block's weights through `encoding` (K x N), computed once.
-  const GemmMatrix &recombined(Block &block, const arch::CellEncoding &encoding);
+  const GemmMatrix &recombined(Block &block, const arch::ArchSpec &arch,
+                               const CellImage &cells,
+                               const arch::CellEncoding &encoding);
   /// A dac's planes as float digits (P*M x K) or packed bits, made by `make` for the
   /// first of the `readers` chains that read them, dropped after the last.
   struct Digits {

@@ -212,9 +212,10 @@ Status encodeConstant(int64_t id, const ValueInfo &value,
                              std::string &bytes) {
   const int64_t size = elementBytes(value.type);
   bytes.clear();
-  bytes.reserve(value.constant.size() * size);
-  for (size_t e = 0; e < value.constant.size(); ++e) {
-    const double x = value.constant[e];
+  const std::vector<double> elements = value.constant.values();
+  bytes.reserve(elements.size() * size);
+  for (size_t e = 0; e < elements.size(); ++e) {
+    const double x = elements[e];
     if (value.type == ElementType::F64) {
       uint64_t bits;
       std::memcpy(&bits, &x, sizeof(bits));

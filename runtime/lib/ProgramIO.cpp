@@ -158,20 +158,21 @@ namespace {
 /// before using it.
 class Reader {
 public:
-  Reader(const pb::Program &message, Program &program)
+  /// Constants' bytes are released from `message` as they are decoded.
+  Reader(pb::Program &message, Program &program)
       : message(message), program(program) {}
 
   /// Empty, or what is wrong.
   std::string run();
 
 private:
-  std::string readValue(int64_t id, const pb::Value &in);
+  std::string readValue(int64_t id, pb::Value &in);
   std::string readInstruction(const pb::Instruction &in, Instruction &out);
   std::string readGeneric(const pb::Instruction &in, Instruction &out);
   std::string readCore(const pb::CoreId &in, CoreId &out) const;
   std::string checkOperand(const char *field, int64_t value) const;
 
-  const pb::Program &message;
+  pb::Program &message;
   Program &program;
 };
 
@@ -197,7 +198,7 @@ std::string Reader::readCore(const pb::CoreId &in, CoreId &out) const {
   return "";
 }
 
-std::string Reader::readValue(int64_t id, const pb::Value &in) {
+std::string Reader::readValue(int64_t id, pb::Value &in) {
   ValueInfo &value = program.values[id];
   value.name = in.name();
   const std::string what =
@@ -225,7 +226,11 @@ std::string Reader::readValue(int64_t id, const pb::Value &in) {
              " bytes of constant data, but " + std::to_string(count) + " " +
              toString(value.type) + " elements take " +
              std::to_string(expected);
-    decodeConstant(in.constant(), value.type, value.constant);
+    std::vector<double> elements;
+    decodeConstant(in.constant(), value.type, elements);
+    value.constant.assign(elements);
+    // The program holds them now: a load peaks near one copy.
+    std::string().swap(*in.mutable_constant());
   }
   value.binding = in.binding();
   value.isInput = in.is_input();
@@ -372,7 +377,8 @@ std::string Reader::readGeneric(const pb::Instruction &in, Instruction &out) {
 std::string Reader::run() {
   program.values.assign(message.values_size(), ValueInfo());
   for (int v = 0; v < message.values_size(); ++v)
-    if (std::string error = readValue(v, message.values(v)); !error.empty())
+    if (std::string error = readValue(v, *message.mutable_values(v));
+        !error.empty())
       return error;
   program.cores.assign(message.cores_size(), CoreProgram());
   for (int c = 0; c < message.cores_size(); ++c) {
@@ -391,15 +397,20 @@ std::string Reader::run() {
   return "";
 }
 
-Status cim::runtime::deserializeProgram(const std::string &bytes,
-                                        const std::string &source,
-                                        Program &program) {
-  program = Program();
-  pb::Program message;
+static Status parseMessage(const std::string &bytes, const std::string &source,
+                           pb::Program &message) {
   if (!message.ParseFromString(bytes))
     return Status::error(source +
                          ": not a cim program (the protobuf message does not "
                          "parse: truncated or corrupt)");
+  return Status::ok();
+}
+
+/// The program of a parsed message, checked; the message's constants are
+/// consumed.
+static Status readMessage(pb::Program &message, const std::string &source,
+                          Program &program) {
+  program = Program();
   if (message.magic() != kProgramMagic)
     return Status::error(source + ": not a cim program (no 'CIMP' magic)");
   if (message.format_version() != kProgramFormatVersion)
@@ -427,10 +438,27 @@ Status cim::runtime::deserializeProgram(const std::string &bytes,
   return Status::ok();
 }
 
+Status cim::runtime::deserializeProgram(const std::string &bytes,
+                                        const std::string &source,
+                                        Program &program) {
+  program = Program();
+  pb::Program message;
+  if (Status s = parseMessage(bytes, source, message); !s)
+    return s;
+  return readMessage(message, source, program);
+}
+
 Status cim::runtime::loadProgramFile(const std::string &path,
                                      Program &program) {
-  std::string bytes;
-  if (Status s = readFile(path, bytes); !s)
-    return s;
-  return deserializeProgram(bytes, path, program);
+  program = Program();
+  pb::Program message;
+  {
+    // The file's bytes go once parsed.
+    std::string bytes;
+    if (Status s = readFile(path, bytes); !s)
+      return s;
+    if (Status s = parseMessage(bytes, path, message); !s)
+      return s;
+  }
+  return readMessage(message, path, program);
 }

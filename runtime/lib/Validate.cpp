@@ -175,8 +175,9 @@ Status Validator::checkValues() const {
         // compiles to two instructions (cell levels run to millions).
         const double low = static_cast<double>(lo);
         const double highExclusive = static_cast<double>(hi) + 1.0;
-        for (size_t e = 0; e < value.constant.size(); ++e) {
-          const double x = value.constant[e];
+        const std::vector<double> elements = value.constant.values();
+        for (size_t e = 0; e < elements.size(); ++e) {
+          const double x = elements[e];
           if (!(x >= low && x < highExclusive) ||
               static_cast<double>(static_cast<int64_t>(x)) != x)
             return Status::error(what + " element " + std::to_string(e) +
@@ -404,9 +405,10 @@ std::string Validator::checkShapes(const Instruction &inst,
         arch.array.cell.signedEncoding == arch::SignedEncoding::Differential;
     const int64_t maxLevel = (int64_t(1) << bits) - 1;
     const int64_t minLevel = signedLevels ? -maxLevel : 0;
-    for (size_t e = 0; e < in.constant.size(); ++e)
-      if (in.constant[e] < minLevel || in.constant[e] > maxLevel)
-        return "cell level " + std::to_string(int64_t(in.constant[e])) +
+    const std::vector<double> levels = in.constant.values();
+    for (size_t e = 0; e < levels.size(); ++e)
+      if (levels[e] < minLevel || levels[e] > maxLevel)
+        return "cell level " + std::to_string(int64_t(levels[e])) +
                " at element " + std::to_string(e) + " of " + inName +
                " is outside " + std::to_string(minLevel) + ".." +
                std::to_string(maxLevel) + " (" + std::to_string(bits) +

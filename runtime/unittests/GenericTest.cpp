@@ -170,7 +170,8 @@ TEST(GenericExecute, GatherRowsAndRefuseIndexOutOfRange) {
   const std::vector<int64_t> indices = {3, 1};
   Status status = fx.run(indices, result);
   ASSERT_TRUE(status.isOk()) << status.message();
-  const std::vector<double> &table = fx.b.program.values[fx.table].constant;
+  const std::vector<double> table =
+      fx.b.program.values[fx.table].constant.values();
   std::vector<double> expected(6);
   for (int64_t i = 0; i < 2; ++i)
     for (int64_t j = 0; j < 3; ++j)

@@ -72,13 +72,15 @@ TEST_F(RuntimeValidate, ArchFieldOutOfRange) {
 }
 
 TEST_F(RuntimeValidate, ConstantSizeMismatch) {
-  program.values[1].constant.pop_back();
+  std::vector<double> fewer = program.values[1].constant.values();
+  fewer.pop_back();
+  program.values[1].constant = fewer;
   expectRejected(
       {"value 1 'levels' has 35 constant elements", "[4x9] holds 36"});
 }
 
 TEST_F(RuntimeValidate, NonIntegralIntegerConstant) {
-  program.values[1].constant[3] = 0.5;
+  program.values[1].constant.set(3, 0.5);
   expectRejected({"value 1 'levels' element 3", "fits i8"});
 }
 
@@ -156,13 +158,13 @@ TEST_F(RuntimeValidate, ProgramLevelsNotTwoDimensional) {
 }
 
 TEST_F(RuntimeValidate, LevelOutOfRange) {
-  program.values[1].constant[5] = 4;
+  program.values[1].constant.set(5, 4);
   expectRejected({homeName + " instruction 0 (program): cell level 4 at "
                              "element 5 of value 1 'levels' is outside 0..3"});
 }
 
 TEST_F(RuntimeValidate, NegativeLevelWithoutDifferentialInCell) {
-  program.values[1].constant[0] = -1;
+  program.values[1].constant.set(0, -1);
   expectRejected({"cell level -1 at element 0", "outside 0..3"});
 }
 
@@ -173,9 +175,9 @@ TEST(RuntimeValidateLevels, SignedLevelsOnlyInDifferentialCells) {
   ProgramBuilder b(spec);
   buildMatmul(b, core(0, 0, 0), {5, -5}, 1, 1, 2,
               arch::CellEncoding::forArch(spec, 8), 8, 1, 8, 0);
-  b.program.values[1].constant[0] = -3;
+  b.program.values[1].constant.set(0, -3);
   EXPECT_TRUE(validate(b.program).isOk()) << validate(b.program).message();
-  b.program.values[1].constant[0] = -4;
+  b.program.values[1].constant.set(0, -4);
   Status status = validate(b.program);
   ASSERT_FALSE(status.isOk());
   EXPECT_NE(status.message().find("cell level -4 at element 0 of value 1 "

@@ -44,6 +44,10 @@
 #include <utility>
 #include <vector>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 using namespace cim::runtime;
 using cim::run::ProgressBar;
 
@@ -456,6 +460,13 @@ std::string writeAll(const std::vector<PendingFile> &files,
 } // namespace
 
 int main(int argc, char **argv) {
+#ifdef __GLIBC__
+  // A simulation allocates and frees activation-sized tensors all the
+  // time; served by mmap each would fault in fresh pages again. Keep them
+  // in the heap for reuse.
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+#endif
   for (int i = 1; i < argc; ++i)
     if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
       std::fputs(kUsage, stdout);

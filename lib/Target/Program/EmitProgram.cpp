@@ -416,8 +416,9 @@ LogicalResult ProgramEmitter::defineConstant(arith::ConstantOp op) {
     return failure();
   rt::ValueInfo &value = info(*id);
   Attribute attr = op.getValue();
+  std::vector<double> elements;
   if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    appendDenseElements(dense, value.type, value.constant);
+    appendDenseElements(dense, value.type, elements);
   } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
     if (!blob)
@@ -431,12 +432,13 @@ LogicalResult ProgramEmitter::defineConstant(arith::ConstantOp op) {
              << "dense_resource '" << resource.getRawHandle().getKey()
              << "' holds " << bytes.size() << " bytes, its type needs "
              << expected;
-    appendRawElements(bytes, value.type, value.constant);
+    appendRawElements(bytes, value.type, elements);
   } else {
     return op.emitError() << "constants of this kind have no runtime "
                              "representation (dense or dense_resource "
                              "elements only)";
   }
+  value.constant.assign(elements);
   return success();
 }
 

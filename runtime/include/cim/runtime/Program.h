@@ -18,6 +18,8 @@
 #include "cim/Arch/ArchSpec.h"
 #include "cim/Arch/CellEncoding.h"
 
+#include "cim/runtime/ConstantData.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -34,7 +36,7 @@ struct ValueInfo {
   ElementType type = ElementType::F32;
   std::vector<int64_t> shape;
   /// Row-major contents for constants; empty otherwise.
-  std::vector<double> constant;
+  ConstantData constant;
   /// ONNX input or output name for bound values; empty otherwise.
   std::string binding;
   bool isInput = false;

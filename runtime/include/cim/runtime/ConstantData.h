@@ -1,0 +1,61 @@
+//===- ConstantData.h - A program constant's elements, stored compactly -*- C++ -*-===//
+//
+// A program's constants are mostly cell levels (small integers) and f32
+// weights; held as double they took eight times the bytes of the program
+// file. ConstantData keeps the elements at the narrowest width that holds
+// every one of them exactly (int8, int16, int32, float or double) and reads
+// them back as the same doubles, so callers see a sequence of doubles.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CIM_RUNTIME_CONSTANTDATA_H
+#define CIM_RUNTIME_CONSTANTDATA_H
+
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <vector>
+
+namespace cim::runtime {
+
+class ConstantData {
+public:
+  ConstantData() = default;
+  ConstantData(const std::vector<double> &values) { assign(values); }
+  ConstantData(std::initializer_list<double> values)
+      : ConstantData(std::vector<double>(values)) {}
+
+  void assign(const std::vector<double> &values);
+  void clear() { assign({}); }
+
+  size_t size() const { return count; }
+  bool empty() const { return count == 0; }
+  /// Element `i` as the double it was stored as.
+  double operator[](size_t i) const;
+  /// Replaces element `i` (widening the storage if `value` needs it).
+  void set(size_t i, double value);
+  std::vector<double> values() const;
+  /// Every element, converted, into `out` (resized to size()).
+  void copyTo(std::vector<double> &out) const;
+  void copyTo(std::vector<int64_t> &out) const;
+  /// Bytes the elements take in memory.
+  size_t bytes() const { return storage.size(); }
+
+  bool operator==(const ConstantData &other) const {
+    return values() == other.values();
+  }
+  bool operator!=(const ConstantData &other) const { return !(*this == other); }
+  friend bool operator==(const ConstantData &a, const std::vector<double> &b) {
+    return a.values() == b;
+  }
+
+private:
+  enum class Width : uint8_t { I8, I16, I32, F32, F64 };
+  Width width = Width::F64;
+  size_t count = 0;
+  std::vector<unsigned char> storage;
+};
+
+} // namespace cim::runtime
+
+#endif // CIM_RUNTIME_CONSTANTDATA_H

@@ -1,0 +1,133 @@
+//===- ConstantData.cpp - A program constant's elements, stored compactly -===//
+
+#include "cim/runtime/ConstantData.h"
+
+#include <cmath>
+#include <cstring>
+
+using namespace cim::runtime;
+
+namespace {
+
+/// Whether `x` is an integer in [lo, hi] that reads back as itself (-0.0
+/// does not: its sign would be lost).
+bool integerIn(double x, double lo, double hi) {
+  return x >= lo && x <= hi && std::trunc(x) == x && !(x == 0 && std::signbit(x));
+}
+
+template <typename T> T read(const unsigned char *data, size_t i) {
+  T v;
+  std::memcpy(&v, data + i * sizeof(T), sizeof(T));
+  return v;
+}
+
+template <typename T>
+void store(const std::vector<double> &values, std::vector<unsigned char> &out) {
+  out.resize(values.size() * sizeof(T));
+  for (size_t i = 0; i < values.size(); ++i) {
+    const T v = static_cast<T>(values[i]);
+    std::memcpy(out.data() + i * sizeof(T), &v, sizeof(T));
+  }
+}
+
+/// Calls f(pointer to the typed elements) for the storage's width.
+template <typename F>
+void withElements(const std::vector<unsigned char> &storage, int width,
+                  size_t count, F f) {
+  // Copied out element by element through memcpy: the bytes need not be
+  // aligned for T.
+  auto each = [&](auto tag) {
+    using T = decltype(tag);
+    for (size_t i = 0; i < count; ++i)
+      f(i, static_cast<double>(read<T>(storage.data(), i)));
+  };
+  switch (width) {
+  case 0:
+    return each(int8_t());
+  case 1:
+    return each(int16_t());
+  case 2:
+    return each(int32_t());
+  case 3:
+    return each(float());
+  default:
+    return each(double());
+  }
+}
+
+} // namespace
+
+void ConstantData::assign(const std::vector<double> &values) {
+  count = values.size();
+  bool i8 = true, i16 = true, i32 = true, f32 = true;
+  for (double x : values) {
+    if (i32 && !integerIn(x, -2147483648.0, 2147483647.0))
+      i8 = i16 = i32 = false;
+    if (i16 && !integerIn(x, -32768, 32767))
+      i8 = i16 = false;
+    if (i8 && !integerIn(x, -128, 127))
+      i8 = false;
+    // NaN fails the round trip and stays double (its payload intact).
+    if (f32 && static_cast<double>(static_cast<float>(x)) != x)
+      f32 = false;
+    if (!i32 && !f32)
+      break;
+  }
+  if (i8) {
+    width = Width::I8;
+    store<int8_t>(values, storage);
+  } else if (i16) {
+    width = Width::I16;
+    store<int16_t>(values, storage);
+  } else if (i32) {
+    width = Width::I32;
+    store<int32_t>(values, storage);
+  } else if (f32) {
+    width = Width::F32;
+    store<float>(values, storage);
+  } else {
+    width = Width::F64;
+    store<double>(values, storage);
+  }
+  storage.shrink_to_fit();
+}
+
+double ConstantData::operator[](size_t i) const {
+  switch (width) {
+  case Width::I8:
+    return read<int8_t>(storage.data(), i);
+  case Width::I16:
+    return read<int16_t>(storage.data(), i);
+  case Width::I32:
+    return read<int32_t>(storage.data(), i);
+  case Width::F32:
+    return read<float>(storage.data(), i);
+  case Width::F64:
+    break;
+  }
+  return read<double>(storage.data(), i);
+}
+
+void ConstantData::set(size_t i, double value) {
+  std::vector<double> all = values();
+  all.at(i) = value;
+  assign(all);
+}
+
+std::vector<double> ConstantData::values() const {
+  std::vector<double> out;
+  copyTo(out);
+  return out;
+}
+
+void ConstantData::copyTo(std::vector<double> &out) const {
+  out.resize(count);
+  withElements(storage, static_cast<int>(width), count,
+               [&](size_t i, double x) { out[i] = x; });
+}
+
+void ConstantData::copyTo(std::vector<int64_t> &out) const {
+  out.resize(count);
+  withElements(storage, static_cast<int>(width), count,
+               [&](size_t i, double x) { out[i] = static_cast<int64_t>(x); });
+}
