@@ -26,6 +26,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <queue>
 #include <set>
 #include <thread>
 #include <tuple>
@@ -495,30 +496,89 @@ Status Simulator::deadlock() const {
 }
 
 Status Simulator::run() {
-  pc.assign(program.cores.size(), 0);
-  lastStart.assign(program.cores.size(), 0);
+  const size_t cores = program.cores.size();
+  pc.assign(cores, 0);
+  lastStart.assign(cores, 0);
   int64_t total = 0, done = 0;
   for (const CoreProgram &core : program.cores)
     total += static_cast<int64_t>(core.instructions.size());
+
+  // A core's earliest start changes only when it issues, when a value it
+  // reads becomes ready, or when a unit or link it uses is taken: only
+  // those cores are looked at again after an issue. The cores that can
+  // start are kept in a heap by (start, core), the order the scheduler
+  // picks in; entries of cores looked at again since are stale.
+  std::vector<std::vector<size_t>> valueReaders(program.values.size());
+  std::vector<std::vector<size_t>> unitUsers(unitBusy.size());
+  std::vector<std::vector<size_t>> linkUsers(links.size());
+  auto addUser = [](std::vector<size_t> &users, size_t c) {
+    if (users.empty() || users.back() != c)
+      users.push_back(c);
+  };
+  const bool ideal = options.numerics == Numerics::Ideal;
+  for (size_t c = 0; c < cores; ++c)
+    for (size_t i = 0; i < program.cores[c].instructions.size(); ++i) {
+      const Instruction &inst = program.cores[c].instructions[i];
+      for (int64_t id : inst.inputs)
+        addUser(valueReaders[id], c);
+      if (ideal && inst.opcode == Opcode::Rescale && inst.idealInput >= 0) {
+        addUser(valueReaders[inst.idealInput], c);
+        addUser(valueReaders[inst.idealWeight], c);
+      }
+      const Planned &planned = plans[c][i];
+      if (planned.unit >= 0)
+        addUser(unitUsers[planned.unit], c);
+      for (int64_t link : planned.links)
+        addUser(linkUsers[link], c);
+    }
+  using Entry = std::tuple<int64_t, size_t, uint64_t>; // start, core, version
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> ready;
+  std::vector<uint64_t> version(cores, 0);
+  std::vector<char> stale(cores, 1);
+  std::vector<size_t> recheck(cores);
+  for (size_t c = 0; c < cores; ++c)
+    recheck[c] = c;
+  auto markStale = [&](const std::vector<size_t> &which) {
+    for (size_t c : which)
+      if (!stale[c]) {
+        stale[c] = 1;
+        recheck.push_back(c);
+      }
+  };
   while (true) {
-    int64_t best = -1, bestStart = 0;
-    bool pending = false;
-    for (size_t c = 0; c < program.cores.size(); ++c) {
+    for (size_t c : recheck) {
+      stale[c] = 0;
+      ++version[c];
       if (pc[c] >= program.cores[c].instructions.size())
         continue;
-      pending = true;
       const int64_t start = earliestStart(c);
-      if (start >= 0 && (best < 0 || start < bestStart)) {
-        best = static_cast<int64_t>(c);
-        bestStart = start;
-      }
+      if (start >= 0)
+        ready.emplace(start, c, version[c]);
     }
-    if (!pending)
+    recheck.clear();
+    while (!ready.empty() &&
+           std::get<2>(ready.top()) != version[std::get<1>(ready.top())])
+      ready.pop();
+    if (ready.empty()) {
+      for (size_t c = 0; c < cores; ++c)
+        if (pc[c] < program.cores[c].instructions.size())
+          return deadlock();
       return Status::ok();
-    if (best < 0)
-      return deadlock();
-    if (Status s = issue(static_cast<size_t>(best), bestStart); !s)
+    }
+    const auto [start, best, unused] = ready.top();
+    (void)unused;
+    ready.pop();
+    const Instruction &inst = program.cores[best].instructions[pc[best]];
+    const Planned &planned = plans[best][pc[best]];
+    if (Status s = issue(best, start); !s)
       return s;
+    markStale({best});
+    if (inst.output >= 0)
+      markStale(valueReaders[inst.output]);
+    if (planned.unit >= 0)
+      markStale(unitUsers[planned.unit]);
+    for (int64_t link : planned.links)
+      markStale(linkUsers[link]);
     if (options.progress)
       options.progress(++done, total);
   }
