@@ -2,6 +2,8 @@
 
 #include "Generic.h"
 
+#include "VectorClones.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -395,6 +397,7 @@ void stridedCopy(const Instruction &inst, const std::vector<T> &from,
 }
 
 /// Reads n elements of `t`, `stride` apart from `offset`, as registers.
+CIM_VECTOR_CLONES
 void loadRow(const Tensor &t, int64_t offset, int64_t stride, int64_t n,
              double *row) {
   if (t.isInteger())
@@ -408,6 +411,7 @@ void loadRow(const Tensor &t, int64_t offset, int64_t stride, int64_t n,
 /// Body op `op` over a row of n points into `result`; register r of point
 /// j is regs[r * n + j]. The common ops are plain loops; the rest go
 /// through apply() point by point.
+CIM_VECTOR_CLONES
 void applyRow(const ScalarOp &op, const double *regs, int64_t n,
               int64_t rowLoop, BodyContext &ctx, double *result) {
   auto row = [&](size_t i) { return regs + op.operands[i] * n; };

@@ -2,26 +2,18 @@
 
 #include "LookupProducts.h"
 
+#include "VectorClones.h"
+
 #include "cim/Arch/Converters.h"
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <type_traits>
 
 using namespace cim;
 using namespace cim::runtime;
 using namespace cim::runtime::detail;
-
-// The row loops below are plain loops the compiler vectorizes; the kernel
-// is compiled once per vector width and the widest the CPU has is picked
-// when the program starts (GCC's function multi-versioning).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define CIM_VECTOR_CLONES                                                      \
-  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",            \
-                               "default")))
-#else
-#define CIM_VECTOR_CLONES
-#endif
 
 namespace {
 
@@ -39,6 +31,11 @@ uint64_t transposeBits(uint64_t x) {
   t = (x ^ (x >> 28)) & 0x00000000F0F0F0F0ULL;
   x ^= t ^ (t << 28);
   return x;
+}
+
+/// Tables of int8 when a group's sums fit (summed in int16).
+bool fitsInt8(int64_t k, int64_t maxLevel) {
+  return kGroupRows * maxLevel <= 127 && k * maxLevel <= 32767;
 }
 
 bool fitsInt16(int64_t k, int64_t maxLevel) {
@@ -78,6 +75,9 @@ template <typename T> T *scratch(size_t size) {
 /// 64 bytes of T: GCC's vector extension, one AVX-512 register (or two or
 /// four narrower ones where the CPU has no AVX-512).
 template <typename T> struct VectorOf;
+template <> struct VectorOf<int8_t> {
+  typedef int8_t type __attribute__((vector_size(32)));
+};
 template <> struct VectorOf<int16_t> {
   typedef int16_t type __attribute__((vector_size(64)));
 };
@@ -88,12 +88,15 @@ template <typename T> using Vector = typename VectorOf<T>::type;
 
 /// acc += the 64 bytes at `from` (by reference: vectors are not passed by
 /// value across the clones' different ABIs).
-template <typename T>
-__attribute__((always_inline)) inline void accumulate(Vector<T> &acc,
+template <typename A, typename T>
+__attribute__((always_inline)) inline void accumulate(Vector<A> &acc,
                                                       const T *from) {
   Vector<T> v;
   std::memcpy(&v, from, sizeof(v));
-  acc += v;
+  if constexpr (std::is_same_v<A, T>)
+    acc += v;
+  else // int8 table entries, widened into int16 sums
+    acc += __builtin_convertvector(v, Vector<A>);
 }
 
 /// to[i] = from[i] + add[i % period] for i < count (disjoint ranges).
@@ -108,10 +111,11 @@ addRows(T *__restrict to, const T *__restrict from, const T *__restrict add,
 
 /// One product's state; tables() and rows() compute ranges of it, on any
 /// thread.
-template <typename T> struct LookupJob {
+/// Tables of T, summed in A (T itself, or int16 for int8 tables).
+template <typename T, typename A> struct LookupJob {
   // Columns by chunks of two vector registers, accumulated in registers
   // over the groups; tables padded to whole chunks.
-  static constexpr int64_t chunk = 64 / sizeof(T) * 2;
+  static constexpr int64_t chunk = 64 / sizeof(A) * 2;
 
   const InputBits &x;
   const int16_t *levels;
@@ -168,7 +172,8 @@ template <typename T> struct LookupJob {
     const int64_t groups = x.groups, d = chain.dacBits;
     const int64_t shift = chain.adcShift;
     std::vector<int32_t> sums(static_cast<size_t>(width));
-    std::vector<int64_t> combined(static_cast<size_t>(width));
+    // Shift-and-add sums fit 32 bits (lookupApplies).
+    std::vector<int32_t> combined(static_cast<size_t>(width));
     std::vector<const T *> rows(static_cast<size_t>(groups));
     for (int64_t row = r0; row < r1; ++row) {
       std::fill(combined.begin(), combined.end(), 0);
@@ -192,32 +197,44 @@ template <typename T> struct LookupJob {
             continue;
           any = true;
           for (int64_t j0 = 0; j0 < width; j0 += chunk) {
-            Vector<T> low = {}, high = {};
+            Vector<A> low = {}, high = {};
             for (int64_t g = 0; g < selected; ++g) {
-              accumulate(low, rows[g] + j0);
-              accumulate(high, rows[g] + j0 + chunk / 2);
+              accumulate<A>(low, rows[g] + j0);
+              accumulate<A>(high, rows[g] + j0 + chunk / 2);
             }
-            for (int64_t j = 0; j < chunk / 2; ++j) {
-              sums[j0 + j] += weight * static_cast<int32_t>(low[j]);
-              sums[j0 + chunk / 2 + j] +=
-                  weight * static_cast<int32_t>(high[j]);
+            int32_t *to = sums.data() + j0;
+            if (weight == 1) {
+              for (int64_t j = 0; j < chunk / 2; ++j) {
+                to[j] += low[j];
+                to[chunk / 2 + j] += high[j];
+              }
+            } else if (weight == -1) {
+              for (int64_t j = 0; j < chunk / 2; ++j) {
+                to[j] -= low[j];
+                to[chunk / 2 + j] -= high[j];
+              }
+            } else {
+              for (int64_t j = 0; j < chunk / 2; ++j) {
+                to[j] += weight * static_cast<int32_t>(low[j]);
+                to[chunk / 2 + j] += weight * static_cast<int32_t>(high[j]);
+              }
             }
           }
         }
         // Every sum 0: the conversions return 0 and add nothing.
         if (!any)
           continue;
-        // The ADC (arch::adcConvert on 32-bit lanes), then shift-and-add.
-        const int64_t scale = int64_t(1) << (shift + plane * d);
+        // The ADC (arch::adcConvert on 32-bit lanes), then shift-and-add
+        // (shifted as unsigned: the codes may be negative).
+        const uint32_t place = static_cast<uint32_t>(shift + plane * d);
+        const int32_t shiftBits = static_cast<int32_t>(shift);
         for (int64_t j = 0; j < width; ++j) {
           const int32_t s = sums[j];
-          int32_t code = s;
-          if (shift > 0) {
-            const int32_t magnitude = ((s < 0 ? -s : s) + half) >> shift;
-            code = s < 0 ? -magnitude : magnitude;
-          }
+          const int32_t magnitude = ((s < 0 ? -s : s) + half) >> shiftBits;
+          int32_t code = s < 0 ? -magnitude : magnitude;
           code = std::min(std::max(code, lo), hi);
-          combined[j] += static_cast<int64_t>(code) * scale;
+          combined[j] += static_cast<int32_t>(static_cast<uint32_t>(code)
+                                              << place);
         }
       }
       int64_t *result = out + row * n;
@@ -230,7 +247,8 @@ template <typename T> struct LookupJob {
       for (int64_t w = 0; w < n; ++w) {
         int64_t y = reference;
         for (int64_t j = 0; j < perWeight; ++j)
-          y += recombination.perColumn[j] * combined[w * perWeight + j];
+          y += recombination.perColumn[j] *
+               static_cast<int64_t>(combined[w * perWeight + j]);
         result[w] = y;
       }
     }
@@ -238,34 +256,39 @@ template <typename T> struct LookupJob {
 };
 
 // The loops of each job, compiled once per vector width.
-CIM_VECTOR_CLONES void buildTables16(LookupJob<int16_t> &job, int64_t g0,
-                                     int64_t g1) {
+using Job8 = LookupJob<int8_t, int16_t>;
+using Job16 = LookupJob<int16_t, int16_t>;
+using Job32 = LookupJob<int32_t, int32_t>;
+CIM_VECTOR_CLONES void buildTables8(Job8 &job, int64_t g0, int64_t g1) {
   job.buildTables(g0, g1);
 }
-CIM_VECTOR_CLONES void buildTables32(LookupJob<int32_t> &job, int64_t g0,
-                                     int64_t g1) {
+CIM_VECTOR_CLONES void buildTables16(Job16 &job, int64_t g0, int64_t g1) {
   job.buildTables(g0, g1);
 }
-CIM_VECTOR_CLONES void computeRows16(LookupJob<int16_t> &job, int64_t r0,
-                                     int64_t r1) {
+CIM_VECTOR_CLONES void buildTables32(Job32 &job, int64_t g0, int64_t g1) {
+  job.buildTables(g0, g1);
+}
+CIM_VECTOR_CLONES void computeRows8(Job8 &job, int64_t r0, int64_t r1) {
   job.computeRows(r0, r1);
 }
-CIM_VECTOR_CLONES void computeRows32(LookupJob<int32_t> &job, int64_t r0,
-                                     int64_t r1) {
+CIM_VECTOR_CLONES void computeRows16(Job16 &job, int64_t r0, int64_t r1) {
+  job.computeRows(r0, r1);
+}
+CIM_VECTOR_CLONES void computeRows32(Job32 &job, int64_t r0, int64_t r1) {
   job.computeRows(r0, r1);
 }
 
-template <typename T>
+template <typename Job>
 void run(const InputBits &x, const int16_t *levels, int64_t stride, int64_t k,
          int64_t c, const LookupChain &chain, WorkerPool &pool,
          std::vector<int64_t> &out,
-         void (*tables)(LookupJob<T> &, int64_t, int64_t),
-         void (*rows)(LookupJob<T> &, int64_t, int64_t)) {
-  constexpr int64_t chunk = LookupJob<T>::chunk;
+         void (*tables)(Job &, int64_t, int64_t),
+         void (*rows)(Job &, int64_t, int64_t)) {
+  constexpr int64_t chunk = Job::chunk;
   const int64_t width = (c + chunk - 1) / chunk * chunk;
-  LookupJob<T> job(
-      x, levels, stride, k, c, chain,
-      scratch<T>(static_cast<size_t>(x.groups * kMasks * width)), out);
+  using Entry = std::remove_pointer_t<decltype(Job::tables)>;
+  Job job(x, levels, stride, k, c, chain,
+          scratch<Entry>(static_cast<size_t>(x.groups * kMasks * width)), out);
   pool.parallelFor(x.groups, 4,
                    [&](int64_t g0, int64_t g1) { tables(job, g0, g1); });
   pool.parallelFor(x.rows, 8,
@@ -303,10 +326,11 @@ void detail::packInputBits(const int64_t *x, int64_t m, int64_t k,
 
 bool detail::lookupApplies(const LookupChain &chain, int64_t k, int64_t c,
                            int64_t maxLevel) {
+  // The shift-and-add sums, below 2^(adcBits + shift + inputBits), in 32
+  // bits.
   if (chain.dacBits < 1 || chain.dacBits > 2 || chain.inputBits < 1 ||
-      chain.inputBits > 8 || chain.adcBits < 1 ||
-      chain.adcBits + chain.adcShift > 30 || chain.adcShift < 0 || k < 1 ||
-      c < 1)
+      chain.inputBits > 8 || chain.adcBits < 1 || chain.adcShift < 0 ||
+      chain.adcBits + chain.adcShift + chain.inputBits > 30 || k < 1 || c < 1)
     return false;
   // Every plane's sum in 32 bits.
   if (static_cast<double>(k) * static_cast<double>(maxLevel) *
@@ -328,10 +352,13 @@ void detail::lookupProducts(const InputBits &x, const int16_t *levels,
                             int64_t maxLevel,
                             const LookupChain &chain, WorkerPool &pool,
                             std::vector<int64_t> &out) {
-  if (fitsInt16(k, maxLevel))
-    run<int16_t>(x, levels, stride, k, c, chain, pool, out, buildTables16,
-                 computeRows16);
+  if (fitsInt8(k, maxLevel))
+    run<Job8>(x, levels, stride, k, c, chain, pool, out, buildTables8,
+              computeRows8);
+  else if (fitsInt16(k, maxLevel))
+    run<Job16>(x, levels, stride, k, c, chain, pool, out, buildTables16,
+               computeRows16);
   else
-    run<int32_t>(x, levels, stride, k, c, chain, pool, out, buildTables32,
-                 computeRows32);
+    run<Job32>(x, levels, stride, k, c, chain, pool, out, buildTables32,
+               computeRows32);
 }

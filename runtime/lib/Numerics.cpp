@@ -4,6 +4,7 @@
 
 #include "Gemm.h"
 #include "Generic.h"
+#include "VectorClones.h"
 
 #include "cim/Arch/Converters.h"
 
@@ -174,6 +175,31 @@ static void mvmThroughDevice(const arch::ArchSpec &arch,
   }
 }
 
+/// cim.quantize's levels: symmetric narrow range; nearbyint rounds half to
+/// even under the default rounding mode; NaN becomes 0.
+CIM_VECTOR_CLONES
+static void quantizeElements(const double *in, int64_t size, double scale,
+                             double limit, int64_t *out) {
+  for (int64_t e = 0; e < size; ++e) {
+    const double scaled = in[e] / scale;
+    const double level =
+        scaled == scaled ? std::clamp(std::nearbyint(scaled), -limit, limit)
+                         : 0;
+    out[e] = static_cast<int64_t>(level);
+  }
+}
+
+/// The largest |x| (NaNs skipped).
+CIM_VECTOR_CLONES
+static double largestMagnitude(const double *in, int64_t size) {
+  double largest = 0;
+  for (int64_t e = 0; e < size; ++e) {
+    const double magnitude = std::fabs(in[e]);
+    largest = largest < magnitude ? magnitude : largest;
+  }
+  return largest;
+}
+
 Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
                         const std::vector<const Tensor *> &inputs,
                         CellImage *cells, Numerics numerics,
@@ -245,14 +271,7 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
     const double scale =
         inputs.size() > 1 ? inputs[1]->floats[0] : inst.scale;
     out.ints.resize(size);
-    for (int64_t e = 0; e < size; ++e) {
-      const double scaled = in.floats[e] / scale;
-      const double level =
-          std::isnan(scaled)
-              ? 0
-              : std::clamp(std::nearbyint(scaled), -limit, limit);
-      out.ints[e] = static_cast<int64_t>(level);
-    }
+    quantizeElements(in.floats.data(), size, scale, limit, out.ints.data());
     return Status::ok();
   }
   case Opcode::Transfer:
@@ -277,9 +296,8 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
     return Status::ok();
   case Opcode::DynamicScale: {
     // cim.quantize_dynamic's scale, rounded to f32 (the op's scale type).
-    double largest = 0;
-    for (double x : in.floats)
-      largest = std::max(largest, std::fabs(x));
+    const double largest =
+        largestMagnitude(in.floats.data(), static_cast<int64_t>(in.floats.size()));
     const double limit =
         std::ldexp(1.0, static_cast<int>(inst.quantBits) - 1) - 1;
     out.floats.assign(
