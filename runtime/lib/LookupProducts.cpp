@@ -295,19 +295,13 @@ void run(const InputBits &x, const int16_t *levels, int64_t stride, int64_t k,
                    [&](int64_t r0, int64_t r1) { rows(job, r0, r1); });
 }
 
-} // namespace
-
+/// Rows [r0, r1) of packInputBits.
 CIM_VECTOR_CLONES
-void detail::packInputBits(const int64_t *x, int64_t m, int64_t k,
-                           int64_t bits, InputBits &out) {
-  out.rows = m;
-  out.cols = k;
-  out.bits = bits;
-  out.groups = (k + kGroupRows - 1) / kGroupRows;
-  out.masks.resize(static_cast<size_t>(m * bits * out.groups));
+void packRows(const int64_t *x, int64_t k, InputBits &out, int64_t r0,
+              int64_t r1) {
   // A row's low bytes, zero past K: group g is the 8 bytes at 8g.
   std::vector<uint8_t> bytes(static_cast<size_t>(out.groups * kGroupRows), 0);
-  for (int64_t row = 0; row < m; ++row) {
+  for (int64_t row = r0; row < r1; ++row) {
     for (int64_t e = 0; e < k; ++e)
       bytes[e] = static_cast<uint8_t>(x[row * k + e]);
     for (int64_t g = 0; g < out.groups; ++g) {
@@ -317,11 +311,25 @@ void detail::packInputBits(const int64_t *x, int64_t m, int64_t k,
       for (int64_t r = 0; r < kGroupRows; ++r)
         group |= static_cast<uint64_t>(bytes[g * kGroupRows + r]) << (8 * r);
       const uint64_t transposed = transposeBits(group);
-      for (int64_t i = 0; i < bits; ++i)
-        out.masks[(row * bits + i) * out.groups + g] =
+      for (int64_t i = 0; i < out.bits; ++i)
+        out.masks[(row * out.bits + i) * out.groups + g] =
             static_cast<uint8_t>(transposed >> (8 * i));
     }
   }
+}
+
+} // namespace
+
+void detail::packInputBits(const int64_t *x, int64_t m, int64_t k,
+                           int64_t bits, WorkerPool &pool, InputBits &out) {
+  out.rows = m;
+  out.cols = k;
+  out.bits = bits;
+  out.groups = (k + kGroupRows - 1) / kGroupRows;
+  out.masks.resize(static_cast<size_t>(m * bits * out.groups));
+  pool.parallelFor(m, 64, [&](int64_t r0, int64_t r1) {
+    packRows(x, k, out, r0, r1);
+  });
 }
 
 bool detail::lookupApplies(const LookupChain &chain, int64_t k, int64_t c,

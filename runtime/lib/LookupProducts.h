@@ -33,9 +33,10 @@ struct InputBits {
   std::vector<uint8_t> masks;
 };
 
-/// Packs the M x K integers `x` (only their low `bits` bits, bits <= 8).
+/// Packs the M x K integers `x` (only their low `bits` bits, bits <= 8),
+/// rows on `pool`'s threads.
 void packInputBits(const int64_t *x, int64_t m, int64_t k, int64_t bits,
-                   InputBits &out);
+                   WorkerPool &pool, InputBits &out);
 
 /// One dac -> mvm -> adc -> shift_add [-> recombine] chain's parameters.
 struct LookupChain {

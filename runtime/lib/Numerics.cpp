@@ -189,15 +189,26 @@ static void quantizeElements(const double *in, int64_t size, double scale,
   }
 }
 
-/// The largest |x| (NaNs skipped).
+/// The largest |x| (NaNs skipped), in eight independent lanes so that the
+/// loop vectorizes.
 CIM_VECTOR_CLONES
 static double largestMagnitude(const double *in, int64_t size) {
-  double largest = 0;
-  for (int64_t e = 0; e < size; ++e) {
+  constexpr int64_t lanes = 8;
+  double largest[lanes] = {};
+  int64_t e = 0;
+  for (; e + lanes <= size; e += lanes)
+    for (int64_t l = 0; l < lanes; ++l) {
+      const double magnitude = std::fabs(in[e + l]);
+      largest[l] = largest[l] < magnitude ? magnitude : largest[l];
+    }
+  for (; e < size; ++e) {
     const double magnitude = std::fabs(in[e]);
-    largest = largest < magnitude ? magnitude : largest;
+    largest[0] = largest[0] < magnitude ? magnitude : largest[0];
   }
-  return largest;
+  double result = 0;
+  for (double lane : largest)
+    result = result < lane ? lane : result;
+  return result;
 }
 
 Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,

@@ -268,7 +268,7 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
                                            : nullptr};
   if (lookupApplies(lookup, k, c, block.maxAbs)) {
     if (shared.bits.masks.empty())
-      packInputBits(x.ints.data(), m, k, dac.inputBits, shared.bits);
+      packInputBits(x.ints.data(), m, k, dac.inputBits, pool, shared.bits);
     lookupProducts(shared.bits,
                    cells.data() + mvm.row * arch.array.cols + mvm.col,
                    arch.array.cols, k, c, block.maxAbs, lookup, pool,
