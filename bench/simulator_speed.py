@@ -11,6 +11,7 @@ is downloaded), compiles it for isaac (cim-translate, cim-opt
   ideal    one simulated inference in `ideal` numerics
   quantized  one simulated inference in `quantized` numerics
 
+The simulator gets the same 2 threads (cim-run --threads 2, OpenBLAS 2).
 A simulated inference's time is the difference between a 3-inference and
 a 1-inference batched run (cim-run --batch, weights preloaded), halved, so
 loading and validating the program is not counted, as torch's model
@@ -89,6 +90,7 @@ def main():
                 [bin_dir / "cim-run", program, "--input",
                  f"x={work / f'x{batch}.npy'}", "--batch", batch,
                  "--weights-preloaded", "--numerics", numerics,
+                 "--threads", 2,
                  "--progress", "never", "--output-dir",
                  work / f"out-{numerics}-{batch}"], env)
             if batch == 1:

@@ -114,6 +114,13 @@ void ConstantData::set(size_t i, double value) {
   assign(all);
 }
 
+bool ConstantData::sameBits(const std::vector<double> &a,
+                            const std::vector<double> &b) {
+  return a.size() == b.size() &&
+         (a.empty() ||
+          std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+}
+
 std::vector<double> ConstantData::values() const {
   std::vector<double> out;
   copyTo(out);

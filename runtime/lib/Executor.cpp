@@ -105,6 +105,7 @@ private:
   /// The crossbar products computed in one pass when their mvm issues.
   std::unique_ptr<ProductChains> chains;
   BlockCache blockCache;
+  SerialBlas serialBlas;
   WorkerPool pool;
   /// Cycle each value is ready on its core; -1 until produced.
   std::vector<int64_t> readyAt;
@@ -412,7 +413,8 @@ Status Simulator::issue(size_t c, int64_t start) {
     release(chain->input);
   } else if (inst.opcode == Opcode::Rescale && inst.idealInput >= 0 &&
              options.numerics == Numerics::Ideal) {
-    idealProduct(valueOf(inst.idealInput), valueOf(inst.idealWeight), out);
+    idealProduct(valueOf(inst.idealInput), valueOf(inst.idealWeight), pool,
+                 out);
     release(inst.idealInput);
     release(inst.idealWeight);
   } else if ((inst.opcode == Opcode::Transfer ||

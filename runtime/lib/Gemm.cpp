@@ -94,6 +94,12 @@ bool detail::exactFloatGemm(const std::vector<float> &a, int64_t m,
   return true;
 }
 
+SerialBlas::SerialBlas() : previous(openblas_get_num_threads()) {
+  openblas_set_num_threads(1);
+}
+
+SerialBlas::~SerialBlas() { openblas_set_num_threads(previous); }
+
 void detail::realGemm(int64_t m, int64_t n, int64_t k, const double *a,
                       int64_t lda, const double *b, int64_t ldb, double *c,
                       int64_t ldc) {

@@ -47,6 +47,20 @@ bool exactFloatGemm(const std::vector<float> &a, int64_t m, int64_t k,
 void realGemm(int64_t m, int64_t n, int64_t k, const double *a, int64_t lda,
               const double *b, int64_t ldb, double *c, int64_t ldc);
 
+/// OpenBLAS single-threaded while alive, its previous thread count restored
+/// after: the simulator splits its products over its own worker pool, and
+/// OpenBLAS's threads would spin beside it between the many small GEMMs.
+class SerialBlas {
+public:
+  SerialBlas();
+  ~SerialBlas();
+  SerialBlas(const SerialBlas &) = delete;
+  SerialBlas &operator=(const SerialBlas &) = delete;
+
+private:
+  int previous;
+};
+
 } // namespace cim::runtime::detail
 
 #endif // CIM_RUNTIME_LIB_GEMM_H

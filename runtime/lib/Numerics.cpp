@@ -341,7 +341,8 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
   return Status::ok();
 }
 
-void detail::idealProduct(const Tensor &x, const Tensor &w, Tensor &out) {
+void detail::idealProduct(const Tensor &x, const Tensor &w, WorkerPool &pool,
+                          Tensor &out) {
   const bool grouped = out.shape.size() == 3;
   const int64_t groups = grouped ? out.shape[1] : 1;
   const int64_t n = out.shape.back(), k = x.shape.back();
@@ -351,10 +352,13 @@ void detail::idealProduct(const Tensor &x, const Tensor &w, Tensor &out) {
   const int64_t m = out.numElements() / (groups * n);
   // Group g: rows of x every groups * k elements from g * k; its K x N
   // weight block; rows of out every groups * n from g * n.
-  for (int64_t g = 0; g < groups; ++g)
-    realGemm(m, n, k, x.floats.data() + g * k, groups * k,
-             w.floats.data() + g * k * n, n, out.floats.data() + g * n,
-             groups * n);
+  // Rows split across the pool (each part one single-threaded GEMM).
+  pool.parallelFor(m, 16, [&](int64_t r0, int64_t r1) {
+    for (int64_t g = 0; g < groups; ++g)
+      realGemm(r1 - r0, n, k, x.floats.data() + r0 * groups * k + g * k,
+               groups * k, w.floats.data() + g * k * n, n,
+               out.floats.data() + r0 * groups * n + g * n, groups * n);
+  });
   for (double &y : out.floats)
     y = static_cast<double>(static_cast<float>(y));
 }

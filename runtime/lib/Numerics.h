@@ -11,6 +11,7 @@
 #ifndef CIM_RUNTIME_LIB_NUMERICS_H
 #define CIM_RUNTIME_LIB_NUMERICS_H
 
+#include "WorkerPool.h"
 #include "cim/runtime/Executor.h"
 #include "cim/runtime/Program.h"
 #include "cim/runtime/Status.h"
@@ -39,7 +40,8 @@ Status evaluate(const arch::ArchSpec &arch, const Instruction &inst,
 /// Ideal numerics of a rescale with a real-valued reference: out = x * w
 /// ([M, K] x [K, N], or per group [M, G, K] x [G, K, N]), accumulated in
 /// double and rounded to f32.
-void idealProduct(const Tensor &x, const Tensor &w, Tensor &out);
+void idealProduct(const Tensor &x, const Tensor &w, WorkerPool &pool,
+                  Tensor &out);
 
 } // namespace cim::runtime::detail
 

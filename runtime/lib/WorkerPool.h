@@ -24,7 +24,8 @@ namespace cim::runtime::detail {
 
 class WorkerPool {
 public:
-  /// `threads` in all, the caller included (1: no extra thread).
+  /// `threads` in all, the caller included (1: no extra thread). Workers
+  /// spin briefly between jobs, so more threads than cores slow it down.
   explicit WorkerPool(int64_t threads);
   ~WorkerPool();
   WorkerPool(const WorkerPool &) = delete;

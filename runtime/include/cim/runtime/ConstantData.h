@@ -35,21 +35,27 @@ public:
   /// Replaces element `i` (widening the storage if `value` needs it).
   void set(size_t i, double value);
   std::vector<double> values() const;
-  /// Every element, converted, into `out` (resized to size()).
+  /// Every element into `out` (resized to size()); the int64 form is for
+  /// integer-valued constants (what validation admits for integer types).
   void copyTo(std::vector<double> &out) const;
   void copyTo(std::vector<int64_t> &out) const;
   /// Bytes the elements take in memory.
   size_t bytes() const { return storage.size(); }
 
+  /// Element by element, as bit patterns: a NaN equals itself, -0.0 does
+  /// not equal 0.0 (a program reads back identical, or not).
   bool operator==(const ConstantData &other) const {
-    return values() == other.values();
+    return sameBits(values(), other.values());
   }
   bool operator!=(const ConstantData &other) const { return !(*this == other); }
   friend bool operator==(const ConstantData &a, const std::vector<double> &b) {
-    return a.values() == b;
+    return sameBits(a.values(), b);
   }
 
 private:
+  static bool sameBits(const std::vector<double> &a,
+                       const std::vector<double> &b);
+
   enum class Width : uint8_t { I8, I16, I32, F32, F64 };
   Width width = Width::F64;
   size_t count = 0;

@@ -1,0 +1,421 @@
+//===- LookupProductsTest.cpp - Crossbar products by lookup, naively ------===//
+//
+// lookupProducts computes a dac -> mvm -> adc -> shift_add [-> recombine]
+// chain from tables of level sums over groups of eight rows, in int8, int16
+// or int32 entries, with 32-bit shift-and-add sums. Each case below is
+// checked against the chain written out plainly from the shared converters
+// (dacDigit, adcConvert, CellEncoding::recombine) on every table width,
+// DAC width, ADC range and encoding, with K and C off the group and chunk
+// sizes and levels read through a row stride; one and three threads must
+// agree. The packed input bits and the cases lookupApplies refuses are
+// checked on their own.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../lib/LookupProducts.h"
+
+#include "RuntimeTestSupport.h"
+
+#include "cim/Arch/Converters.h"
+
+#include <string>
+
+using namespace cim;
+using namespace cim::runtime;
+using namespace cim::runtime::detail;
+using namespace cim::runtime::test;
+
+namespace {
+
+/// Rows of every product: enough for three threads' ranges of eight rows.
+constexpr int64_t kRows = 26;
+
+/// The chain's parameters, printed in failures.
+std::string describe(const LookupChain &chain, int64_t k, int64_t c,
+                     int64_t maxLevel) {
+  std::string s =
+      "inputBits " + std::to_string(chain.inputBits) + " dac " +
+      std::to_string(chain.dacBits) + " adc " + std::to_string(chain.adcBits) +
+      (chain.adcSigned ? "s" : "u") + " shift " +
+      std::to_string(chain.adcShift) + " K " + std::to_string(k) + " C " +
+      std::to_string(c) + " maxLevel " + std::to_string(maxLevel);
+  if (const arch::CellEncoding *e = chain.recombine)
+    s += std::string(" ") + arch::toString(e->scheme) +
+         (e->pairedColumns ? "" : " in-cell") + " " +
+         std::to_string(e->bitsPerCell) + "-bit cells x" +
+         std::to_string(e->slices);
+  return s;
+}
+
+/// How often the naive ADC clipped or passed a sum, over a test.
+struct Conversions {
+  int64_t clipped = 0, passed = 0;
+};
+
+/// The chain on the M x K inputs `x` and K x C levels `levels` (rows
+/// `stride` apart), one conversion at a time.
+std::vector<int64_t> naiveChain(const std::vector<int64_t> &x, int64_t m,
+                                int64_t k, const int16_t *levels,
+                                int64_t stride, int64_t c,
+                                const LookupChain &chain, Conversions &seen) {
+  const int64_t planes = arch::dacPlanes(chain.inputBits, chain.dacBits);
+  std::vector<int64_t> combined(m * c, 0), digits(k);
+  for (int64_t row = 0; row < m; ++row)
+    for (int64_t p = 0; p < planes; ++p) {
+      for (int64_t r = 0; r < k; ++r)
+        digits[r] =
+            arch::dacDigit(x[row * k + r], p, chain.inputBits, chain.dacBits);
+      for (int64_t j = 0; j < c; ++j) {
+        int64_t sum = 0;
+        for (int64_t r = 0; r < k; ++r)
+          sum += digits[r] * levels[r * stride + j];
+        const int64_t converted = arch::adcConvert(
+            sum, chain.adcBits, chain.adcShift, chain.adcSigned);
+        // The same conversion with a range that cannot clip.
+        if (converted != arch::adcConvert(sum, 40, chain.adcShift, true))
+          ++seen.clipped;
+        else
+          ++seen.passed;
+        combined[row * c + j] +=
+            converted * (int64_t(1) << (p * chain.dacBits));
+      }
+    }
+  const arch::CellEncoding *encoding = chain.recombine;
+  if (!encoding)
+    return combined;
+  const int64_t perWeight = encoding->columnsPerWeight();
+  const int64_t references = encoding->referenceColumns();
+  const int64_t n = (c - references) / perWeight;
+  std::vector<int64_t> result(m * n);
+  for (int64_t row = 0; row < m; ++row)
+    for (int64_t w = 0; w < n; ++w)
+      result[row * n + w] =
+          encoding->recombine(&combined[row * c + w * perWeight],
+                              references ? combined[row * c + c - 1] : 0);
+  return result;
+}
+
+/// The levels column `j` of `c` may hold: [-maxLevel, maxLevel] without an
+/// encoding, else the encoding's (the offset reference column's is fixed).
+std::pair<int64_t, int64_t> levelRange(const arch::CellEncoding *encoding,
+                                       int64_t j, int64_t c, int64_t maxLevel) {
+  if (!encoding)
+    return {-maxLevel, maxLevel};
+  const int64_t top = (int64_t(1) << encoding->bitsPerCell) - 1;
+  switch (encoding->scheme) {
+  case arch::SignedEncoding::Differential:
+    return {encoding->pairedColumns ? 0 : -top, top};
+  case arch::SignedEncoding::Offset:
+    if (j == c - 1)
+      return {encoding->referenceLevel(), encoding->referenceLevel()};
+    return {0, top};
+  case arch::SignedEncoding::TwosComplement:
+    // The top slice holds the sign bit.
+    if (j % encoding->slices == encoding->slices - 1)
+      return {0, 1};
+    return {0, top};
+  }
+  return {0, 0};
+}
+
+/// A block of K x C levels at row 2, column 3 of a larger array whose other
+/// cells hold a level no table may see.
+struct LevelBlock {
+  static constexpr int16_t kOutside = -7777;
+  int64_t stride;
+  std::vector<int16_t> cells;
+  const int16_t *levels() const { return cells.data() + 2 * stride + 3; }
+  int16_t *levels() { return cells.data() + 2 * stride + 3; }
+
+  LevelBlock(int64_t k, int64_t c)
+      : stride(c + 11), cells((k + 4) * (c + 11), kOutside) {}
+};
+
+LevelBlock randomLevels(int64_t k, int64_t c, int64_t maxLevel,
+                        const arch::CellEncoding *encoding, unsigned seed) {
+  LevelBlock block(k, c);
+  std::mt19937 gen(seed);
+  for (int64_t j = 0; j < c; ++j) {
+    const auto [lo, hi] = levelRange(encoding, j, c, maxLevel);
+    std::uniform_int_distribution<int64_t> dist(lo, hi);
+    for (int64_t r = 0; r < k; ++r)
+      block.levels()[r * block.stride + j] = static_cast<int16_t>(dist(gen));
+    // The range's ends are present.
+    block.levels()[j] = static_cast<int16_t>(j % 2 ? lo : hi);
+  }
+  return block;
+}
+
+/// Runs `chain` on `x` and `block` by lookup with one and three threads and
+/// expects the naive chain's integers from both.
+void expectLookupEqualsNaive(const std::vector<int64_t> &x, int64_t m,
+                             int64_t k, const LevelBlock &block, int64_t c,
+                             int64_t maxLevel, const LookupChain &chain,
+                             Conversions &seen) {
+  const std::string what = describe(chain, k, c, maxLevel);
+  ASSERT_TRUE(lookupApplies(chain, k, c, maxLevel)) << what;
+  const std::vector<int64_t> expected =
+      naiveChain(x, m, k, block.levels(), block.stride, c, chain, seen);
+  WorkerPool one(1), three(3);
+  InputBits bits;
+  packInputBits(x.data(), m, k, chain.inputBits, one, bits);
+  std::vector<int64_t> single, multi(expected.size(), 0x5A5A5A5A);
+  lookupProducts(bits, block.levels(), block.stride, k, c, maxLevel, chain, one,
+                 single);
+  lookupProducts(bits, block.levels(), block.stride, k, c, maxLevel, chain,
+                 three, multi);
+  EXPECT_EQ(single, expected) << what;
+  EXPECT_EQ(multi, expected) << what;
+}
+
+TEST(RuntimeLookupProducts, PacksTheLowBitsOfEveryEntry) {
+  // 200 rows: three threads' ranges of at least 64 rows. Entries beyond
+  // int8 keep only their low bits.
+  const int64_t m = 200;
+  WorkerPool one(1), three(3);
+  InputBits single, multi;
+  unsigned seed = 1;
+  for (int64_t k : {1, 7, 8, 13, 130}) {
+    std::vector<int64_t> x = randomInts(m * k, -1000, 1000, ++seed);
+    x[0] = 300;
+    x[m * k - 1] = -1000;
+    for (int64_t bits = 1; bits <= 8; ++bits) {
+      packInputBits(x.data(), m, k, bits, one, single);
+      packInputBits(x.data(), m, k, bits, three, multi);
+      const int64_t groups = (k + 7) / 8;
+      ASSERT_EQ(single.rows, m);
+      ASSERT_EQ(single.cols, k);
+      ASSERT_EQ(single.bits, bits);
+      ASSERT_EQ(single.groups, groups);
+      ASSERT_EQ(single.masks.size(), static_cast<size_t>(m * bits * groups));
+      std::vector<uint8_t> expected(single.masks.size());
+      for (int64_t row = 0; row < m; ++row)
+        for (int64_t i = 0; i < bits; ++i)
+          for (int64_t g = 0; g < groups; ++g) {
+            uint8_t mask = 0;
+            for (int64_t r = 0; r < 8 && 8 * g + r < k; ++r)
+              mask |= static_cast<uint8_t>(((x[row * k + 8 * g + r] >> i) & 1)
+                                           << r);
+            expected[(row * bits + i) * groups + g] = mask;
+          }
+      EXPECT_EQ(single.masks, expected) << "K " << k << " bits " << bits;
+      EXPECT_EQ(multi.masks, expected) << "K " << k << " bits " << bits;
+    }
+  }
+}
+
+TEST(RuntimeLookupProducts, ShiftAndAddSumsEqualTheNaiveChain) {
+  // Every DAC width, input width, ADC range and shift, spread over the
+  // three table widths (levels up to 3: int8; 100: int16; 1000 over at
+  // least 33 rows: int32), K off the group size and C across the chunks.
+  struct Shape {
+    int64_t maxLevel, k;
+  };
+  std::vector<Shape> shapes;
+  for (int64_t k : {1, 7, 8, 9, 130})
+    shapes.push_back({3, k});
+  for (int64_t k : {1, 7, 8, 9, 130})
+    shapes.push_back({100, k});
+  for (int64_t k : {64, 130})
+    shapes.push_back({1000, k});
+  std::vector<LookupChain> chains;
+  for (int64_t dacBits : {1, 2})
+    for (int64_t inputBits : {8, 7, 5, 3})
+      for (bool adcSigned : {false, true})
+        for (int64_t shift = 0; shift <= 3; ++shift) {
+          LookupChain chain;
+          chain.inputBits = inputBits;
+          chain.dacBits = dacBits;
+          chain.adcSigned = adcSigned;
+          chain.adcShift = shift;
+          chains.push_back(chain);
+        }
+  const int64_t adcBits[] = {3, 5, 8, 12, 18};
+  Conversions seen;
+  unsigned seed = 10;
+  size_t next = 0;
+  for (const Shape &shape : shapes)
+    for (int64_t c : {1, 5, 70, 129}) {
+      const LevelBlock block =
+          randomLevels(shape.k, c, shape.maxLevel, nullptr, ++seed);
+      const std::vector<int64_t> x =
+          randomInts(kRows * shape.k, -128, 127, ++seed);
+      // Two chains per shape: all 64 at least once.
+      for (int twice = 0; twice < 2; ++twice, ++next) {
+        LookupChain chain = chains[next % chains.size()];
+        chain.adcBits = adcBits[next % 5];
+        expectLookupEqualsNaive(x, kRows, shape.k, block, c, shape.maxLevel,
+                                chain, seen);
+      }
+    }
+  EXPECT_GE(next, chains.size());
+  // The ADCs both clipped and passed sums.
+  EXPECT_GT(seen.clipped, 1000);
+  EXPECT_GT(seen.passed, 1000);
+}
+
+TEST(RuntimeLookupProducts, RecombinedSumsEqualTheNaiveChain) {
+  // Each encoding, levels in its range: 2-bit cells (int8 tables), 7-bit
+  // (int16), 10-bit over at least 33 rows (int32); a few weights and enough
+  // for C past one and two chunks.
+  struct Scheme {
+    arch::SignedEncoding scheme;
+    bool paired;
+  };
+  const Scheme schemes[] = {{arch::SignedEncoding::Differential, true},
+                            {arch::SignedEncoding::Differential, false},
+                            {arch::SignedEncoding::Offset, false},
+                            {arch::SignedEncoding::TwosComplement, false}};
+  const LookupChain chains[] = {
+      {8, 1, 6, 1, true, nullptr},  {8, 2, 7, 0, false, nullptr},
+      {7, 1, 9, 2, false, nullptr}, {5, 2, 4, 3, true, nullptr},
+      {3, 1, 16, 0, true, nullptr}, {8, 1, 20, 0, false, nullptr},
+  };
+  Conversions seen;
+  unsigned seed = 500;
+  size_t next = 0;
+  for (const Scheme &s : schemes)
+    for (int64_t cellBits : {2, 7, 10}) {
+      arch::CellEncoding encoding;
+      encoding.scheme = s.scheme;
+      encoding.weightBits = 8;
+      encoding.bitsPerCell = cellBits;
+      encoding.slices = arch::requiredSlices(s.scheme, 8, cellBits);
+      encoding.pairedColumns = s.paired;
+      const int64_t maxLevel = (int64_t(1) << cellBits) - 1;
+      const int64_t perWeight = encoding.columnsPerWeight();
+      const std::vector<int64_t> ks =
+          cellBits == 10 ? std::vector<int64_t>{64, 130}
+                         : std::vector<int64_t>{1, 7, 8, 9, 130};
+      const int64_t weights[] = {1, 3, 70 / perWeight + 1, 129 / perWeight + 1};
+      for (int64_t k : ks)
+        for (int64_t n : weights) {
+          const int64_t c = n * perWeight + encoding.referenceColumns();
+          const LevelBlock block =
+              randomLevels(k, c, maxLevel, &encoding, ++seed);
+          const std::vector<int64_t> x =
+              randomInts(kRows * k, -128, 127, ++seed);
+          LookupChain chain = chains[next++ % 6];
+          chain.recombine = &encoding;
+          expectLookupEqualsNaive(x, kRows, k, block, c, maxLevel, chain, seen);
+        }
+    }
+  EXPECT_GT(seen.clipped, 1000);
+  EXPECT_GT(seen.passed, 1000);
+}
+
+TEST(RuntimeLookupProducts, ExtremeSumsAtEachTableWidth) {
+  // Columns of +maxLevel and -maxLevel and inputs of every bit set (-1) or
+  // the extremes of 8 bits: the largest group sums and K-row sums each
+  // width holds, at its edges (15: int8 entries, 8 * 15 = 120; 16: int16;
+  // 252 over 130 rows: 32760 in int16; 253: int32). An ADC wide enough to
+  // pass every sum gives the exact product.
+  struct Edge {
+    int64_t maxLevel, k, c;
+  };
+  const Edge edges[] = {{15, 2184, 3},  {15, 130, 70},  {16, 130, 70},
+                        {252, 130, 70}, {253, 130, 70}, {1000, 64, 129},
+                        {32767, 8, 3}};
+  Conversions seen;
+  for (const Edge &e : edges) {
+    LevelBlock block(e.k, e.c);
+    for (int64_t r = 0; r < e.k; ++r)
+      for (int64_t j = 0; j < e.c; ++j)
+        block.levels()[r * block.stride + j] =
+            static_cast<int16_t>(j % 3 == 0   ? e.maxLevel
+                                 : j % 3 == 1 ? -e.maxLevel
+                                              : (r % 2 ? e.maxLevel : 0));
+    const int64_t m = kRows;
+    std::vector<int64_t> x(m * e.k);
+    for (int64_t row = 0; row < m; ++row)
+      for (int64_t r = 0; r < e.k; ++r)
+        x[row * e.k + r] = row % 3 == 0 ? -1 : row % 3 == 1 ? -128 : 127;
+    std::vector<int64_t> w(e.k * e.c);
+    for (int64_t r = 0; r < e.k; ++r)
+      for (int64_t j = 0; j < e.c; ++j)
+        w[r * e.c + j] = block.levels()[r * block.stride + j];
+    for (int64_t dacBits : {1, 2}) {
+      LookupChain chain;
+      chain.dacBits = dacBits;
+      chain.adcBits = 22;
+      chain.adcSigned = true;
+      expectLookupEqualsNaive(x, m, e.k, block, e.c, e.maxLevel, chain, seen);
+      // And the plain product, independently of the converters.
+      WorkerPool pool(3);
+      InputBits bits;
+      packInputBits(x.data(), m, e.k, 8, pool, bits);
+      std::vector<int64_t> out;
+      lookupProducts(bits, block.levels(), block.stride, e.k, e.c, e.maxLevel,
+                     chain, pool, out);
+      EXPECT_EQ(out, matmul(x, w, m, e.k, e.c))
+          << describe(chain, e.k, e.c, e.maxLevel);
+    }
+  }
+  EXPECT_EQ(seen.clipped, 0);
+}
+
+TEST(RuntimeLookupProducts, AppliesOnlyWithinItsLimits) {
+  LookupChain chain; // 8-bit inputs, 1-bit DACs, 8-bit ADC
+  EXPECT_TRUE(lookupApplies(chain, 64, 64, 3));
+
+  // DAC digits of one or two bits only.
+  chain.dacBits = 2;
+  EXPECT_TRUE(lookupApplies(chain, 64, 64, 3));
+  chain.dacBits = 3;
+  EXPECT_FALSE(lookupApplies(chain, 64, 64, 3));
+  chain.dacBits = 1;
+
+  // At most 8 input bits (one packed byte).
+  chain.inputBits = 9;
+  EXPECT_FALSE(lookupApplies(chain, 64, 64, 3));
+  chain.inputBits = 8;
+
+  // Shift-and-add sums below 2^30.
+  chain.adcBits = 15;
+  chain.adcShift = 7;
+  EXPECT_TRUE(lookupApplies(chain, 64, 64, 3)); // 15 + 7 + 8 = 30
+  chain.adcBits = 16;
+  EXPECT_FALSE(lookupApplies(chain, 64, 64, 3));
+  chain.adcBits = 15;
+  chain.adcShift = 8;
+  EXPECT_FALSE(lookupApplies(chain, 64, 64, 3));
+  chain.adcBits = 8;
+  chain.adcShift = 0;
+
+  // Tables of at most 16 MiB: 128 groups * 256 masks * (C + 64) * 2 bytes
+  // (int16 entries, levels of 1 over 1024 rows) or * 4 (int32, levels of
+  // 1000).
+  EXPECT_FALSE(lookupApplies(chain, 8192, 2048, 1));
+  EXPECT_TRUE(lookupApplies(chain, 1024, 192, 1));
+  EXPECT_FALSE(lookupApplies(chain, 1024, 193, 1));
+  EXPECT_TRUE(lookupApplies(chain, 1024, 64, 1000));
+  EXPECT_FALSE(lookupApplies(chain, 1024, 65, 1000));
+
+  // A plane's sums in 32 bits.
+  chain.dacBits = 2;
+  EXPECT_FALSE(lookupApplies(chain, 1, 1, int64_t(1) << 30));
+  chain.dacBits = 1;
+  EXPECT_TRUE(lookupApplies(chain, 1, 1, int64_t(1) << 30));
+
+  // A recombine's columns: whole weights, and the offset reference column.
+  arch::CellEncoding paired; // differential, 1-bit cells, one slice
+  paired.slices = 3;         // 6 columns per weight
+  chain.recombine = &paired;
+  EXPECT_TRUE(lookupApplies(chain, 64, 12, 1));
+  EXPECT_FALSE(lookupApplies(chain, 64, 13, 1));
+  EXPECT_FALSE(lookupApplies(chain, 64, 9, 1));
+  arch::CellEncoding offset;
+  offset.scheme = arch::SignedEncoding::Offset;
+  offset.bitsPerCell = 2;
+  offset.slices = 4;
+  chain.recombine = &offset;
+  EXPECT_TRUE(lookupApplies(chain, 64, 9, 3));
+  EXPECT_FALSE(lookupApplies(chain, 64, 8, 3));
+
+  // Empty products.
+  chain.recombine = nullptr;
+  EXPECT_FALSE(lookupApplies(chain, 0, 64, 3));
+  EXPECT_FALSE(lookupApplies(chain, 64, 0, 3));
+}
+
+} // namespace
