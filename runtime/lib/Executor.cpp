@@ -50,6 +50,8 @@ struct Planned {
   int64_t unit = -1;
   /// Indices into Simulator::links (transfers).
   std::vector<int64_t> links;
+  /// Index into Simulator::nodeNames / nodeEnergy.
+  int64_t node = 0;
 };
 
 struct LinkState {
@@ -128,6 +130,11 @@ private:
   /// Value `id`'s tensor; constants are made from the program on first
   /// read (and released after the last like any value), not all at bind.
   Tensor &valueOf(int64_t id);
+
+  /// Dynamic energy by ONNX node, summed by index (the report's map is
+  /// made in finish()).
+  std::vector<std::string> nodeNames;
+  std::vector<double> nodeEnergy;
 
   std::vector<size_t> pc;
   std::vector<int64_t> lastStart;
@@ -290,6 +297,7 @@ int64_t Simulator::unitId(UnitKind kind, int64_t index) {
 
 void Simulator::plan() {
   std::map<Link, int64_t> linkIds;
+  std::map<std::string, int64_t> nodeIds;
   // The array whose sums a value carries: the ADCs and shift-and-add of
   // that array process it.
   std::vector<int64_t> arrayOf(program.values.size(), -1);
@@ -300,6 +308,12 @@ void Simulator::plan() {
     for (const Instruction &inst : core.instructions) {
       Planned planned;
       planned.cost = costOf(program, inst, options);
+      const std::string &node = inst.node.empty() ? "(none)" : inst.node;
+      auto [named, added] =
+          nodeIds.emplace(node, static_cast<int64_t>(nodeNames.size()));
+      if (added)
+        nodeNames.push_back(node);
+      planned.node = named->second;
       const int64_t source =
           inst.inputs.empty() ? -1 : arrayOf[inst.inputs[0]];
       // Sums of no array (e.g. host constants) use the core's own units.
@@ -351,6 +365,7 @@ void Simulator::plan() {
       plans[c].push_back(std::move(planned));
     }
   }
+  nodeEnergy.assign(nodeNames.size(), 0.0);
 }
 
 int64_t Simulator::earliestStart(size_t c) const {
@@ -460,8 +475,7 @@ Status Simulator::issue(size_t c, int64_t start) {
   ++pc[c];
 
   report.energy += planned.cost.energy;
-  report.energyByNode[inst.node.empty() ? "(none)" : inst.node] +=
-      planned.cost.energy.total();
+  nodeEnergy[planned.node] += planned.cost.energy.total();
   report.adcConversions += planned.cost.adcConversions;
   report.macs += planned.cost.macs;
   if (inst.opcode == Opcode::Transfer) {
@@ -597,6 +611,8 @@ void Simulator::finish(ExecuteResult &result) {
     if (program.values[v].isOutput)
       result.outputs[program.values[v].binding] = valueOf(static_cast<int64_t>(v));
 
+  for (size_t n = 0; n < nodeNames.size(); ++n)
+    report.energyByNode[nodeNames[n]] = nodeEnergy[n];
   report.arch = arch.name;
   report.numerics = toString(options.numerics);
   report.latencyNs = static_cast<double>(report.totalCycles) / arch.clockGHz;

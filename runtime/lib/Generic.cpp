@@ -356,39 +356,95 @@ double apply(const ScalarOp &op, Operand a, BodyContext &ctx) {
   }
 }
 
+/// One loop of a copy nest: its bound and the two operands' strides.
+struct CopyLoop {
+  int64_t bound, in, out;
+};
+
+/// Whether distinct points of `loops` write distinct output elements: with
+/// the loops sorted by output stride, each stride passes every element the
+/// smaller ones reach (a mixed-radix numbering). Then the points may run in
+/// any order.
+bool writesEachElementOnce(std::vector<CopyLoop> loops) {
+  std::sort(loops.begin(), loops.end(), [](const CopyLoop &a, const CopyLoop &b) {
+    return std::llabs(a.out) < std::llabs(b.out);
+  });
+  int64_t reach = 0;
+  for (const CopyLoop &loop : loops) {
+    if (std::llabs(loop.out) <= reach)
+      return false;
+    reach += std::llabs(loop.out) * (loop.bound - 1);
+  }
+  return true;
+}
+
+/// The copy nest in the order it runs best: loops of bound 1 dropped; when
+/// the output is written once per element, the loop that reads contiguous
+/// input moved just inside the innermost (so a transpose reads each cache
+/// line while it is still in cache); adjacent loops that walk both operands
+/// contiguously merged.
+std::vector<CopyLoop> copyOrder(const Instruction &inst) {
+  std::vector<CopyLoop> loops;
+  for (size_t l = 0; l < inst.loopBounds.size(); ++l)
+    if (inst.loopBounds[l] != 1)
+      loops.push_back({inst.loopBounds[l], inst.accesses[0].strides[l],
+                       inst.accesses[1].strides[l]});
+  if (loops.size() >= 3 && writesEachElementOnce(loops)) {
+    size_t best = loops.size() - 2;
+    for (size_t l = 0; l + 1 < loops.size(); ++l)
+      if (std::llabs(loops[l].in) < std::llabs(loops[best].in))
+        best = l;
+    if (std::llabs(loops[best].in) < std::llabs(loops.back().in)) {
+      const CopyLoop moved = loops[best];
+      loops.erase(loops.begin() + static_cast<std::ptrdiff_t>(best));
+      loops.insert(loops.end() - 1, moved);
+    }
+  }
+  std::vector<CopyLoop> merged;
+  for (const CopyLoop &loop : loops) {
+    if (!merged.empty() && merged.back().in == loop.in * loop.bound &&
+        merged.back().out == loop.out * loop.bound) {
+      merged.back() = {merged.back().bound * loop.bound, loop.in, loop.out};
+      continue;
+    }
+    merged.push_back(loop);
+  }
+  return merged;
+}
+
 /// A copy loop nest (no body, one input of the output's type: padding,
-/// im2col, slices, transposes), without the register machinery: the
-/// innermost loop is a strided copy.
+/// im2col, slices, transposes), without the register machinery: the two
+/// innermost loops are plain nested loops.
 template <typename T>
 void stridedCopy(const Instruction &inst, const std::vector<T> &from,
                  std::vector<T> &to) {
-  const std::vector<int64_t> &bounds = inst.loopBounds;
-  const Access &in = inst.accesses[0], &out = inst.accesses[1];
-  if (bounds.empty()) {
-    to[out.offset] = from[in.offset];
-    return;
-  }
-  for (int64_t bound : bounds)
+  for (int64_t bound : inst.loopBounds)
     if (bound == 0)
       return;
-  const size_t inner = bounds.size() - 1;
-  const int64_t count = bounds[inner];
-  const int64_t si = in.strides[inner], so = out.strides[inner];
-  std::vector<int64_t> index(inner, 0);
-  int64_t i = in.offset, o = out.offset;
+  std::vector<CopyLoop> loops = copyOrder(inst);
+  while (loops.size() < 2)
+    loops.insert(loops.begin(), CopyLoop{1, 0, 0});
+  const size_t outer = loops.size() - 2;
+  const CopyLoop row = loops[outer], column = loops[outer + 1];
+  std::vector<int64_t> index(outer, 0);
+  int64_t i = inst.accesses[0].offset, o = inst.accesses[1].offset;
   while (true) {
-    for (int64_t j = 0; j < count; ++j)
-      to[o + j * so] = from[i + j * si];
-    // Next row of the outer loops, the last one first.
-    size_t l = inner;
+    for (int64_t r = 0; r < row.bound; ++r) {
+      const T *source = from.data() + i + r * row.in;
+      T *target = to.data() + o + r * row.out;
+      for (int64_t j = 0; j < column.bound; ++j)
+        target[j * column.out] = source[j * column.in];
+    }
+    // Next point of the outer loops, the last one first.
+    size_t l = outer;
     while (l-- > 0) {
-      if (++index[l] < bounds[l]) {
-        i += in.strides[l];
-        o += out.strides[l];
+      if (++index[l] < loops[l].bound) {
+        i += loops[l].in;
+        o += loops[l].out;
         break;
       }
-      i -= in.strides[l] * (bounds[l] - 1);
-      o -= out.strides[l] * (bounds[l] - 1);
+      i -= loops[l].in * (loops[l].bound - 1);
+      o -= loops[l].out * (loops[l].bound - 1);
       index[l] = 0;
     }
     if (l == static_cast<size_t>(-1))

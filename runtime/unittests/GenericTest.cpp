@@ -113,6 +113,42 @@ TEST(GenericExecute, MaxPoolWindowReduction) {
             Tensor::ofFloats({2, 2, 2, 2}, expected));
 }
 
+// Copies run their loops in the best order only when every output element
+// is written once: a [4, 3, 5] -> [3, 5, 4] transpose (the input-contiguous
+// loop is moved inward, bound-1 loops dropped) must equal the plain loop
+// nest, and a copy that writes one element several times (a zero output
+// stride) must keep the last write of the original order.
+TEST(GenericExecute, CopyOrderKeepsSemantics) {
+  std::vector<double> data(60);
+  for (size_t e = 0; e < data.size(); ++e)
+    data[e] = static_cast<double>(e) * 1.5 - 7;
+  ProgramBuilder b(smallArch());
+  const int64_t x = b.constant("x", F32, {4, 3, 5}, data);
+  const int64_t t = b.value("t", F32, {3, 5, 4});
+  const int64_t last = b.value("last", F32, {6});
+  b.output(t);
+  b.output(last);
+  // Loops (1, a, b, c) over the output [3, 5, 4]: t[a, b, c] = x[c, a, b].
+  b.add(home, generic({x}, t, {1, 3, 5, 4},
+                      {{0, {60, 5, 1, 15}}, {0, {60, 20, 4, 1}}}, {}, 0));
+  // last[i + m + 3n] = x[i + 20m + 10n]: (i, m) = (0, 1) and (1, 0) write
+  // the same element, and the loop order decides which write stays.
+  b.add(home, generic({x}, last, {2, 2, 2},
+                      {{0, {1, 20, 10}}, {0, {1, 1, 3}}}, {}, 0));
+  const ExecuteResult result = runOrFail(b.program, {});
+  std::vector<double> transposed(60), lastWritten(6, 0);
+  for (int64_t a = 0; a < 3; ++a)
+    for (int64_t bb = 0; bb < 5; ++bb)
+      for (int64_t c = 0; c < 4; ++c)
+        transposed[(a * 5 + bb) * 4 + c] = f32(data[c * 15 + a * 5 + bb]);
+  for (int64_t i = 0; i < 2; ++i)
+    for (int64_t m = 0; m < 2; ++m)
+      for (int64_t n = 0; n < 2; ++n)
+        lastWritten[i + m + 3 * n] = f32(data[i + 20 * m + 10 * n]);
+  EXPECT_EQ(result.outputs.at("t"), Tensor::ofFloats({3, 5, 4}, transposed));
+  EXPECT_EQ(result.outputs.at("last"), Tensor::ofFloats({6}, lastWritten));
+}
+
 // Data movement as strides: a transpose (a bare copy, no body op) and a
 // padding copy whose output access starts at an offset over a fill.
 TEST(GenericExecute, TransposeAndPadByStrides) {
