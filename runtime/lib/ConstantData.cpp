@@ -9,10 +9,13 @@ using namespace cim::runtime;
 
 namespace {
 
-/// Whether `x` is an integer in [lo, hi] that reads back as itself (-0.0
-/// does not: its sign would be lost).
+/// Whether `x` is an integer in [lo, hi] (within int32) that reads back as
+/// itself (-0.0 does not: its sign would be lost). A cast round trip rather
+/// than std::trunc, which is a library call on baseline x86-64.
 bool integerIn(double x, double lo, double hi) {
-  return x >= lo && x <= hi && std::trunc(x) == x && !(x == 0 && std::signbit(x));
+  return x >= lo && x <= hi &&
+         static_cast<double>(static_cast<int32_t>(x)) == x &&
+         !(x == 0 && std::signbit(x));
 }
 
 template <typename T> T read(const unsigned char *data, size_t i) {
@@ -61,33 +64,46 @@ void ConstantData::assign(const std::vector<double> &values) {
   count = values.size();
   bool i8 = true, i16 = true, i32 = true, f32 = true;
   for (double x : values) {
-    if (i32 && !integerIn(x, -2147483648.0, 2147483647.0))
-      i8 = i16 = i32 = false;
-    if (i16 && !integerIn(x, -32768, 32767))
-      i8 = i16 = false;
-    if (i8 && !integerIn(x, -128, 127))
-      i8 = false;
+    if (i32) {
+      if (!integerIn(x, -2147483648.0, 2147483647.0))
+        i8 = i16 = i32 = false;
+      else if (x < -32768 || x > 32767)
+        i8 = i16 = false;
+      else if (x < -128 || x > 127)
+        i8 = false;
+    }
     // NaN fails the round trip and stays double (its payload intact).
     if (f32 && static_cast<double>(static_cast<float>(x)) != x)
       f32 = false;
     if (!i32 && !f32)
       break;
   }
-  if (i8) {
-    width = Width::I8;
+  assign(values, i8    ? Width::I8
+                 : i16 ? Width::I16
+                 : i32 ? Width::I32
+                 : f32 ? Width::F32
+                       : Width::F64);
+}
+
+void ConstantData::assign(const std::vector<double> &values, Width to) {
+  count = values.size();
+  width = to;
+  switch (to) {
+  case Width::I8:
     store<int8_t>(values, storage);
-  } else if (i16) {
-    width = Width::I16;
+    break;
+  case Width::I16:
     store<int16_t>(values, storage);
-  } else if (i32) {
-    width = Width::I32;
+    break;
+  case Width::I32:
     store<int32_t>(values, storage);
-  } else if (f32) {
-    width = Width::F32;
+    break;
+  case Width::F32:
     store<float>(values, storage);
-  } else {
-    width = Width::F64;
+    break;
+  case Width::F64:
     store<double>(values, storage);
+    break;
   }
   storage.shrink_to_fit();
 }
@@ -112,6 +128,24 @@ void ConstantData::set(size_t i, double value) {
   std::vector<double> all = values();
   all.at(i) = value;
   assign(all);
+}
+
+std::pair<double, double> ConstantData::range() const {
+  if (count == 0)
+    return {0, 0};
+  double low = 0, high = 0;
+  bool first = true;
+  withElements(storage, static_cast<int>(width), count,
+               [&](size_t, double x) {
+                 if (x != x)
+                   return;
+                 if (first || x < low)
+                   low = x;
+                 if (first || x > high)
+                   high = x;
+                 first = false;
+               });
+  return {low, high};
 }
 
 bool ConstantData::sameBits(const std::vector<double> &a,

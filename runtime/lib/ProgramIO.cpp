@@ -228,7 +228,24 @@ std::string Reader::readValue(int64_t id, pb::Value &in) {
              std::to_string(expected);
     std::vector<double> elements;
     decodeConstant(in.constant(), value.type, elements);
-    value.constant.assign(elements);
+    // Decoded from their type's bytes, the elements are exact at its width.
+    switch (value.type) {
+    case ElementType::I1:
+    case ElementType::I8:
+      value.constant.assign(elements, ConstantData::Width::I8);
+      break;
+    case ElementType::I16:
+      value.constant.assign(elements, ConstantData::Width::I16);
+      break;
+    case ElementType::I32:
+      value.constant.assign(elements, ConstantData::Width::I32);
+      break;
+    case ElementType::F32:
+      value.constant.assign(elements, ConstantData::Width::F32);
+      break;
+    default: // i64 and f64: often narrower in fact
+      value.constant.assign(elements);
+    }
     // The program holds them now: a load peaks near one copy.
     std::string().swap(*in.mutable_constant());
   }

@@ -175,7 +175,13 @@ Status Validator::checkValues() const {
         // compiles to two instructions (cell levels run to millions).
         const double low = static_cast<double>(lo);
         const double highExclusive = static_cast<double>(hi) + 1.0;
-        const std::vector<double> elements = value.constant.values();
+        // Stored as integers and in range: nothing to find element by
+        // element (the common case: a file's integer constants).
+        const auto [least, most] = value.constant.range();
+        const bool fits = value.constant.storesIntegers() && least >= low &&
+                          most < highExclusive;
+        const std::vector<double> elements =
+            fits ? std::vector<double>() : value.constant.values();
         for (size_t e = 0; e < elements.size(); ++e) {
           const double x = elements[e];
           if (!(x >= low && x < highExclusive) ||
@@ -405,7 +411,11 @@ std::string Validator::checkShapes(const Instruction &inst,
         arch.array.cell.signedEncoding == arch::SignedEncoding::Differential;
     const int64_t maxLevel = (int64_t(1) << bits) - 1;
     const int64_t minLevel = signedLevels ? -maxLevel : 0;
-    const std::vector<double> levels = in.constant.values();
+    const auto [least, most] = in.constant.range();
+    const std::vector<double> levels =
+        in.constant.storesIntegers() && least >= minLevel && most <= maxLevel
+            ? std::vector<double>()
+            : in.constant.values();
     for (size_t e = 0; e < levels.size(); ++e)
       if (levels[e] < minLevel || levels[e] > maxLevel)
         return "cell level " + std::to_string(int64_t(levels[e])) +

@@ -14,18 +14,25 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <utility>
 #include <vector>
 
 namespace cim::runtime {
 
 class ConstantData {
 public:
+  /// How elements are stored: picked by assign(), or given by a caller
+  /// that knows every element is exact at that width (a file's i8 data).
+  enum class Width : uint8_t { I8, I16, I32, F32, F64 };
+
   ConstantData() = default;
   ConstantData(const std::vector<double> &values) { assign(values); }
   ConstantData(std::initializer_list<double> values)
       : ConstantData(std::vector<double>(values)) {}
 
   void assign(const std::vector<double> &values);
+  /// Stores `values` at `width`; each must be exact there.
+  void assign(const std::vector<double> &values, Width width);
   void clear() { assign({}); }
 
   size_t size() const { return count; }
@@ -39,6 +46,14 @@ public:
   /// integer-valued constants (what validation admits for integer types).
   void copyTo(std::vector<double> &out) const;
   void copyTo(std::vector<int64_t> &out) const;
+  /// Whether every element is stored as an integer (then all are integers
+  /// of at most 32 bits).
+  bool storesIntegers() const {
+    return width == Width::I8 || width == Width::I16 || width == Width::I32;
+  }
+  /// The smallest and largest element ({0, 0} when empty); NaNs are
+  /// skipped.
+  std::pair<double, double> range() const;
   /// Bytes the elements take in memory.
   size_t bytes() const { return storage.size(); }
 
@@ -56,7 +71,6 @@ private:
   static bool sameBits(const std::vector<double> &a,
                        const std::vector<double> &b);
 
-  enum class Width : uint8_t { I8, I16, I32, F32, F64 };
   Width width = Width::F64;
   size_t count = 0;
   std::vector<unsigned char> storage;
