@@ -32,17 +32,32 @@ import torch
 import torchvision
 
 
+# Peak memory is the child's ru_maxrss. A child forked from this process
+# inherits its high-water mark (torch makes it hundreds of MB) and keeps it
+# across exec, so the simulator is started by a small Python that reports
+# its own child's figure, as GNU time does.
+_PEAK_OF_CHILD = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+sys.stdout.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def timed(args, env):
     """Wall seconds and peak RSS (bytes) of one run of `args`."""
     start = time.perf_counter()
-    process = subprocess.Popen([str(a) for a in args], env=env,
-                               stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
+    run = subprocess.run([sys.executable, "-c", _PEAK_OF_CHILD,
+                          *[str(a) for a in args]], env=env,
+                         capture_output=True)
     seconds = time.perf_counter() - start
-    if status != 0:
-        raise RuntimeError(process.stderr.read().decode())
-    return seconds, usage.ru_maxrss * 1024
+    if run.returncode != 0:
+        raise RuntimeError(run.stderr.decode())
+    return seconds, int(run.stdout) * 1024
 
 
 def main():
