@@ -259,24 +259,19 @@ template <typename T, typename A> struct LookupJob {
 using Job8 = LookupJob<int8_t, int16_t>;
 using Job16 = LookupJob<int16_t, int16_t>;
 using Job32 = LookupJob<int32_t, int32_t>;
-CIM_VECTOR_CLONES void buildTables8(Job8 &job, int64_t g0, int64_t g1) {
-  job.buildTables(g0, g1);
-}
-CIM_VECTOR_CLONES void buildTables16(Job16 &job, int64_t g0, int64_t g1) {
-  job.buildTables(g0, g1);
-}
-CIM_VECTOR_CLONES void buildTables32(Job32 &job, int64_t g0, int64_t g1) {
-  job.buildTables(g0, g1);
-}
-CIM_VECTOR_CLONES void computeRows8(Job8 &job, int64_t r0, int64_t r1) {
-  job.computeRows(r0, r1);
-}
-CIM_VECTOR_CLONES void computeRows16(Job16 &job, int64_t r0, int64_t r1) {
-  job.computeRows(r0, r1);
-}
-CIM_VECTOR_CLONES void computeRows32(Job32 &job, int64_t r0, int64_t r1) {
-  job.computeRows(r0, r1);
-}
+#define CIM_LOOKUP_KERNELS(BITS)                                               \
+  CIM_VECTOR_CLONES void buildTables##BITS(Job##BITS &job, int64_t g0,        \
+                                           int64_t g1) {                      \
+    job.buildTables(g0, g1);                                                   \
+  }                                                                            \
+  CIM_VECTOR_CLONES void computeRows##BITS(Job##BITS &job, int64_t r0,        \
+                                           int64_t r1) {                      \
+    job.computeRows(r0, r1);                                                   \
+  }
+CIM_LOOKUP_KERNELS(8)
+CIM_LOOKUP_KERNELS(16)
+CIM_LOOKUP_KERNELS(32)
+#undef CIM_LOOKUP_KERNELS
 
 template <typename Job>
 void run(const InputBits &x, const int16_t *levels, int64_t stride, int64_t k,

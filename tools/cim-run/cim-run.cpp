@@ -144,6 +144,19 @@ std::string parseArguments(int argc, char **argv, Options &options) {
       out = true;
       return "";
     };
+    // A whole count from 1 to `most`.
+    auto count = [&](long long most, int64_t &out) -> std::string {
+      std::string text;
+      if (std::string error = value(text); !error.empty())
+        return error;
+      char *end = nullptr;
+      const long long n = std::strtoll(text.c_str(), &end, 10);
+      if (text.empty() || *end != '\0' || n < 1 || n > most)
+        return arg + " takes a count from 1 to " + std::to_string(most) +
+               ", got '" + text + "'";
+      out = n;
+      return "";
+    };
     std::string text, error;
     if (arg == "--input") {
       if (!(error = value(text)).empty())
@@ -167,21 +180,11 @@ std::string parseArguments(int argc, char **argv, Options &options) {
       if (!(error = value(options.trace)).empty())
         return error;
     } else if (arg == "--batch") {
-      if (!(error = value(text)).empty())
+      if (!(error = count(1000000, options.batch)).empty())
         return error;
-      char *end = nullptr;
-      const long long n = std::strtoll(text.c_str(), &end, 10);
-      if (text.empty() || *end != '\0' || n < 1 || n > 1000000)
-        return "--batch takes a count from 1 to 1000000, got '" + text + "'";
-      options.batch = n;
     } else if (arg == "--threads") {
-      if (!(error = value(text)).empty())
+      if (!(error = count(1024, options.threads)).empty())
         return error;
-      char *end = nullptr;
-      const long long n = std::strtoll(text.c_str(), &end, 10);
-      if (text.empty() || *end != '\0' || n < 1 || n > 1024)
-        return "--threads takes a count from 1 to 1024, got '" + text + "'";
-      options.threads = n;
     } else if (arg == "--output-format") {
       if (!(error = value(text)).empty())
         return error;
