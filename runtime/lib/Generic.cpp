@@ -379,9 +379,11 @@ bool writesEachElementOnce(std::vector<CopyLoop> loops) {
 }
 
 /// The copy nest in the order it runs best: loops of bound 1 dropped; when
-/// the output is written once per element, the loop that reads contiguous
-/// input moved just inside the innermost (so a transpose reads each cache
-/// line while it is still in cache); adjacent loops that walk both operands
+/// the output is written once per element, the loop that writes contiguous
+/// output and the one that reads contiguous input (the longer one
+/// innermost) become the two innermost, so each inner tile is long and
+/// every cache line it touches is still in cache for the next (a transpose,
+/// an im2col whose rows are short); adjacent loops that walk both operands
 /// contiguously merged.
 std::vector<CopyLoop> copyOrder(const Instruction &inst) {
   std::vector<CopyLoop> loops;
@@ -390,15 +392,34 @@ std::vector<CopyLoop> copyOrder(const Instruction &inst) {
       loops.push_back({inst.loopBounds[l], inst.accesses[0].strides[l],
                        inst.accesses[1].strides[l]});
   if (loops.size() >= 3 && writesEachElementOnce(loops)) {
-    size_t best = loops.size() - 2;
-    for (size_t l = 0; l + 1 < loops.size(); ++l)
-      if (std::llabs(loops[l].in) < std::llabs(loops[best].in))
-        best = l;
-    if (std::llabs(loops[best].in) < std::llabs(loops.back().in)) {
-      const CopyLoop moved = loops[best];
-      loops.erase(loops.begin() + static_cast<std::ptrdiff_t>(best));
-      loops.insert(loops.end() - 1, moved);
-    }
+    // The loop with the smallest |stride| on one side (longer on ties).
+    auto smallest = [&](int64_t CopyLoop::*side, size_t skip) {
+      size_t best = loops.size();
+      for (size_t l = 0; l < loops.size(); ++l) {
+        if (l == skip)
+          continue;
+        if (best == loops.size() ||
+            std::llabs(loops[l].*side) < std::llabs(loops[best].*side) ||
+            (std::llabs(loops[l].*side) == std::llabs(loops[best].*side) &&
+             loops[l].bound > loops[best].bound))
+          best = l;
+      }
+      return best;
+    };
+    const size_t writes = smallest(&CopyLoop::out, loops.size());
+    size_t reads = smallest(&CopyLoop::in, loops.size());
+    if (reads == writes)
+      reads = smallest(&CopyLoop::in, writes);
+    size_t inner = writes, second = reads;
+    if (loops[reads].bound > loops[writes].bound)
+      std::swap(inner, second);
+    std::vector<CopyLoop> ordered;
+    for (size_t l = 0; l < loops.size(); ++l)
+      if (l != inner && l != second)
+        ordered.push_back(loops[l]);
+    ordered.push_back(loops[second]);
+    ordered.push_back(loops[inner]);
+    loops = std::move(ordered);
   }
   std::vector<CopyLoop> merged;
   for (const CopyLoop &loop : loops) {
