@@ -2,6 +2,7 @@
 
 #include "cim/runtime/ConstantData.h"
 
+#include <cfloat>
 #include <cmath>
 #include <cstring>
 
@@ -73,7 +74,10 @@ void ConstantData::assign(const std::vector<double> &values) {
         i8 = false;
     }
     // NaN fails the round trip and stays double (its payload intact).
-    if (f32 && static_cast<double>(static_cast<float>(x)) != x)
+    // (A finite double beyond float's range has no float: the cast would
+    // be undefined.)
+    if (f32 && ((std::isfinite(x) && std::fabs(x) > FLT_MAX) ||
+                static_cast<double>(static_cast<float>(x)) != x))
       f32 = false;
     if (!i32 && !f32)
       break;

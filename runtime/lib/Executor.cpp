@@ -28,7 +28,6 @@
 #include <memory>
 #include <queue>
 #include <set>
-#include <thread>
 #include <tuple>
 
 using namespace cim;
@@ -65,9 +64,8 @@ class Simulator {
 public:
   Simulator(const Program &program, const ExecuteOptions &options)
       : program(program), arch(program.arch), options(options),
-        pool(options.threads > 0
-                 ? options.threads
-                 : std::max<int64_t>(1, std::thread::hardware_concurrency())) {}
+        pool(options.threads > 0 ? options.threads
+                                 : WorkerPool::availableThreads()) {}
 
   Status bind(const TensorMap &inputs);
   void plan();

@@ -12,6 +12,8 @@
 #ifndef CIM_RUNTIME_LIB_GEMM_H
 #define CIM_RUNTIME_LIB_GEMM_H
 
+#include "WorkerPool.h"
+
 #include <cstdint>
 #include <vector>
 
@@ -30,16 +32,17 @@ struct GemmMatrix {
 
 /// out[m][n] = sum_k a[m][k] * b[k][n] for the M x K integers `a`
 /// (row-major), exactly. Returns false (with `out` zero-filled) when the
-/// bound maxAbs(a) * maxAbs(b) * K reaches 2^53.
+/// bound maxAbs(a) * maxAbs(b) * K reaches 2^53. With a pool, blocks of
+/// rows run on its threads (the integers are exact in any order).
 bool exactGemm(const int64_t *a, int64_t m, int64_t k, const GemmMatrix &b,
-               std::vector<int64_t> &out);
+               std::vector<int64_t> &out, WorkerPool *pool = nullptr);
 
 /// out = a * b for an integer-valued float `a` (M x K, entries at most
 /// `maxA` in magnitude), exactly; false (out untouched) when float cannot
 /// hold every partial sum.
 bool exactFloatGemm(const std::vector<float> &a, int64_t m, int64_t k,
                     int64_t maxA, const GemmMatrix &b,
-                    std::vector<int64_t> &out);
+                    std::vector<int64_t> &out, WorkerPool *pool = nullptr);
 
 /// c = a * b in double for real-valued operands: a is M x K with rows
 /// `lda` apart, b K x N with rows `ldb` apart, c M x N with rows `ldc`
@@ -47,18 +50,18 @@ bool exactFloatGemm(const std::vector<float> &a, int64_t m, int64_t k,
 void realGemm(int64_t m, int64_t n, int64_t k, const double *a, int64_t lda,
               const double *b, int64_t ldb, double *c, int64_t ldc);
 
-/// OpenBLAS single-threaded while alive, its previous thread count restored
-/// after: the simulator splits its products over its own worker pool, and
-/// OpenBLAS's threads would spin beside it between the many small GEMMs.
+/// OpenBLAS single-threaded while any SerialBlas is alive, its previous
+/// thread count restored when the last one goes (runs on several host
+/// threads nest): the simulator splits its products over its own worker
+/// pool, and OpenBLAS's threads would spin beside it between the many
+/// small GEMMs. The setting is the process's (OpenBLAS has no other): a
+/// host using OpenBLAS on other threads during a run gets one thread too.
 class SerialBlas {
 public:
   SerialBlas();
   ~SerialBlas();
   SerialBlas(const SerialBlas &) = delete;
   SerialBlas &operator=(const SerialBlas &) = delete;
-
-private:
-  int previous;
 };
 
 } // namespace cim::runtime::detail

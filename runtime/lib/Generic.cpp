@@ -486,12 +486,13 @@ void loadRow(const Tensor &t, int64_t offset, int64_t stride, int64_t n,
 }
 
 /// Body op `op` over a row of n points into `result`; register r of point
-/// j is regs[r * n + j]. The common ops are plain loops; the rest go
+/// j is regs[r * stride + j]; the row starts at index (*ctx.loopIndex)
+/// [rowLoop] of the row loop. The common ops are plain loops; the rest go
 /// through apply() point by point.
 CIM_VECTOR_CLONES
-void applyRow(const ScalarOp &op, const double *regs, int64_t n,
-              int64_t rowLoop, BodyContext &ctx, double *result) {
-  auto row = [&](size_t i) { return regs + op.operands[i] * n; };
+void applyRow(const ScalarOp &op, const double *regs, int64_t stride,
+              int64_t n, int64_t rowLoop, BodyContext &ctx, double *result) {
+  auto row = [&](size_t i) { return regs + op.operands[i] * stride; };
   // f32 results round to float; f64 ones (bits 64 on a float op) stay.
   auto floatBinary = [&](auto f) {
     const double *a = row(0), *b = row(1);
@@ -506,7 +507,7 @@ void applyRow(const ScalarOp &op, const double *regs, int64_t n,
   case ScalarOpcode::Index:
     if (op.dim == rowLoop)
       for (int64_t j = 0; j < n; ++j)
-        result[j] = static_cast<double>(j);
+        result[j] = static_cast<double>((*ctx.loopIndex)[rowLoop] + j);
     else
       std::fill_n(result, n, static_cast<double>((*ctx.loopIndex)[op.dim]));
     return;
@@ -539,7 +540,8 @@ void applyRow(const ScalarOp &op, const double *regs, int64_t n,
   default:
     for (int64_t j = 0; j < n; ++j) {
       result[j] = apply(
-          op, [&](size_t i) { return regs[op.operands[i] * n + j]; }, ctx);
+          op, [&](size_t i) { return regs[op.operands[i] * stride + j]; },
+          ctx);
       if (!ctx.error.empty())
         return;
     }
@@ -716,7 +718,10 @@ Status detail::evaluateGeneric(const Instruction &inst,
       rowLoop = static_cast<int64_t>(l);
       break;
     }
-  const int64_t n = rowLoop >= 0 ? bounds[rowLoop] : 1;
+  // The row loop by tiles, so the registers stay small whatever its bound.
+  constexpr int64_t kRowTile = 1024;
+  const int64_t rowBound = rowLoop >= 0 ? bounds[rowLoop] : 1;
+  const int64_t n = std::min(rowBound, kRowTile);
   const size_t args = inst.accesses.size();
   std::vector<double> regs((args + inst.body.size()) * n, 0.0);
   std::vector<int64_t> index(loops, 0);
@@ -738,29 +743,37 @@ Status detail::evaluateGeneric(const Instruction &inst,
   const size_t result = static_cast<size_t>(inst.bodyResult);
   const double *resultRow = regs.data() + result * n;
   while (true) {
-    for (size_t a = 0; a < accessed; ++a)
-      loadRow(*inputs[a], offsets[a], rowStrides[a], n, regs.data() + a * n);
-    loadRow(out, offsets[accessed], rowStrides[accessed], n,
-            regs.data() + accessed * n);
-    for (size_t i : live) {
-      applyRow(inst.body[i], regs.data(), n, rowLoop, ctx,
-               regs.data() + (args + i) * n);
-      if (!ctx.error.empty())
-        return Status::error("body op " + std::to_string(i) + ": " +
-                             ctx.error);
+    for (int64_t first = 0; first < rowBound; first += n) {
+      const int64_t count = std::min(n, rowBound - first);
+      if (rowLoop >= 0)
+        index[rowLoop] = first;
+      auto at = [&](size_t a) { return offsets[a] + first * rowStrides[a]; };
+      for (size_t a = 0; a < accessed; ++a)
+        loadRow(*inputs[a], at(a), rowStrides[a], count, regs.data() + a * n);
+      loadRow(out, at(accessed), rowStrides[accessed], count,
+              regs.data() + accessed * n);
+      for (size_t i : live) {
+        applyRow(inst.body[i], regs.data(), n, count, rowLoop, ctx,
+                 regs.data() + (args + i) * n);
+        if (!ctx.error.empty())
+          return Status::error("body op " + std::to_string(i) + ": " +
+                               ctx.error);
+      }
+      const int64_t o = at(accessed), so = rowStrides[accessed];
+      if (integerOut)
+        for (int64_t j = 0; j < count; ++j)
+          out.ints[o + j * so] = static_cast<int64_t>(
+              wrap(truncToInt(resultRow[j]), outBits));
+      else if (out.type == ElementType::F64)
+        for (int64_t j = 0; j < count; ++j)
+          out.floats[o + j * so] = resultRow[j];
+      else
+        for (int64_t j = 0; j < count; ++j)
+          out.floats[o + j * so] =
+              static_cast<double>(static_cast<float>(resultRow[j]));
     }
-    const int64_t o = offsets[accessed], so = rowStrides[accessed];
-    if (integerOut)
-      for (int64_t j = 0; j < n; ++j)
-        out.ints[o + j * so] = static_cast<int64_t>(
-            wrap(truncToInt(resultRow[j]), outBits));
-    else if (out.type == ElementType::F64)
-      for (int64_t j = 0; j < n; ++j)
-        out.floats[o + j * so] = resultRow[j];
-    else
-      for (int64_t j = 0; j < n; ++j)
-        out.floats[o + j * so] =
-            static_cast<double>(static_cast<float>(resultRow[j]));
+    if (rowLoop >= 0)
+      index[rowLoop] = 0;
     // Next row: the innermost other loop first; offsets follow.
     size_t l = loops;
     while (l-- > 0) {

@@ -7,6 +7,7 @@
 #include "cim/Arch/Converters.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <type_traits>
@@ -335,9 +336,10 @@ bool detail::lookupApplies(const LookupChain &chain, int64_t k, int64_t c,
       chain.inputBits > 8 || chain.adcBits < 1 || chain.adcShift < 0 ||
       chain.adcBits + chain.adcShift + chain.inputBits > 30 || k < 1 || c < 1)
     return false;
-  // Every plane's sum in 32 bits.
+  // Every plane's sum in 32 bits, with the ADC's rounding half added.
   if (static_cast<double>(k) * static_cast<double>(maxLevel) *
-          static_cast<double>((int64_t(1) << chain.dacBits) - 1) >=
+              static_cast<double>((int64_t(1) << chain.dacBits) - 1) +
+          std::ldexp(1.0, static_cast<int>(chain.adcShift)) >=
       2147483647.0)
     return false;
   if (chain.recombine &&

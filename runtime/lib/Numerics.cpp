@@ -352,12 +352,19 @@ void detail::idealProduct(const Tensor &x, const Tensor &w, WorkerPool &pool,
   const int64_t m = out.numElements() / (groups * n);
   // Group g: rows of x every groups * k elements from g * k; its K x N
   // weight block; rows of out every groups * n from g * n.
-  // Rows split across the pool (each part one single-threaded GEMM).
-  pool.parallelFor(m, 16, [&](int64_t r0, int64_t r1) {
-    for (int64_t g = 0; g < groups; ++g)
-      realGemm(r1 - r0, n, k, x.floats.data() + r0 * groups * k + g * k,
-               groups * k, w.floats.data() + g * k * n, n,
-               out.floats.data() + r0 * groups * n + g * n, groups * n);
+  // Blocks of a fixed number of rows on the pool: the GEMMs' shapes (and
+  // so their summation order) do not depend on the thread count.
+  constexpr int64_t blockRows = 64;
+  const int64_t blocks = (m + blockRows - 1) / blockRows;
+  pool.parallelFor(blocks, 1, [&](int64_t b0, int64_t b1) {
+    for (int64_t block = b0; block < b1; ++block) {
+      const int64_t r0 = block * blockRows,
+                    r1 = std::min(m, (block + 1) * blockRows);
+      for (int64_t g = 0; g < groups; ++g)
+        realGemm(r1 - r0, n, k, x.floats.data() + r0 * groups * k + g * k,
+                 groups * k, w.floats.data() + g * k * n, n,
+                 out.floats.data() + r0 * groups * n + g * n, groups * n);
+    }
   });
   for (double &y : out.floats)
     y = static_cast<double>(static_cast<float>(y));

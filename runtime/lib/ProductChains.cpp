@@ -257,7 +257,7 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
         chain.recombine
             ? cache.recombined(block, arch, cells, chain.recombine->encoding)
             : cache.levels(block, arch, cells);
-    if (exactGemm(x.ints.data(), m, k, weights, out.ints))
+    if (exactGemm(x.ints.data(), m, k, weights, out.ints, &pool))
       return Status::ok();
   }
 
@@ -266,7 +266,8 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
                            adc.shift, adc.signedRange,
                            chain.recombine ? &chain.recombine->encoding
                                            : nullptr};
-  if (lookupApplies(lookup, k, c, block.maxAbs)) {
+  if (numerics == Numerics::Quantized &&
+      lookupApplies(lookup, k, c, block.maxAbs)) {
     if (shared.bits.masks.empty())
       packInputBits(x.ints.data(), m, k, dac.inputBits, pool, shared.bits);
     lookupProducts(shared.bits,
@@ -293,7 +294,7 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
   const int64_t maxDigit = int64_t(1) << dac.dacBits;
   const bool exact =
       exactFloatGemm(shared.values, p * m, k, maxDigit,
-                     cache.levels(block, arch, cells), sums);
+                     cache.levels(block, arch, cells), sums, &pool);
   std::vector<int64_t> digits;
   if (!exact)
     digits.assign(shared.values.begin(), shared.values.end());

@@ -4,6 +4,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <system_error>
+
+#ifdef __linux__
+#include <sched.h>
+#endif
 
 using namespace cim::runtime::detail;
 
@@ -21,8 +26,22 @@ void relax() {
 } // namespace
 
 WorkerPool::WorkerPool(int64_t threads) {
-  for (int64_t t = 1; t < threads; ++t)
-    workers.emplace_back([this, t] { work(static_cast<size_t>(t)); });
+  for (int64_t t = 1; t < threads; ++t) {
+    try {
+      workers.emplace_back([this, t] { work(static_cast<size_t>(t)); });
+    } catch (const std::system_error &) {
+      break; // no more threads to be had: run with those there are
+    }
+  }
+}
+
+int64_t WorkerPool::availableThreads() {
+#ifdef __linux__
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0)
+    return std::max<int64_t>(1, CPU_COUNT(&set));
+#endif
+  return std::max<int64_t>(1, std::thread::hardware_concurrency());
 }
 
 WorkerPool::~WorkerPool() {
@@ -56,8 +75,15 @@ void WorkerPool::work(size_t index) {
     if (stopping.load())
       return;
     seen = current;
-    if (index < ranges.size())
-      (*body)(ranges[index].first, ranges[index].second);
+    if (index < ranges.size()) {
+      try {
+        (*body)(ranges[index].first, ranges[index].second);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!failure)
+          failure = std::current_exception();
+      }
+    }
     pending.fetch_sub(1, std::memory_order_acq_rel);
   }
 }
@@ -90,8 +116,24 @@ void WorkerPool::parallelFor(
     std::lock_guard<std::mutex> lock(mutex);
   }
   wake.notify_all();
-  // The caller takes range 0; workers 1 .. parts-1 the others.
-  job(ranges[0].first, ranges[0].second);
-  while (pending.load(std::memory_order_acquire) > 0)
+  // The caller takes range 0; workers 1 .. parts-1 the others. Whatever
+  // happens to range 0, the workers are waited for: they read `job`.
+  std::exception_ptr own;
+  try {
+    job(ranges[0].first, ranges[0].second);
+  } catch (...) {
+    own = std::current_exception();
+  }
+  for (int64_t spins = 1; pending.load(std::memory_order_acquire) > 0;
+       ++spins) {
     relax();
+    // A worker without a core of its own (more threads than CPUs) needs
+    // this one's.
+    if (spins % 1024 == 0)
+      std::this_thread::yield();
+  }
+  std::exception_ptr first = own ? own : failure;
+  failure = nullptr;
+  if (first)
+    std::rethrow_exception(first);
 }

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <exception>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -24,8 +25,9 @@ namespace cim::runtime::detail {
 
 class WorkerPool {
 public:
-  /// `threads` in all, the caller included (1: no extra thread). Workers
-  /// spin briefly between jobs, so more threads than cores slow it down.
+  /// `threads` in all, the caller included (1: no extra thread); fewer if
+  /// the system refuses a thread. Workers spin briefly between jobs, so
+  /// more threads than cores slow it down.
   explicit WorkerPool(int64_t threads);
   ~WorkerPool();
   WorkerPool(const WorkerPool &) = delete;
@@ -34,9 +36,14 @@ public:
   int64_t threads() const { return static_cast<int64_t>(workers.size()) + 1; }
 
   /// Runs body(begin, end) over [0, n) in at most threads() ranges of at
-  /// least `grain` iterations; returns when every range is done.
+  /// least `grain` iterations; returns when every range is done, and
+  /// rethrows the first exception a range threw. Not re-entrant.
   void parallelFor(int64_t n, int64_t grain,
                    const std::function<void(int64_t, int64_t)> &body);
+
+  /// The threads this process may run on (its CPU affinity where the
+  /// system tells it, else the hardware's count), at least 1.
+  static int64_t availableThreads();
 
 private:
   void work(size_t index);
@@ -54,6 +61,8 @@ private:
   std::atomic<bool> stopping{false};
   std::mutex mutex;
   std::condition_variable wake;
+  /// The first exception a worker's range threw in the current job.
+  std::exception_ptr failure;
 };
 
 } // namespace cim::runtime::detail

@@ -318,6 +318,31 @@ TEST(GenericExecute, IndexMakesAnIota) {
             Tensor::ofInts(I32, {3, 4}, expected));
 }
 
+// A row loop longer than the interpreter's tile of points: every tile
+// reads its own inputs and loop indices (y[i, j] = x[i, j] + 3j over rows
+// of 2500).
+TEST(GenericExecute, LongRowsRunByTiles) {
+  const int64_t rows = 2, cols = 2500;
+  std::vector<double> data(rows * cols);
+  for (size_t e = 0; e < data.size(); ++e)
+    data[e] = static_cast<double>(e % 17) - 8;
+  ProgramBuilder b(smallArch());
+  const int64_t x = b.constant("x", F32, {rows, cols}, data);
+  const int64_t y = b.value("y", F32, {rows, cols});
+  b.output(y);
+  b.add(home, generic({x}, y, {rows, cols}, {{0, {cols, 1}}, {0, {cols, 1}}},
+                      {dimOp(Op::Index, 1), scalarOp(Op::SIToFP, {2}, 0, 64),
+                       constOp(3), scalarOp(Op::MulF, {3, 4}),
+                       scalarOp(Op::AddF, {0, 5})},
+                      6));
+  std::vector<double> expected(data.size());
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      expected[i * cols + j] = f32(data[i * cols + j] + 3.0 * j);
+  EXPECT_EQ(runOrFail(b.program, {}).outputs.at("y"),
+            Tensor::ofFloats({rows, cols}, expected));
+}
+
 // Reshape keeps the row-major order; dynamic_scale is max|x| / (2^(b-1)
 // - 1) in f32 (1 for all zeros); quantize by that scale as an input equals
 // quantize by the same scale as an operand.

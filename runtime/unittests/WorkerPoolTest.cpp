@@ -22,6 +22,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
@@ -189,6 +190,39 @@ TEST(RuntimeWorkerPool, DestructsCleanly) {
     ran = std::this_thread::get_id();
   });
   EXPECT_EQ(ran, std::this_thread::get_id());
+}
+
+// A range that throws, on the caller or on a worker, is rethrown by
+// parallelFor after every range finished; the pool stays usable.
+TEST(RuntimeWorkerPool, ExceptionsReachTheCaller) {
+  WorkerPool pool(2);
+  ASSERT_EQ(pool.threads(), 2);
+  for (int64_t failing : {0, 1}) {
+    std::atomic<int64_t> finished{0};
+    try {
+      pool.parallelFor(2, 1, [&](int64_t begin, int64_t) {
+        if (begin == failing)
+          throw std::runtime_error("range " + std::to_string(begin));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        ++finished;
+      });
+      ADD_FAILURE() << "no exception for range " << failing;
+    } catch (const std::runtime_error &e) {
+      EXPECT_EQ(std::string(e.what()), "range " + std::to_string(failing));
+      // The other range ran to its end before parallelFor returned.
+      EXPECT_EQ(finished.load(), 1);
+    }
+  }
+  std::atomic<int64_t> sum{0};
+  pool.parallelFor(100, 1, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i)
+      sum += i;
+  });
+  EXPECT_EQ(sum.load(), 4950);
+}
+
+TEST(RuntimeWorkerPool, AvailableThreadsIsAtLeastOne) {
+  EXPECT_GE(WorkerPool::availableThreads(), 1);
 }
 
 } // namespace

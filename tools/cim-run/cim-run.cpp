@@ -465,10 +465,11 @@ std::string writeAll(const std::vector<PendingFile> &files,
 int main(int argc, char **argv) {
 #ifdef __GLIBC__
   // A simulation allocates and frees activation-sized tensors all the
-  // time; served by mmap each would fault in fresh pages again. Keep them
-  // in the heap for reuse.
-  mallopt(M_MMAP_THRESHOLD, 256 << 20);
-  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  // time; served by mmap each would fault in fresh pages again. Keep those
+  // up to glibc's largest mmap threshold (32 MiB on 64-bit) in the heap for
+  // reuse; if the threshold is refused, leave glibc's adaptive one alone.
+  if (mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1)
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
 #endif
   for (int i = 1; i < argc; ++i)
     if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
