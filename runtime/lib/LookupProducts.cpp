@@ -180,7 +180,8 @@ template <typename T, typename A> struct LookupJob {
       std::fill(combined.begin(), combined.end(), 0);
       for (int64_t plane = 0; plane < planes; ++plane) {
         const int64_t digitBits = std::min(d, chain.inputBits - plane * d);
-        std::fill(sums.begin(), sums.end(), 0);
+        // The first bit with a selected row writes the sums, later ones add
+        // (no clearing: with 1-bit DACs a plane has one bit).
         bool any = false;
         for (int64_t b = 0; b < digitBits; ++b) {
           // The digit's bit b; the top plane's top bit is its sign.
@@ -196,6 +197,7 @@ template <typename T, typename A> struct LookupJob {
               rows[selected++] = tables + (g * kMasks + masks[g]) * width;
           if (!selected)
             continue;
+          const int32_t keep = any ? 1 : 0;
           any = true;
           for (int64_t j0 = 0; j0 < width; j0 += chunk) {
             Vector<A> low = {}, high = {};
@@ -204,22 +206,21 @@ template <typename T, typename A> struct LookupJob {
               accumulate<A>(high, rows[g] + j0 + chunk / 2);
             }
             int32_t *to = sums.data() + j0;
-            if (weight == 1) {
+            auto update = [&](auto f) {
               for (int64_t j = 0; j < chunk / 2; ++j) {
-                to[j] += low[j];
-                to[chunk / 2 + j] += high[j];
+                to[j] = f(to[j], static_cast<int32_t>(low[j]));
+                to[chunk / 2 + j] =
+                    f(to[chunk / 2 + j], static_cast<int32_t>(high[j]));
               }
-            } else if (weight == -1) {
-              for (int64_t j = 0; j < chunk / 2; ++j) {
-                to[j] -= low[j];
-                to[chunk / 2 + j] -= high[j];
-              }
-            } else {
-              for (int64_t j = 0; j < chunk / 2; ++j) {
-                to[j] += weight * static_cast<int32_t>(low[j]);
-                to[chunk / 2 + j] += weight * static_cast<int32_t>(high[j]);
-              }
-            }
+            };
+            if (!keep && weight == 1)
+              update([](int32_t, int32_t v) { return v; });
+            else if (!keep && weight == -1)
+              update([](int32_t, int32_t v) { return -v; });
+            else if (!keep)
+              update([weight](int32_t, int32_t v) { return weight * v; });
+            else
+              update([weight](int32_t s, int32_t v) { return s + weight * v; });
           }
         }
         // Every sum 0: the conversions return 0 and add nothing.
