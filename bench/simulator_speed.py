@@ -13,7 +13,7 @@ is downloaded), compiles it for isaac (cim-translate, cim-opt
 
 The simulator gets the same 2 threads (cim-run --threads 2, OpenBLAS 2).
 A simulated inference's time is the difference between a 3-inference and
-a 1-inference batched run (cim-run --batch, weights preloaded), halved, so
+a 1-inference batched run (each the fastest of three) (cim-run --batch, weights preloaded), halved, so
 loading and validating the program is not counted, as torch's model
 loading is not. Targets (the runtime issue): ideal within 3x torch,
 quantized within 10x; peak memory within 3x the program file plus
@@ -100,16 +100,19 @@ def main():
           f"{'x torch':>10}{'target':>8}{'peak RSS MB':>13}{'x program':>11}")
     for numerics, target in (("ideal", 3), ("quantized", 10)):
         seconds = {}
+        peak = 0
         for batch in (1, 3):
-            seconds[batch], rss = timed(
+            # The fastest of three runs: the machine is shared and noisy.
+            runs = [timed(
                 [bin_dir / "cim-run", program, "--input",
                  f"x={work / f'x{batch}.npy'}", "--batch", batch,
                  "--weights-preloaded", "--numerics", numerics,
                  "--threads", 2,
                  "--progress", "never", "--output-dir",
-                 work / f"out-{numerics}-{batch}"], env)
+                 work / f"out-{numerics}-{batch}"], env) for _ in range(3)]
+            seconds[batch] = min(run[0] for run in runs)
             if batch == 1:
-                peak = rss
+                peak = max(run[1] for run in runs)
         per_inference = (seconds[3] - seconds[1]) / 2
         print(f"{numerics:<10}{seconds[1]:>9.2f}{per_inference:>17.3f}"
               f"{per_inference / torch_s:>10.1f}{'<= ' + str(target):>8}"

@@ -354,7 +354,7 @@ void detail::idealProduct(const Tensor &x, const Tensor &w, WorkerPool &pool,
   // weight block; rows of out every groups * n from g * n.
   // Blocks of a fixed number of rows on the pool: the GEMMs' shapes (and
   // so their summation order) do not depend on the thread count.
-  constexpr int64_t blockRows = 64;
+  constexpr int64_t blockRows = 256;
   const int64_t blocks = (m + blockRows - 1) / blockRows;
   pool.parallelFor(blocks, 1, [&](int64_t b0, int64_t b1) {
     for (int64_t block = b0; block < b1; ++block) {
