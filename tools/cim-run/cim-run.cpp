@@ -74,7 +74,7 @@ const char *kUsage =
     "                        each output stacks N results; the report gives\n"
     "                        inferences per second\n"
     "  --threads N           threads computing crossbar products (default:\n"
-    "                        one per hardware thread; results do not depend\n"
+    "                        one per CPU it may use; results do not depend\n"
     "                        on it)\n"
     "  --output-format pb    outputs as DIR/<name>.pb TensorProto files\n"
     "  --report FILE         the time/energy report as JSON\n"
