@@ -110,9 +110,9 @@ addRows(T *__restrict to, const T *__restrict from, const T *__restrict add,
       to[i + j] = static_cast<T>(from[i + j] + add[j]);
 }
 
-/// One product's state; tables() and rows() compute ranges of it, on any
-/// thread.
-/// Tables of T, summed in A (T itself, or int16 for int8 tables).
+/// One product's state: tables of T summed in A (T itself, or int16 for
+/// int8 tables). buildTables() and computeRows() each compute a range of
+/// it, on any thread.
 template <typename T, typename A> struct LookupJob {
   // Columns by chunks of two vector registers, accumulated in registers
   // over the groups; tables padded to whole chunks.
