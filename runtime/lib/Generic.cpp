@@ -2,6 +2,7 @@
 
 #include "Generic.h"
 
+#include "GenericCopy.h"
 #include "VectorClones.h"
 
 #include <algorithm>
@@ -356,123 +357,6 @@ double apply(const ScalarOp &op, Operand a, BodyContext &ctx) {
   }
 }
 
-/// One loop of a copy nest: its bound and the two operands' strides.
-struct CopyLoop {
-  int64_t bound, in, out;
-};
-
-/// Whether distinct points of `loops` write distinct output elements: with
-/// the loops sorted by output stride, each stride passes every element the
-/// smaller ones reach (a mixed-radix numbering). Then the points may run in
-/// any order.
-bool writesEachElementOnce(std::vector<CopyLoop> loops) {
-  std::sort(loops.begin(), loops.end(), [](const CopyLoop &a, const CopyLoop &b) {
-    return std::llabs(a.out) < std::llabs(b.out);
-  });
-  int64_t reach = 0;
-  for (const CopyLoop &loop : loops) {
-    if (std::llabs(loop.out) <= reach)
-      return false;
-    reach += std::llabs(loop.out) * (loop.bound - 1);
-  }
-  return true;
-}
-
-/// The copy nest in the order it runs best: loops of bound 1 dropped; when
-/// the output is written once per element, the loop that writes contiguous
-/// output and the one that reads contiguous input (the longer one
-/// innermost) become the two innermost, so each inner tile is long and
-/// every cache line it touches is still in cache for the next (a transpose,
-/// an im2col whose rows are short); adjacent loops that walk both operands
-/// contiguously merged.
-std::vector<CopyLoop> copyOrder(const Instruction &inst) {
-  std::vector<CopyLoop> loops;
-  for (size_t l = 0; l < inst.loopBounds.size(); ++l)
-    if (inst.loopBounds[l] != 1)
-      loops.push_back({inst.loopBounds[l], inst.accesses[0].strides[l],
-                       inst.accesses[1].strides[l]});
-  if (loops.size() >= 3 && writesEachElementOnce(loops)) {
-    // The loop with the smallest |stride| on one side (longer on ties).
-    auto smallest = [&](int64_t CopyLoop::*side, size_t skip) {
-      size_t best = loops.size();
-      for (size_t l = 0; l < loops.size(); ++l) {
-        if (l == skip)
-          continue;
-        if (best == loops.size() ||
-            std::llabs(loops[l].*side) < std::llabs(loops[best].*side) ||
-            (std::llabs(loops[l].*side) == std::llabs(loops[best].*side) &&
-             loops[l].bound > loops[best].bound))
-          best = l;
-      }
-      return best;
-    };
-    const size_t writes = smallest(&CopyLoop::out, loops.size());
-    size_t reads = smallest(&CopyLoop::in, loops.size());
-    if (reads == writes)
-      reads = smallest(&CopyLoop::in, writes);
-    size_t inner = writes, second = reads;
-    if (loops[reads].bound > loops[writes].bound)
-      std::swap(inner, second);
-    std::vector<CopyLoop> ordered;
-    for (size_t l = 0; l < loops.size(); ++l)
-      if (l != inner && l != second)
-        ordered.push_back(loops[l]);
-    ordered.push_back(loops[second]);
-    ordered.push_back(loops[inner]);
-    loops = std::move(ordered);
-  }
-  std::vector<CopyLoop> merged;
-  for (const CopyLoop &loop : loops) {
-    if (!merged.empty() && merged.back().in == loop.in * loop.bound &&
-        merged.back().out == loop.out * loop.bound) {
-      merged.back() = {merged.back().bound * loop.bound, loop.in, loop.out};
-      continue;
-    }
-    merged.push_back(loop);
-  }
-  return merged;
-}
-
-/// A copy loop nest (no body, one input of the output's type: padding,
-/// im2col, slices, transposes), without the register machinery: the two
-/// innermost loops are plain nested loops.
-template <typename T>
-void stridedCopy(const Instruction &inst, const std::vector<T> &from,
-                 std::vector<T> &to) {
-  for (int64_t bound : inst.loopBounds)
-    if (bound == 0)
-      return;
-  std::vector<CopyLoop> loops = copyOrder(inst);
-  while (loops.size() < 2)
-    loops.insert(loops.begin(), CopyLoop{1, 0, 0});
-  const size_t outer = loops.size() - 2;
-  const CopyLoop row = loops[outer], column = loops[outer + 1];
-  std::vector<int64_t> index(outer, 0);
-  int64_t i = inst.accesses[0].offset, o = inst.accesses[1].offset;
-  while (true) {
-    for (int64_t r = 0; r < row.bound; ++r) {
-      const T *source = from.data() + i + r * row.in;
-      T *target = to.data() + o + r * row.out;
-      for (int64_t j = 0; j < column.bound; ++j)
-        target[j * column.out] = source[j * column.in];
-    }
-    // Next point of the outer loops, the last one first.
-    size_t l = outer;
-    while (l-- > 0) {
-      if (++index[l] < loops[l].bound) {
-        i += loops[l].in;
-        o += loops[l].out;
-        break;
-      }
-      i -= loops[l].in * (loops[l].bound - 1);
-      o -= loops[l].out * (loops[l].bound - 1);
-      index[l] = 0;
-    }
-    if (l == static_cast<size_t>(-1))
-      return;
-  }
-}
-
 /// Reads n elements of `t`, `stride` apart from `offset`, as registers.
 CIM_VECTOR_CLONES
 void loadRow(const Tensor &t, int64_t offset, int64_t stride, int64_t n,
@@ -697,9 +581,9 @@ Status detail::evaluateGeneric(const Instruction &inst,
   if (inst.body.empty() && inst.bodyResult == 0 && accessed == 1 &&
       inputs[0]->type == out.type) {
     if (integerOut)
-      stridedCopy(inst, inputs[0]->ints, out.ints);
+      copyNest(inst, inputs[0]->ints, out.ints);
     else
-      stridedCopy(inst, inputs[0]->floats, out.floats);
+      copyNest(inst, inputs[0]->floats, out.floats);
     return Status::ok();
   }
 
