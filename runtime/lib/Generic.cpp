@@ -244,19 +244,19 @@ double element(const Tensor &t, int64_t offset) {
                        : t.floats[offset];
 }
 
+/// A float op's result: f32 results round to float; f64 ones (bits 64 on a
+/// float op) stay.
+double roundResult(const ScalarOp &op, double v) {
+  return op.bits == 64 ? v : static_cast<double>(static_cast<float>(v));
+}
+
 /// The value of one scalar op whose i-th operand is `a(i)`; sets ctx.error
-/// (and returns 0) for a gather out of range.
+/// (and returns 0) for a gather out of range. Const, Index, Select and the
+/// float arithmetic and extrema applyRow computes as whole rows itself.
 template <typename Operand>
 double apply(const ScalarOp &op, Operand a, BodyContext &ctx) {
-  // f32 results round to float; f64 ones (bits 64 on a float op) stay.
-  auto asFloat = [&op](double v) {
-    return op.bits == 64 ? v : static_cast<double>(static_cast<float>(v));
-  };
+  auto asFloat = [&op](double v) { return roundResult(op, v); };
   switch (op.opcode) {
-  case ScalarOpcode::Const:
-    return op.constant;
-  case ScalarOpcode::Index:
-    return static_cast<double>((*ctx.loopIndex)[op.dim]);
   case ScalarOpcode::Extract: {
     const Tensor &source = *(*ctx.sources)[op.dim];
     int64_t offset = 0;
@@ -272,20 +272,8 @@ double apply(const ScalarOp &op, Operand a, BodyContext &ctx) {
     }
     return element(source, offset);
   }
-  case ScalarOpcode::AddF:
-    return asFloat(a(0) + a(1));
-  case ScalarOpcode::SubF:
-    return asFloat(a(0) - a(1));
-  case ScalarOpcode::MulF:
-    return asFloat(a(0) * a(1));
-  case ScalarOpcode::DivF:
-    return asFloat(a(0) / a(1));
   case ScalarOpcode::RemF:
     return asFloat(std::fmod(a(0), a(1)));
-  case ScalarOpcode::MaxF:
-    return maximumF(a(0), a(1));
-  case ScalarOpcode::MinF:
-    return minimumF(a(0), a(1));
   case ScalarOpcode::MaxNumF:
     return std::fmax(a(0), a(1)); // the non-NaN operand, as arith.maxnumf
   case ScalarOpcode::MinNumF:
@@ -334,8 +322,6 @@ double apply(const ScalarOp &op, Operand a, BodyContext &ctx) {
                       signedOf(a(1), op.operandBits), op.operandBits)
                ? 1
                : 0;
-  case ScalarOpcode::Select:
-    return a(0) != 0 ? a(1) : a(2);
   case ScalarOpcode::SIToFP:
     return asFloat(signedOf(a(0), op.operandBits));
   case ScalarOpcode::UIToFP:
@@ -377,15 +363,10 @@ CIM_VECTOR_CLONES
 void applyRow(const ScalarOp &op, const double *regs, int64_t stride,
               int64_t n, int64_t rowLoop, BodyContext &ctx, double *result) {
   auto row = [&](size_t i) { return regs + op.operands[i] * stride; };
-  // f32 results round to float; f64 ones (bits 64 on a float op) stay.
   auto floatBinary = [&](auto f) {
     const double *a = row(0), *b = row(1);
-    if (op.bits == 64)
-      for (int64_t j = 0; j < n; ++j)
-        result[j] = f(a[j], b[j]);
-    else
-      for (int64_t j = 0; j < n; ++j)
-        result[j] = static_cast<double>(static_cast<float>(f(a[j], b[j])));
+    for (int64_t j = 0; j < n; ++j)
+      result[j] = roundResult(op, f(a[j], b[j]));
   };
   switch (op.opcode) {
   case ScalarOpcode::Index:

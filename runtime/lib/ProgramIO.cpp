@@ -423,11 +423,10 @@ static Status parseMessage(const std::string &bytes, const std::string &source,
   return Status::ok();
 }
 
-/// The program of a parsed message, checked; the message's constants are
-/// consumed.
+/// The program of a parsed message into an empty `program`, checked; the
+/// message's constants are consumed.
 static Status readMessage(pb::Program &message, const std::string &source,
                           Program &program) {
-  program = Program();
   if (message.magic() != kProgramMagic)
     return Status::error(source + ": not a cim program (no 'CIMP' magic)");
   if (message.format_version() != kProgramFormatVersion)
