@@ -34,29 +34,35 @@ void store(const std::vector<double> &values, std::vector<unsigned char> &out) {
   }
 }
 
-/// Calls f(pointer to the typed elements) for the storage's width.
+/// f(a value of the element type) for a storage width (ConstantData::Width
+/// in order: int8, int16, int32, float, double).
+template <typename F> auto byWidth(ConstantData::Width width, F f) {
+  switch (width) {
+  case ConstantData::Width::I8:
+    return f(int8_t());
+  case ConstantData::Width::I16:
+    return f(int16_t());
+  case ConstantData::Width::I32:
+    return f(int32_t());
+  case ConstantData::Width::F32:
+    return f(float());
+  case ConstantData::Width::F64:
+    break;
+  }
+  return f(double());
+}
+
+/// Calls f(index, element) for every element.
 template <typename F>
-void withElements(const std::vector<unsigned char> &storage, int width,
-                  size_t count, F f) {
+void withElements(const std::vector<unsigned char> &storage,
+                  ConstantData::Width width, size_t count, F f) {
   // Copied out element by element through memcpy: the bytes need not be
   // aligned for T.
-  auto each = [&](auto tag) {
+  byWidth(width, [&](auto tag) {
     using T = decltype(tag);
     for (size_t i = 0; i < count; ++i)
       f(i, static_cast<double>(read<T>(storage.data(), i)));
-  };
-  switch (width) {
-  case 0:
-    return each(int8_t());
-  case 1:
-    return each(int16_t());
-  case 2:
-    return each(int32_t());
-  case 3:
-    return each(float());
-  default:
-    return each(double());
-  }
+  });
 }
 
 } // namespace
@@ -92,40 +98,14 @@ void ConstantData::assign(const std::vector<double> &values) {
 void ConstantData::assign(const std::vector<double> &values, Width to) {
   count = values.size();
   width = to;
-  switch (to) {
-  case Width::I8:
-    store<int8_t>(values, storage);
-    break;
-  case Width::I16:
-    store<int16_t>(values, storage);
-    break;
-  case Width::I32:
-    store<int32_t>(values, storage);
-    break;
-  case Width::F32:
-    store<float>(values, storage);
-    break;
-  case Width::F64:
-    store<double>(values, storage);
-    break;
-  }
+  byWidth(to, [&](auto tag) { store<decltype(tag)>(values, storage); });
   storage.shrink_to_fit();
 }
 
 double ConstantData::operator[](size_t i) const {
-  switch (width) {
-  case Width::I8:
-    return read<int8_t>(storage.data(), i);
-  case Width::I16:
-    return read<int16_t>(storage.data(), i);
-  case Width::I32:
-    return read<int32_t>(storage.data(), i);
-  case Width::F32:
-    return read<float>(storage.data(), i);
-  case Width::F64:
-    break;
-  }
-  return read<double>(storage.data(), i);
+  return byWidth(width, [&](auto tag) {
+    return static_cast<double>(read<decltype(tag)>(storage.data(), i));
+  });
 }
 
 void ConstantData::set(size_t i, double value) {
@@ -139,7 +119,7 @@ std::pair<double, double> ConstantData::range() const {
     return {0, 0};
   double low = 0, high = 0;
   bool first = true;
-  withElements(storage, static_cast<int>(width), count,
+  withElements(storage, width, count,
                [&](size_t, double x) {
                  if (x != x)
                    return;
@@ -167,12 +147,12 @@ std::vector<double> ConstantData::values() const {
 
 void ConstantData::copyTo(std::vector<double> &out) const {
   out.resize(count);
-  withElements(storage, static_cast<int>(width), count,
+  withElements(storage, width, count,
                [&](size_t i, double x) { out[i] = x; });
 }
 
 void ConstantData::copyTo(std::vector<int64_t> &out) const {
   out.resize(count);
-  withElements(storage, static_cast<int>(width), count,
+  withElements(storage, width, count,
                [&](size_t i, double x) { out[i] = static_cast<int64_t>(x); });
 }
