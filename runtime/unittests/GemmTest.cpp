@@ -9,6 +9,13 @@
 
 #include "RuntimeTestSupport.h"
 
+#include <memory>
+
+// OpenBLAS's thread-count API (the runtime links OpenBLAS; its header is
+// private to the library).
+extern "C" int openblas_get_num_threads(void);
+extern "C" void openblas_set_num_threads(int);
+
 using namespace cim::runtime;
 using namespace cim::runtime::detail;
 using namespace cim::runtime::test;
@@ -41,6 +48,22 @@ TEST(RuntimeGemm, RefusesBeyondDouble) {
   matrix.assign(k, n, b);
   std::vector<int64_t> out;
   EXPECT_FALSE(exactGemm(a.data(), m, k, matrix, out));
+}
+
+// SerialBlas makes OpenBLAS single-threaded while any guard lives, and
+// restores the count the process had after the last, also when the guards
+// end in another order than they began (runs on two host threads).
+TEST(RuntimeGemm, SerialBlasNestsAndRestores) {
+  const int before = openblas_get_num_threads();
+  openblas_set_num_threads(2);
+  auto first = std::make_unique<SerialBlas>();
+  EXPECT_EQ(openblas_get_num_threads(), 1);
+  auto second = std::make_unique<SerialBlas>();
+  first.reset();
+  EXPECT_EQ(openblas_get_num_threads(), 1);
+  second.reset();
+  EXPECT_EQ(openblas_get_num_threads(), 2);
+  openblas_set_num_threads(before);
 }
 
 } // namespace

@@ -13,6 +13,10 @@
 
 #include <gtest/gtest.h>
 
+#ifdef __linux__
+#include <sched.h>
+#endif
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -221,8 +225,28 @@ TEST(RuntimeWorkerPool, ExceptionsReachTheCaller) {
   EXPECT_EQ(sum.load(), 4950);
 }
 
-TEST(RuntimeWorkerPool, AvailableThreadsIsAtLeastOne) {
+// The default thread count follows the CPUs the process may run on: pinned
+// to one CPU, one thread.
+TEST(RuntimeWorkerPool, AvailableThreadsFollowsTheAffinity) {
+#ifdef __linux__
+  cpu_set_t saved, one;
+  ASSERT_EQ(sched_getaffinity(0, sizeof(saved), &saved), 0);
+  const int first = [&] {
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+      if (CPU_ISSET(cpu, &saved))
+        return cpu;
+    return 0;
+  }();
+  CPU_ZERO(&one);
+  CPU_SET(first, &one);
+  ASSERT_EQ(sched_setaffinity(0, sizeof(one), &one), 0);
+  const int64_t pinned = WorkerPool::availableThreads();
+  ASSERT_EQ(sched_setaffinity(0, sizeof(saved), &saved), 0);
+  EXPECT_EQ(pinned, 1);
+  EXPECT_EQ(WorkerPool::availableThreads(), CPU_COUNT(&saved));
+#else
   EXPECT_GE(WorkerPool::availableThreads(), 1);
+#endif
 }
 
 } // namespace
