@@ -11,8 +11,8 @@ PACKAGES=(
   # Front end, program format, hardware description, reports.
   libonnx-dev python3-onnx libonnx-testdata libprotobuf-dev protobuf-compiler
   libyaml-cpp-dev nlohmann-json3-dev
-  # The simulator's GEMMs.
-  libopenblas-dev
+  # The simulator's GEMMs (oneDNN: int8 products on the CPU's matrix engine).
+  libopenblas-dev libdnnl-dev
   # Test and benchmark frameworks.
   libgtest-dev libbenchmark-dev python3-pytest
   # Python side: model builders, examples, plots.

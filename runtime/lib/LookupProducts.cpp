@@ -43,27 +43,6 @@ bool fitsInt16(int64_t k, int64_t maxLevel) {
   return kGroupRows * maxLevel <= 32767 && k * maxLevel <= 32767;
 }
 
-/// The recombination as coefficients: recombine() is linear in the column
-/// sums, so each output is a fixed combination of its columns and the
-/// reference column.
-struct Recombination {
-  std::vector<int64_t> perColumn; // one per column of a weight
-  int64_t reference = 0;
-};
-
-Recombination coefficientsOf(const arch::CellEncoding &encoding) {
-  Recombination r;
-  const int64_t perWeight = encoding.columnsPerWeight();
-  std::vector<int64_t> unit(static_cast<size_t>(perWeight), 0);
-  for (int64_t j = 0; j < perWeight; ++j) {
-    unit[j] = 1;
-    r.perColumn.push_back(encoding.recombine(unit.data(), 0));
-    unit[j] = 0;
-  }
-  r.reference = encoding.recombine(unit.data(), 1);
-  return r;
-}
-
 /// A buffer kept across calls (one per thread): a block's tables are
 /// rebuilt for every product, but not reallocated and zeroed.
 template <typename T> T *scratch(size_t size) {
@@ -120,35 +99,22 @@ template <typename T, typename A> struct LookupJob {
 
   const InputBits &x;
   const int16_t *levels;
-  int64_t stride, k, c, width, planes, n = 0, perWeight = 1, referenceColumns = 0;
-  const LookupChain &chain;
-  int32_t lo, hi, half;
-  Recombination recombination;
+  int64_t stride, k, c, width, planes;
+  const ConversionChain &chain;
+  ChainConversions conversions;
   /// tables[(g * 256 + mask) * width + j]: the sum of column j's levels
   /// over the rows of group g whose bit is set in mask.
   T *tables;
   int64_t *out;
 
   LookupJob(const InputBits &x, const int16_t *levels, int64_t stride,
-            int64_t k, int64_t c, const LookupChain &chain, T *tables,
+            int64_t k, int64_t c, const ConversionChain &chain, T *tables,
             std::vector<int64_t> &result)
       : x(x), levels(levels), stride(stride), k(k), c(c),
         width((c + chunk - 1) / chunk * chunk),
-        planes(arch::dacPlanes(chain.inputBits, chain.dacBits)), n(c),
-        chain(chain), tables(tables) {
-    const int64_t bits = chain.adcBits;
-    lo = static_cast<int32_t>(chain.adcSigned ? -(int64_t(1) << (bits - 1))
-                                              : -((int64_t(1) << bits) - 1));
-    hi = static_cast<int32_t>(chain.adcSigned ? (int64_t(1) << (bits - 1)) - 1
-                                              : (int64_t(1) << bits) - 1);
-    half = chain.adcShift > 0 ? int32_t(1) << (chain.adcShift - 1) : 0;
-    if (chain.recombine) {
-      recombination = coefficientsOf(*chain.recombine);
-      perWeight = chain.recombine->columnsPerWeight();
-      referenceColumns = chain.recombine->referenceColumns();
-      n = (c - referenceColumns) / perWeight;
-    }
-    result.resize(static_cast<size_t>(x.rows * n));
+        planes(arch::dacPlanes(chain.inputBits, chain.dacBits)), chain(chain),
+        conversions(chain, c), tables(tables) {
+    result.resize(static_cast<size_t>(x.rows * conversions.n));
     out = result.data();
   }
 
@@ -171,7 +137,6 @@ template <typename T, typename A> struct LookupJob {
 
   __attribute__((always_inline)) void computeRows(int64_t r0, int64_t r1) {
     const int64_t groups = x.groups, d = chain.dacBits;
-    const int64_t shift = chain.adcShift;
     std::vector<int32_t> sums(static_cast<size_t>(width));
     // Shift-and-add sums fit 32 bits (lookupApplies).
     std::vector<int32_t> combined(static_cast<size_t>(width));
@@ -226,33 +191,10 @@ template <typename T, typename A> struct LookupJob {
         // Every sum 0: the conversions return 0 and add nothing.
         if (!any)
           continue;
-        // The ADC (arch::adcConvert on 32-bit lanes), then shift-and-add
-        // (shifted as unsigned: the codes may be negative).
-        const uint32_t place = static_cast<uint32_t>(shift + plane * d);
-        const int32_t shiftBits = static_cast<int32_t>(shift);
-        for (int64_t j = 0; j < width; ++j) {
-          const int32_t s = sums[j];
-          const int32_t magnitude = ((s < 0 ? -s : s) + half) >> shiftBits;
-          int32_t code = s < 0 ? -magnitude : magnitude;
-          code = std::min(std::max(code, lo), hi);
-          combined[j] += static_cast<int32_t>(static_cast<uint32_t>(code)
-                                              << place);
-        }
+        conversions.convertPlane(sums.data(), width, plane * d,
+                                 combined.data());
       }
-      int64_t *result = out + row * n;
-      if (!chain.recombine) {
-        std::copy(combined.begin(), combined.begin() + c, result);
-        continue;
-      }
-      const int64_t reference =
-          referenceColumns ? combined[c - 1] * recombination.reference : 0;
-      for (int64_t w = 0; w < n; ++w) {
-        int64_t y = reference;
-        for (int64_t j = 0; j < perWeight; ++j)
-          y += recombination.perColumn[j] *
-               static_cast<int64_t>(combined[w * perWeight + j]);
-        result[w] = y;
-      }
+      conversions.recombineRow(combined.data(), c, out + row * conversions.n);
     }
   }
 };
@@ -277,7 +219,7 @@ CIM_LOOKUP_KERNELS(32)
 
 template <typename Job>
 void run(const InputBits &x, const int16_t *levels, int64_t stride, int64_t k,
-         int64_t c, const LookupChain &chain, WorkerPool &pool,
+         int64_t c, const ConversionChain &chain, WorkerPool &pool,
          std::vector<int64_t> &out,
          void (*tables)(Job &, int64_t, int64_t),
          void (*rows)(Job &, int64_t, int64_t)) {
@@ -329,7 +271,7 @@ void detail::packInputBits(const int64_t *x, int64_t m, int64_t k,
   });
 }
 
-bool detail::lookupApplies(const LookupChain &chain, int64_t k, int64_t c,
+bool detail::lookupApplies(const ConversionChain &chain, int64_t k, int64_t c,
                            int64_t maxLevel) {
   // The shift-and-add sums, below 2^(adcBits + shift + inputBits), in 32
   // bits.
@@ -356,7 +298,7 @@ bool detail::lookupApplies(const LookupChain &chain, int64_t k, int64_t c,
 void detail::lookupProducts(const InputBits &x, const int16_t *levels,
                             int64_t stride, int64_t k, int64_t c,
                             int64_t maxLevel,
-                            const LookupChain &chain, WorkerPool &pool,
+                            const ConversionChain &chain, WorkerPool &pool,
                             std::vector<int64_t> &out) {
   if (fitsInt8(k, maxLevel))
     run<Job8>(x, levels, stride, k, c, chain, pool, out, buildTables8,

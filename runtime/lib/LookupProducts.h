@@ -17,8 +17,8 @@
 #ifndef CIM_RUNTIME_LIB_LOOKUPPRODUCTS_H
 #define CIM_RUNTIME_LIB_LOOKUPPRODUCTS_H
 
+#include "ConversionChain.h"
 #include "WorkerPool.h"
-#include "cim/Arch/CellEncoding.h"
 
 #include <cstdint>
 #include <vector>
@@ -38,19 +38,10 @@ struct InputBits {
 void packInputBits(const int64_t *x, int64_t m, int64_t k, int64_t bits,
                    WorkerPool &pool, InputBits &out);
 
-/// One dac -> mvm -> adc -> shift_add [-> recombine] chain's parameters.
-struct LookupChain {
-  int64_t inputBits = 8, dacBits = 1;
-  int64_t adcBits = 8, adcShift = 0;
-  bool adcSigned = false;
-  /// The chain's recombine, or null (the result is the shift-and-add's).
-  const arch::CellEncoding *recombine = nullptr;
-};
-
 /// Whether lookupProducts computes `chain` on K x C levels of magnitude at
 /// most `maxLevel` (a lookup pays when the DAC's digits are one or two
 /// bits; the integer widths must hold every sum).
-bool lookupApplies(const LookupChain &chain, int64_t k, int64_t c,
+bool lookupApplies(const ConversionChain &chain, int64_t k, int64_t c,
                    int64_t maxLevel);
 
 /// The chain's result for every row of `x` with the K x C `levels` (rows
@@ -59,7 +50,7 @@ bool lookupApplies(const LookupChain &chain, int64_t k, int64_t c,
 /// threads.
 void lookupProducts(const InputBits &x, const int16_t *levels, int64_t stride,
                     int64_t k, int64_t c, int64_t maxLevel,
-                    const LookupChain &chain, WorkerPool &pool,
+                    const ConversionChain &chain, WorkerPool &pool,
                     std::vector<int64_t> &out);
 
 } // namespace cim::runtime::detail

@@ -2,6 +2,9 @@
 
 #include "ProductChains.h"
 
+#include "Int8Gemm.h"
+#include "PlaneProducts.h"
+
 #include "Topology.h"
 #include "cim/Arch/Converters.h"
 
@@ -262,17 +265,23 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
   }
 
   // Digits of one or two bits: every plane's sums by table lookups.
-  const LookupChain lookup{dac.inputBits, dac.dacBits, adc.adcBits,
+  const ConversionChain lookup{dac.inputBits, dac.dacBits, adc.adcBits,
                            adc.shift, adc.signedRange,
                            chain.recombine ? &chain.recombine->encoding
                                            : nullptr};
+  const int16_t *blockLevels =
+      cells.data() + mvm.row * arch.array.cols + mvm.col;
+  // On a matrix engine: every plane's sums by exact int8 GEMMs.
+  if (numerics == Numerics::Quantized && int8GemmIsFast() &&
+      planeProductsApply(lookup, k, c, block.maxAbs) &&
+      planeProducts(x.ints.data(), m, k, blockLevels, arch.array.cols, c,
+                    lookup, pool, out.ints))
+    return Status::ok();
   if (numerics == Numerics::Quantized &&
       lookupApplies(lookup, k, c, block.maxAbs)) {
     if (shared.bits.masks.empty())
       packInputBits(x.ints.data(), m, k, dac.inputBits, pool, shared.bits);
-    lookupProducts(shared.bits,
-                   cells.data() + mvm.row * arch.array.cols + mvm.col,
-                   arch.array.cols, k, c, block.maxAbs, lookup, pool,
+    lookupProducts(shared.bits, blockLevels, arch.array.cols, k, c, block.maxAbs, lookup, pool,
                    out.ints);
     return Status::ok();
   }

@@ -1,18 +1,21 @@
-//===- LookupProductsTest.cpp - Crossbar products by lookup, naively ------===//
+//===- ChainProductsTest.cpp - Lossy-ADC crossbar products, naively -------===//
 //
-// lookupProducts computes a dac -> mvm -> adc -> shift_add [-> recombine]
-// chain from tables of level sums over groups of eight rows, in int8, int16
-// or int32 entries, with 32-bit shift-and-add sums. Each case below is
-// checked against the chain written out plainly from the shared converters
-// (dacDigit, adcConvert, CellEncoding::recombine) on every table width,
-// DAC width, ADC range and encoding, with K and C off the group and chunk
-// sizes and levels read through a row stride; one and three threads must
-// agree. The packed input bits and the cases lookupApplies refuses are
-// checked on their own.
+// A dac -> mvm -> adc -> shift_add [-> recombine] chain whose ADC can lose
+// bits is computed two ways: lookupProducts, from tables of level sums over
+// groups of eight rows (int8, int16 or int32 entries, 32-bit shift-and-add
+// sums), and planeProducts, from exact int8 GEMMs of every plane's digits
+// (32- or 64-bit shift-and-add sums). Each case below is checked against
+// the chain written out plainly from the shared converters (dacDigit,
+// adcConvert, CellEncoding::recombine), by every method that applies to it,
+// on every table width, DAC width, ADC range and encoding, with K and C off
+// the group and chunk sizes and levels read through a row stride; one and
+// three threads must agree. The packed input bits and the cases each
+// method refuses are checked on their own.
 //
 //===----------------------------------------------------------------------===//
 
 #include "../lib/LookupProducts.h"
+#include "../lib/PlaneProducts.h"
 
 #include "RuntimeTestSupport.h"
 
@@ -31,7 +34,7 @@ namespace {
 constexpr int64_t kRows = 26;
 
 /// The chain's parameters, printed in failures.
-std::string describe(const LookupChain &chain, int64_t k, int64_t c,
+std::string describe(const ConversionChain &chain, int64_t k, int64_t c,
                      int64_t maxLevel) {
   std::string s =
       "inputBits " + std::to_string(chain.inputBits) + " dac " +
@@ -57,7 +60,7 @@ struct Conversions {
 std::vector<int64_t> naiveChain(const std::vector<int64_t> &x, int64_t m,
                                 int64_t k, const int16_t *levels,
                                 int64_t stride, int64_t c,
-                                const LookupChain &chain, Conversions &seen) {
+                                const ConversionChain &chain, Conversions &seen) {
   const int64_t planes = arch::dacPlanes(chain.inputBits, chain.dacBits);
   std::vector<int64_t> combined(m * c, 0), digits(k);
   for (int64_t row = 0; row < m; ++row)
@@ -146,26 +149,37 @@ LevelBlock randomLevels(int64_t k, int64_t c, int64_t maxLevel,
   return block;
 }
 
-/// Runs `chain` on `x` and `block` by lookup with one and three threads and
-/// expects the naive chain's integers from both.
-void expectLookupEqualsNaive(const std::vector<int64_t> &x, int64_t m,
+/// Runs `chain` on `x` and `block` by every method that applies (at least
+/// one must), with one and three threads, and expects the naive chain's
+/// integers from each.
+void expectMethodsEqualNaive(const std::vector<int64_t> &x, int64_t m,
                              int64_t k, const LevelBlock &block, int64_t c,
-                             int64_t maxLevel, const LookupChain &chain,
+                             int64_t maxLevel, const ConversionChain &chain,
                              Conversions &seen) {
   const std::string what = describe(chain, k, c, maxLevel);
-  ASSERT_TRUE(lookupApplies(chain, k, c, maxLevel)) << what;
+  const bool lookup = lookupApplies(chain, k, c, maxLevel);
+  const bool planes = planeProductsApply(chain, k, c, maxLevel);
+  ASSERT_TRUE(lookup || planes) << what;
   const std::vector<int64_t> expected =
       naiveChain(x, m, k, block.levels(), block.stride, c, chain, seen);
   WorkerPool one(1), three(3);
-  InputBits bits;
-  packInputBits(x.data(), m, k, chain.inputBits, one, bits);
-  std::vector<int64_t> single, multi(expected.size(), 0x5A5A5A5A);
-  lookupProducts(bits, block.levels(), block.stride, k, c, maxLevel, chain, one,
-                 single);
-  lookupProducts(bits, block.levels(), block.stride, k, c, maxLevel, chain,
-                 three, multi);
-  EXPECT_EQ(single, expected) << what;
-  EXPECT_EQ(multi, expected) << what;
+  for (WorkerPool *pool : {&one, &three}) {
+    const std::string threads = " threads " + std::to_string(pool->threads());
+    if (lookup) {
+      InputBits bits;
+      packInputBits(x.data(), m, k, chain.inputBits, *pool, bits);
+      std::vector<int64_t> out(expected.size(), 0x5A5A5A5A);
+      lookupProducts(bits, block.levels(), block.stride, k, c, maxLevel, chain,
+                     *pool, out);
+      EXPECT_EQ(out, expected) << "lookup " << what << threads;
+    }
+    if (planes) {
+      std::vector<int64_t> out(expected.size(), 0x5A5A5A5A);
+      ASSERT_TRUE(planeProducts(x.data(), m, k, block.levels(), block.stride,
+                                c, chain, *pool, out));
+      EXPECT_EQ(out, expected) << "planes " << what << threads;
+    }
+  }
 }
 
 TEST(RuntimeLookupProducts, PacksTheLowBitsOfEveryEntry) {
@@ -204,7 +218,7 @@ TEST(RuntimeLookupProducts, PacksTheLowBitsOfEveryEntry) {
   }
 }
 
-TEST(RuntimeLookupProducts, ShiftAndAddSumsEqualTheNaiveChain) {
+TEST(RuntimeChainProducts, ShiftAndAddSumsEqualTheNaiveChain) {
   // Every DAC width, input width, ADC range and shift, spread over the
   // three table widths (levels up to 3: int8; 100: int16; 1000 over at
   // least 33 rows: int32), K off the group size and C across the chunks.
@@ -218,12 +232,12 @@ TEST(RuntimeLookupProducts, ShiftAndAddSumsEqualTheNaiveChain) {
     shapes.push_back({100, k});
   for (int64_t k : {64, 130})
     shapes.push_back({1000, k});
-  std::vector<LookupChain> chains;
+  std::vector<ConversionChain> chains;
   for (int64_t dacBits : {1, 2})
     for (int64_t inputBits : {8, 7, 5, 3})
       for (bool adcSigned : {false, true})
         for (int64_t shift = 0; shift <= 3; ++shift) {
-          LookupChain chain;
+          ConversionChain chain;
           chain.inputBits = inputBits;
           chain.dacBits = dacBits;
           chain.adcSigned = adcSigned;
@@ -242,9 +256,9 @@ TEST(RuntimeLookupProducts, ShiftAndAddSumsEqualTheNaiveChain) {
           randomInts(kRows * shape.k, -128, 127, ++seed);
       // Two chains per shape: all 64 at least once.
       for (int twice = 0; twice < 2; ++twice, ++next) {
-        LookupChain chain = chains[next % chains.size()];
+        ConversionChain chain = chains[next % chains.size()];
         chain.adcBits = adcBits[next % 5];
-        expectLookupEqualsNaive(x, kRows, shape.k, block, c, shape.maxLevel,
+        expectMethodsEqualNaive(x, kRows, shape.k, block, c, shape.maxLevel,
                                 chain, seen);
       }
     }
@@ -254,7 +268,7 @@ TEST(RuntimeLookupProducts, ShiftAndAddSumsEqualTheNaiveChain) {
   EXPECT_GT(seen.passed, 1000);
 }
 
-TEST(RuntimeLookupProducts, RecombinedSumsEqualTheNaiveChain) {
+TEST(RuntimeChainProducts, RecombinedSumsEqualTheNaiveChain) {
   // Each encoding, levels in its range: 2-bit cells (int8 tables), 7-bit
   // (int16), 10-bit over at least 33 rows (int32); a few weights and enough
   // for C past one and two chunks.
@@ -266,7 +280,7 @@ TEST(RuntimeLookupProducts, RecombinedSumsEqualTheNaiveChain) {
                             {arch::SignedEncoding::Differential, false},
                             {arch::SignedEncoding::Offset, false},
                             {arch::SignedEncoding::TwosComplement, false}};
-  const LookupChain chains[] = {
+  const ConversionChain chains[] = {
       {8, 1, 6, 1, true, nullptr},  {8, 2, 7, 0, false, nullptr},
       {7, 1, 9, 2, false, nullptr}, {5, 2, 4, 3, true, nullptr},
       {3, 1, 16, 0, true, nullptr}, {8, 1, 20, 0, false, nullptr},
@@ -295,16 +309,16 @@ TEST(RuntimeLookupProducts, RecombinedSumsEqualTheNaiveChain) {
               randomLevels(k, c, maxLevel, &encoding, ++seed);
           const std::vector<int64_t> x =
               randomInts(kRows * k, -128, 127, ++seed);
-          LookupChain chain = chains[next++ % 6];
+          ConversionChain chain = chains[next++ % 6];
           chain.recombine = &encoding;
-          expectLookupEqualsNaive(x, kRows, k, block, c, maxLevel, chain, seen);
+          expectMethodsEqualNaive(x, kRows, k, block, c, maxLevel, chain, seen);
         }
     }
   EXPECT_GT(seen.clipped, 1000);
   EXPECT_GT(seen.passed, 1000);
 }
 
-TEST(RuntimeLookupProducts, ExtremeSumsAtEachTableWidth) {
+TEST(RuntimeChainProducts, ExtremeSumsAtEachTableWidth) {
   // Columns of +maxLevel and -maxLevel and inputs of every bit set (-1) or
   // the extremes of 8 bits: the largest group sums and K-row sums each
   // width holds, at its edges (15: int8 entries, 8 * 15 = 120; 16: int16;
@@ -335,11 +349,11 @@ TEST(RuntimeLookupProducts, ExtremeSumsAtEachTableWidth) {
       for (int64_t j = 0; j < e.c; ++j)
         w[r * e.c + j] = block.levels()[r * block.stride + j];
     for (int64_t dacBits : {1, 2}) {
-      LookupChain chain;
+      ConversionChain chain;
       chain.dacBits = dacBits;
       chain.adcBits = 22;
       chain.adcSigned = true;
-      expectLookupEqualsNaive(x, m, e.k, block, e.c, e.maxLevel, chain, seen);
+      expectMethodsEqualNaive(x, m, e.k, block, e.c, e.maxLevel, chain, seen);
       // And the plain product, independently of the converters.
       WorkerPool pool(3);
       InputBits bits;
@@ -349,13 +363,19 @@ TEST(RuntimeLookupProducts, ExtremeSumsAtEachTableWidth) {
                      chain, pool, out);
       EXPECT_EQ(out, matmul(x, w, m, e.k, e.c))
           << describe(chain, e.k, e.c, e.maxLevel);
+      if (planeProductsApply(chain, e.k, e.c, e.maxLevel)) {
+        ASSERT_TRUE(planeProducts(x.data(), m, e.k, block.levels(),
+                                  block.stride, e.c, chain, pool, out));
+        EXPECT_EQ(out, matmul(x, w, m, e.k, e.c))
+            << "planes " << describe(chain, e.k, e.c, e.maxLevel);
+      }
     }
   }
   EXPECT_EQ(seen.clipped, 0);
 }
 
 TEST(RuntimeLookupProducts, AppliesOnlyWithinItsLimits) {
-  LookupChain chain; // 8-bit inputs, 1-bit DACs, 8-bit ADC
+  ConversionChain chain; // 8-bit inputs, 1-bit DACs, 8-bit ADC
   EXPECT_TRUE(lookupApplies(chain, 64, 64, 3));
 
   // DAC digits of one or two bits only.
@@ -416,6 +436,80 @@ TEST(RuntimeLookupProducts, AppliesOnlyWithinItsLimits) {
   chain.recombine = nullptr;
   EXPECT_FALSE(lookupApplies(chain, 0, 64, 3));
   EXPECT_FALSE(lookupApplies(chain, 64, 0, 3));
+}
+
+TEST(RuntimeChainProducts, PlaneProductsTakeWideDigitsAndSums) {
+  // What only the plane GEMMs take: DAC digits of 3 to 7 bits, inputs past
+  // 8 bits, and shift-and-add sums past 32 bits (wide ADCs and shifts);
+  // with 150 rows, a thread's rows span several GEMM blocks.
+  const ConversionChain chains[] = {
+      {8, 3, 8, 0, false, nullptr},  {8, 4, 6, 2, true, nullptr},
+      {9, 5, 10, 1, false, nullptr}, {12, 7, 12, 3, true, nullptr},
+      {16, 1, 14, 2, true, nullptr}, {16, 6, 20, 5, false, nullptr},
+      {24, 2, 24, 4, true, nullptr}, {8, 1, 8, 0, false, nullptr},
+  };
+  Conversions seen;
+  unsigned seed = 900;
+  for (const ConversionChain &chain : chains)
+    for (int64_t k : {1, 9, 130})
+      for (int64_t maxLevel : {3, 127}) {
+        const int64_t c = 70, m = 150;
+        ASSERT_FALSE(chain.dacBits > 2 && lookupApplies(chain, k, c, maxLevel));
+        const LevelBlock block = randomLevels(k, c, maxLevel, nullptr, ++seed);
+        const int64_t range = int64_t(1) << (chain.inputBits - 1);
+        const std::vector<int64_t> x =
+            randomInts(m * k, -range, range - 1, ++seed);
+        expectMethodsEqualNaive(x, m, k, block, c, maxLevel, chain, seen);
+      }
+  EXPECT_GT(seen.clipped, 1000);
+  EXPECT_GT(seen.passed, 1000);
+}
+
+TEST(RuntimePlaneProducts, AppliesOnlyWithinItsLimits) {
+  ConversionChain chain; // 8-bit inputs, 1-bit DACs, 8-bit ADC
+  EXPECT_TRUE(planeProductsApply(chain, 128, 128, 3));
+
+  // Digits and levels in int8.
+  chain.dacBits = 7;
+  EXPECT_TRUE(planeProductsApply(chain, 128, 128, 3));
+  chain.dacBits = 8;
+  EXPECT_FALSE(planeProductsApply(chain, 128, 128, 3));
+  chain.dacBits = 1;
+  EXPECT_TRUE(planeProductsApply(chain, 128, 128, 127));
+  EXPECT_FALSE(planeProductsApply(chain, 128, 128, 128));
+
+  // A plane's sums in 32 bits, with the ADC's rounding half: 2^24 rows of
+  // 127 reach 2^31 - 2^24; 7-bit digits (127) over 2^17 rows of 127 reach
+  // 2^31 - 2^25 and over 2^18 rows overflow.
+  EXPECT_TRUE(planeProductsApply(chain, int64_t(1) << 24, 1, 127));
+  EXPECT_FALSE(planeProductsApply(chain, int64_t(1) << 25, 1, 127));
+  chain.dacBits = 7;
+  EXPECT_TRUE(planeProductsApply(chain, int64_t(1) << 17, 1, 127));
+  EXPECT_FALSE(planeProductsApply(chain, int64_t(1) << 18, 1, 127));
+  chain.dacBits = 1;
+
+  // Shift-and-add sums in 64 bits.
+  chain.inputBits = 32;
+  chain.adcBits = 24;
+  chain.adcShift = 6;
+  EXPECT_TRUE(planeProductsApply(chain, 128, 128, 3)); // 62 bits
+  chain.adcShift = 7;
+  EXPECT_FALSE(planeProductsApply(chain, 128, 128, 3));
+  chain = ConversionChain();
+
+  // A recombine's columns: whole weights, and the offset reference column.
+  arch::CellEncoding offset;
+  offset.scheme = arch::SignedEncoding::Offset;
+  offset.bitsPerCell = 2;
+  offset.slices = 4;
+  chain.recombine = &offset;
+  EXPECT_TRUE(planeProductsApply(chain, 64, 9, 3));
+  EXPECT_FALSE(planeProductsApply(chain, 64, 8, 3));
+
+  // Empty products.
+  chain.recombine = nullptr;
+  EXPECT_FALSE(planeProductsApply(chain, 0, 64, 3));
+  EXPECT_FALSE(planeProductsApply(chain, 64, 0, 3));
 }
 
 } // namespace

@@ -1,0 +1,156 @@
+//===- PlaneProducts.cpp - Bit-serial crossbar products on int8 GEMMs -----===//
+
+#include "PlaneProducts.h"
+
+#include "Int8Gemm.h"
+#include "VectorClones.h"
+
+#include "cim/Arch/Converters.h"
+
+#include <atomic>
+#include <cmath>
+
+using namespace cim;
+using namespace cim::runtime;
+using namespace cim::runtime::detail;
+
+namespace {
+
+/// GEMM rows (input rows x planes) per block: the block's digits, sums and
+/// the levels stay in a core's L2 cache.
+constexpr int64_t kBlockGemmRows = 512;
+
+template <typename T> T *scratch(std::vector<T> &buffer, int64_t size) {
+  if (buffer.size() < static_cast<size_t>(size))
+    buffer.resize(static_cast<size_t>(size));
+  return buffer.data();
+}
+
+/// One product's state; rows() computes a range of input rows on any
+/// thread. S holds the shift-and-add sums.
+template <typename S> struct PlaneJob {
+  const int64_t *x;
+  int64_t k, c, planes;
+  const int8_t *levels; // K x C
+  const ConversionChain &chain;
+  ChainConversions conversions;
+  int64_t *out;
+  std::atomic<bool> &failed;
+
+  /// The digits of rows [r0, r1), row by row and plane by plane:
+  /// digits[((row - r0) * P + plane) * K + e] = dacDigit(x[row][e], plane).
+  __attribute__((always_inline)) void pack(int64_t r0, int64_t r1,
+                                           int8_t *__restrict digits) const {
+    // Locals: int8 stores could alias the members, which would keep the
+    // loops from vectorizing.
+    const int64_t d = chain.dacBits, bits = chain.inputBits, k = this->k,
+                  planes = this->planes;
+    const uint64_t mask = (uint64_t(1) << d) - 1;
+    const int64_t *__restrict x = this->x;
+    for (int64_t row = r0; row < r1; ++row) {
+      const int64_t *__restrict in = x + row * k;
+      int8_t *__restrict to = digits + (row - r0) * planes * k;
+      for (int64_t p = 0; p + 1 < planes; ++p, to += k) {
+        const int64_t low = p * d;
+        for (int64_t e = 0; e < k; ++e)
+          to[e] = static_cast<int8_t>((static_cast<uint64_t>(in[e]) >> low) &
+                                      mask);
+      }
+      // The top plane's digit carries the sign bit: the input's low `bits`
+      // bits sign-extended, then shifted down to the plane.
+      const int64_t top = 64 - bits, low = (planes - 1) * d;
+      for (int64_t e = 0; e < k; ++e)
+        to[e] = static_cast<int8_t>(
+            static_cast<int64_t>(static_cast<uint64_t>(in[e]) << top) >>
+            (top + low));
+    }
+  }
+
+  __attribute__((always_inline)) void rows(int64_t r0, int64_t r1) {
+    thread_local std::vector<int8_t> digitBuffer;
+    thread_local std::vector<int32_t> sumBuffer;
+    thread_local std::vector<S> combinedBuffer;
+    const int64_t block = std::max<int64_t>(1, kBlockGemmRows / planes);
+    int8_t *digits = scratch(digitBuffer, block * planes * k);
+    int32_t *sums = scratch(sumBuffer, block * planes * c);
+    S *combined = scratch(combinedBuffer, c);
+    for (int64_t b0 = r0; b0 < r1; b0 += block) {
+      const int64_t b1 = std::min(r1, b0 + block), rows = b1 - b0;
+      pack(b0, b1, digits);
+      if (!int8Gemm(digits, rows * planes, k, k, levels, c, c, sums, c)) {
+        failed = true;
+        return;
+      }
+      for (int64_t row = 0; row < rows; ++row) {
+        std::fill_n(combined, c, S(0));
+        for (int64_t p = 0; p < planes; ++p)
+          conversions.convertPlane(sums + (row * planes + p) * c, c,
+                                   p * chain.dacBits, combined);
+        conversions.recombineRow(combined, c,
+                                 out + (b0 + row) * conversions.n);
+      }
+    }
+  }
+};
+
+// The loops of each job, compiled once per vector width.
+CIM_VECTOR_CLONES void rows32(PlaneJob<int32_t> &job, int64_t r0, int64_t r1) {
+  job.rows(r0, r1);
+}
+CIM_VECTOR_CLONES void rows64(PlaneJob<int64_t> &job, int64_t r0, int64_t r1) {
+  job.rows(r0, r1);
+}
+
+/// Whether the shift-and-add sums, below 2^(adcBits + shift + inputBits),
+/// fit 32 bits.
+bool combinesIn32Bits(const ConversionChain &chain) {
+  return chain.adcBits + chain.adcShift + chain.inputBits <= 30;
+}
+
+} // namespace
+
+bool detail::planeProductsApply(const ConversionChain &chain, int64_t k,
+                                int64_t c, int64_t maxLevel) {
+  // Digits in [-2^(d-1), 2^d - 1] and levels in int8.
+  if (chain.dacBits < 1 || chain.dacBits > 7 || chain.inputBits < 1 ||
+      chain.inputBits > 62 || chain.adcBits < 1 || chain.adcShift < 0 ||
+      chain.adcBits + chain.adcShift + chain.inputBits > 62 || maxLevel > 127 ||
+      k < 1 || c < 1)
+    return false;
+  // Every plane's sum in 32 bits, with the ADC's rounding half added.
+  if (static_cast<double>(k) * static_cast<double>(maxLevel) *
+              static_cast<double>((int64_t(1) << chain.dacBits) - 1) +
+          std::ldexp(1.0, static_cast<int>(chain.adcShift)) >=
+      2147483647.0)
+    return false;
+  return !chain.recombine || (c - chain.recombine->referenceColumns()) %
+                                     chain.recombine->columnsPerWeight() ==
+                                 0;
+}
+
+bool detail::planeProducts(const int64_t *x, int64_t m, int64_t k,
+                           const int16_t *levels, int64_t stride, int64_t c,
+                           const ConversionChain &chain, WorkerPool &pool,
+                           std::vector<int64_t> &out) {
+  std::vector<int8_t> levels8(static_cast<size_t>(k * c));
+  for (int64_t r = 0; r < k; ++r)
+    for (int64_t j = 0; j < c; ++j)
+      levels8[r * c + j] = static_cast<int8_t>(levels[r * stride + j]);
+  std::atomic<bool> failed{false};
+  const int64_t planes = arch::dacPlanes(chain.inputBits, chain.dacBits);
+  auto run = [&](auto &job, auto rows) {
+    out.resize(static_cast<size_t>(m * job.conversions.n));
+    job.out = out.data();
+    pool.parallelFor(m, 8, [&](int64_t r0, int64_t r1) { rows(job, r0, r1); });
+  };
+  if (combinesIn32Bits(chain)) {
+    PlaneJob<int32_t> job{x,     k, c, planes, levels8.data(), chain,
+                          {chain, c}, nullptr, failed};
+    run(job, rows32);
+  } else {
+    PlaneJob<int64_t> job{x,     k, c, planes, levels8.data(), chain,
+                          {chain, c}, nullptr, failed};
+    run(job, rows64);
+  }
+  return !failed;
+}
