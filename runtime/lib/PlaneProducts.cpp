@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstring>
 
 using namespace cim;
 using namespace cim::runtime;
@@ -37,55 +38,105 @@ template <typename S> struct PlaneJob {
   int64_t *out;
   std::atomic<bool> &failed;
 
-  /// The digits of rows [r0, r1), row by row and plane by plane:
-  /// digits[((row - r0) * P + plane) * K + e] = dacDigit(x[row][e], plane).
-  __attribute__((always_inline)) void pack(int64_t r0, int64_t r1,
-                                           int8_t *__restrict digits) const {
+  /// The digit rows of input rows [r0, r1) that are not all zero, in
+  /// order of (row, plane): digits[i * K + e] = dacDigit(x[row][e], plane)
+  /// with which[i] = (row - r0) * P + plane. Returns their count. A zero
+  /// digit row's sums are zero and convert to nothing: it is left out of
+  /// the GEMM (the sign plane of a non-negative input, for one).
+  __attribute__((always_inline)) int64_t pack(int64_t r0, int64_t r1,
+                                              int8_t *__restrict digits,
+                                              int32_t *__restrict which) const {
     // Locals: int8 stores could alias the members, which would keep the
     // loops from vectorizing.
     const int64_t d = chain.dacBits, bits = chain.inputBits, k = this->k,
                   planes = this->planes;
-    const uint64_t mask = (uint64_t(1) << d) - 1;
     const int64_t *__restrict x = this->x;
+    thread_local std::vector<uint64_t> lowBuffer;
+    // The row's low bytes, eight to a word (zero past K).
+    const int64_t words = (k + 7) / 8;
+    uint64_t *__restrict low = scratch(lowBuffer, words);
+    int64_t count = 0;
     for (int64_t row = r0; row < r1; ++row) {
       const int64_t *__restrict in = x + row * k;
-      int8_t *__restrict to = digits + (row - r0) * planes * k;
-      for (int64_t p = 0; p + 1 < planes; ++p, to += k) {
-        const int64_t low = p * d;
+      const int64_t first = (row - r0) * planes;
+      // A digit row is zero when no entry has a bit in its plane: the OR
+      // of the entries tells every plane at once.
+      uint64_t any = 0;
+      for (int64_t e = 0; e < k; ++e)
+        any |= static_cast<uint64_t>(in[e]);
+      if (bits <= 8) {
+        // The low bytes once; each lower plane's digits from whole words
+        // (a byte's bits above the digit are masked off, so no bits cross
+        // into the next byte's).
+        low[words - 1] = 0;
         for (int64_t e = 0; e < k; ++e)
-          to[e] = static_cast<int8_t>((static_cast<uint64_t>(in[e]) >> low) &
-                                      mask);
+          reinterpret_cast<uint8_t *>(low)[e] = static_cast<uint8_t>(in[e]);
+        const uint64_t digitMask = (uint64_t(1) << d) - 1;
+        const uint64_t mask = digitMask * uint64_t(0x0101010101010101);
+        for (int64_t p = 0; p + 1 < planes; ++p) {
+          if (!((any >> (p * d)) & digitMask))
+            continue;
+          // Whole words: the row's last may spill zeros into the next
+          // row's bytes (written after) or the buffer's slack.
+          int8_t *__restrict to = digits + count * k;
+          for (int64_t w = 0; w < words; ++w) {
+            const uint64_t digitWord = (low[w] >> (p * d)) & mask;
+            std::memcpy(to + 8 * w, &digitWord, sizeof(digitWord));
+          }
+          which[count++] = static_cast<int32_t>(first + p);
+        }
+      } else {
+        const uint64_t mask = (uint64_t(1) << d) - 1;
+        for (int64_t p = 0; p + 1 < planes; ++p) {
+          if (!((any >> (p * d)) & mask))
+            continue;
+          int8_t *__restrict to = digits + count * k;
+          for (int64_t e = 0; e < k; ++e)
+            to[e] = static_cast<int8_t>(
+                (static_cast<uint64_t>(in[e]) >> (p * d)) & mask);
+          which[count++] = static_cast<int32_t>(first + p);
+        }
       }
       // The top plane's digit carries the sign bit: the input's low `bits`
       // bits sign-extended, then shifted down to the plane.
-      const int64_t top = 64 - bits, low = (planes - 1) * d;
+      const int64_t down = (planes - 1) * d;
+      if (!((any >> down) & ((uint64_t(1) << (bits - down)) - 1)))
+        continue;
+      const int64_t top = 64 - bits;
+      int8_t *__restrict to = digits + count * k;
       for (int64_t e = 0; e < k; ++e)
         to[e] = static_cast<int8_t>(
             static_cast<int64_t>(static_cast<uint64_t>(in[e]) << top) >>
-            (top + low));
+            (top + down));
+      which[count++] = static_cast<int32_t>(first + planes - 1);
     }
+    return count;
   }
 
   __attribute__((always_inline)) void rows(int64_t r0, int64_t r1) {
     thread_local std::vector<int8_t> digitBuffer;
+    thread_local std::vector<int32_t> whichBuffer;
     thread_local std::vector<int32_t> sumBuffer;
     thread_local std::vector<S> combinedBuffer;
     const int64_t block = std::max<int64_t>(1, kBlockGemmRows / planes);
-    int8_t *digits = scratch(digitBuffer, block * planes * k);
+    int8_t *digits = scratch(digitBuffer, block * planes * k + 8);
+    int32_t *which = scratch(whichBuffer, block * planes);
     int32_t *sums = scratch(sumBuffer, block * planes * c);
     S *combined = scratch(combinedBuffer, c);
     for (int64_t b0 = r0; b0 < r1; b0 += block) {
-      const int64_t b1 = std::min(r1, b0 + block), rows = b1 - b0;
-      pack(b0, b1, digits);
-      if (!int8Gemm(digits, rows * planes, k, k, levels, c, c, sums, c)) {
+      const int64_t b1 = std::min(r1, b0 + block);
+      const int64_t count = pack(b0, b1, digits, which);
+      if (count && !int8Gemm(digits, count, k, k, levels, c, c, sums, c)) {
         failed = true;
         return;
       }
-      for (int64_t row = 0; row < rows; ++row) {
+      int64_t i = 0;
+      for (int64_t row = 0; row < b1 - b0; ++row) {
         std::fill_n(combined, c, S(0));
-        for (int64_t p = 0; p < planes; ++p)
-          conversions.convertPlane(sums + (row * planes + p) * c, c,
-                                   p * chain.dacBits, combined);
+        for (; i < count && which[i] / planes == row; ++i)
+          conversions.convertPlane(sums + i * c, c,
+                                   (which[i] % planes) * chain.dacBits,
+                                   combined);
         conversions.recombineRow(combined, c,
                                  out + (b0 + row) * conversions.n);
       }
