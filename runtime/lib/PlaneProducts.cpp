@@ -40,7 +40,7 @@ template <typename S> struct PlaneJob {
 
   /// The digit rows of input rows [r0, r1) that are not all zero, in
   /// order of (row, plane): digits[i * K + e] = dacDigit(x[row][e], plane)
-  /// with which[i] = (row - r0) * P + plane. Returns their count. A zero
+  /// with which[i] = (row - r0) << 8 | plane. Returns their count. A zero
   /// digit row's sums are zero and convert to nothing: it is left out of
   /// the GEMM (the sign plane of a non-negative input, for one).
   __attribute__((always_inline)) int64_t pack(int64_t r0, int64_t r1,
@@ -58,7 +58,7 @@ template <typename S> struct PlaneJob {
     int64_t count = 0;
     for (int64_t row = r0; row < r1; ++row) {
       const int64_t *__restrict in = x + row * k;
-      const int64_t first = (row - r0) * planes;
+      const int64_t first = (row - r0) << 8; // planes <= 62
       // A digit row is zero when no entry has a bit in its plane: the OR
       // of the entries tells every plane at once.
       uint64_t any = 0;
@@ -83,7 +83,7 @@ template <typename S> struct PlaneJob {
             const uint64_t digitWord = (low[w] >> (p * d)) & mask;
             std::memcpy(to + 8 * w, &digitWord, sizeof(digitWord));
           }
-          which[count++] = static_cast<int32_t>(first + p);
+          which[count++] = static_cast<int32_t>(first | p);
         }
       } else {
         const uint64_t mask = (uint64_t(1) << d) - 1;
@@ -94,7 +94,7 @@ template <typename S> struct PlaneJob {
           for (int64_t e = 0; e < k; ++e)
             to[e] = static_cast<int8_t>(
                 (static_cast<uint64_t>(in[e]) >> (p * d)) & mask);
-          which[count++] = static_cast<int32_t>(first + p);
+          which[count++] = static_cast<int32_t>(first | p);
         }
       }
       // The top plane's digit carries the sign bit: the input's low `bits`
@@ -108,7 +108,7 @@ template <typename S> struct PlaneJob {
         to[e] = static_cast<int8_t>(
             static_cast<int64_t>(static_cast<uint64_t>(in[e]) << top) >>
             (top + down));
-      which[count++] = static_cast<int32_t>(first + planes - 1);
+      which[count++] = static_cast<int32_t>(first | (planes - 1));
     }
     return count;
   }
@@ -133,9 +133,9 @@ template <typename S> struct PlaneJob {
       int64_t i = 0;
       for (int64_t row = 0; row < b1 - b0; ++row) {
         std::fill_n(combined, c, S(0));
-        for (; i < count && which[i] / planes == row; ++i)
+        for (; i < count && (which[i] >> 8) == row; ++i)
           conversions.convertPlane(sums + i * c, c,
-                                   (which[i] % planes) * chain.dacBits,
+                                   (which[i] & 255) * chain.dacBits,
                                    combined);
         conversions.recombineRow(combined, c,
                                  out + (b0 + row) * conversions.n);
