@@ -352,18 +352,23 @@ void detail::idealProduct(const Tensor &x, const Tensor &w, WorkerPool &pool,
   const int64_t m = out.numElements() / (groups * n);
   // Group g: rows of x every groups * k elements from g * k; its K x N
   // weight block; rows of out every groups * n from g * n.
-  // Blocks of a fixed number of rows on the pool: the GEMMs' shapes (and
-  // so their summation order) do not depend on the thread count.
-  constexpr int64_t blockRows = 256;
-  const int64_t blocks = (m + blockRows - 1) / blockRows;
-  pool.parallelFor(blocks, 1, [&](int64_t b0, int64_t b1) {
+  // Blocks of a fixed size on the pool: the GEMMs' shapes (and so their
+  // summation order) do not depend on the thread count. Columns are split
+  // too, so that the last layers' few rows still spread over the threads.
+  constexpr int64_t blockRows = 256, blockCols = 128;
+  const int64_t rowBlocks = (m + blockRows - 1) / blockRows;
+  const int64_t colBlocks = (n + blockCols - 1) / blockCols;
+  pool.parallelFor(rowBlocks * colBlocks, 1, [&](int64_t b0, int64_t b1) {
     for (int64_t block = b0; block < b1; ++block) {
-      const int64_t r0 = block * blockRows,
-                    r1 = std::min(m, (block + 1) * blockRows);
+      const int64_t r0 = block / colBlocks * blockRows,
+                    r1 = std::min(m, r0 + blockRows);
+      const int64_t c0 = block % colBlocks * blockCols,
+                    c1 = std::min(n, c0 + blockCols);
       for (int64_t g = 0; g < groups; ++g)
-        realGemm(r1 - r0, n, k, x.floats.data() + r0 * groups * k + g * k,
-                 groups * k, w.floats.data() + g * k * n, n,
-                 out.floats.data() + r0 * groups * n + g * n, groups * n);
+        realGemm(r1 - r0, c1 - c0, k,
+                 x.floats.data() + r0 * groups * k + g * k, groups * k,
+                 w.floats.data() + g * k * n + c0, n,
+                 out.floats.data() + r0 * groups * n + g * n + c0, groups * n);
     }
   });
   for (double &y : out.floats)
