@@ -439,7 +439,7 @@ Status Simulator::issue(size_t c, int64_t start) {
     out.floats = std::move(store[inst.inputs[0]].floats);
   } else if (!chains->skipsEvaluation(c, index)) {
     status = evaluate(arch, inst, inputs, image, options.numerics, out,
-                      options.device, start);
+                      options.device, start, &pool);
     if (status && options.observe && inst.output >= 0)
       options.observe(inst, inputs, out);
   }

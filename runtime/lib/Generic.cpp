@@ -536,7 +536,7 @@ std::string detail::checkGeneric(const Instruction &inst,
 
 Status detail::evaluateGeneric(const Instruction &inst,
                                const std::vector<const Tensor *> &inputs,
-                               Tensor &out) {
+                               Tensor &out, WorkerPool *pool) {
   const size_t accessed = inst.accesses.size() - 1;
   const size_t loops = inst.loopBounds.size();
   const size_t leading = accessed + (inst.hasInit ? 1 : 0);
@@ -562,9 +562,9 @@ Status detail::evaluateGeneric(const Instruction &inst,
   if (inst.body.empty() && inst.bodyResult == 0 && accessed == 1 &&
       inputs[0]->type == out.type) {
     if (integerOut)
-      copyNest(inst, inputs[0]->ints, out.ints);
+      copyNest(inst, inputs[0]->ints, out.ints, pool);
     else
-      copyNest(inst, inputs[0]->floats, out.floats);
+      copyNest(inst, inputs[0]->floats, out.floats, pool);
     return Status::ok();
   }
 

@@ -13,6 +13,7 @@
 #ifndef CIM_RUNTIME_LIB_GENERIC_H
 #define CIM_RUNTIME_LIB_GENERIC_H
 
+#include "WorkerPool.h"
 #include "cim/runtime/Program.h"
 #include "cim/runtime/Status.h"
 #include "cim/runtime/Tensor.h"
@@ -35,9 +36,11 @@ int64_t genericOpsPerPoint(const Instruction &inst);
 std::string checkGeneric(const Instruction &inst,
                          const std::vector<ValueInfo> &values);
 
-/// Runs the loop nest. Fails only on a gather index out of range.
+/// Runs the loop nest (a copy nest on `pool`'s threads when given and the
+/// copy is large). Fails only on a gather index out of range.
 Status evaluateGeneric(const Instruction &inst,
-                       const std::vector<const Tensor *> &inputs, Tensor &out);
+                       const std::vector<const Tensor *> &inputs, Tensor &out,
+                       WorkerPool *pool = nullptr);
 
 } // namespace cim::runtime::detail
 

@@ -87,25 +87,19 @@ std::vector<CopyLoop> copyOrder(const Instruction &inst) {
   return merged;
 }
 
-/// copyNest for either storage: the outer loops step offsets, the two
-/// innermost run as plain nested loops.
+/// The nest `loops` (at least two) from offsets `i` (input) and `o`
+/// (output): the outer loops step offsets, the two innermost run as plain
+/// nested loops.
 template <typename T>
-void stridedCopy(const Instruction &inst, const std::vector<T> &from,
-                 std::vector<T> &to) {
-  for (int64_t bound : inst.loopBounds)
-    if (bound == 0)
-      return;
-  std::vector<CopyLoop> loops = copyOrder(inst);
-  while (loops.size() < 2)
-    loops.insert(loops.begin(), CopyLoop{1, 0, 0});
+void runNest(const std::vector<CopyLoop> &loops, int64_t i, int64_t o,
+             const T *from, T *to) {
   const size_t outer = loops.size() - 2;
   const CopyLoop row = loops[outer], column = loops[outer + 1];
   std::vector<int64_t> index(outer, 0);
-  int64_t i = inst.accesses[0].offset, o = inst.accesses[1].offset;
   while (true) {
     for (int64_t r = 0; r < row.bound; ++r) {
-      const T *source = from.data() + i + r * row.in;
-      T *target = to.data() + o + r * row.out;
+      const T *source = from + i + r * row.in;
+      T *target = to + o + r * row.out;
       for (int64_t j = 0; j < column.bound; ++j)
         target[j * column.out] = source[j * column.in];
     }
@@ -126,14 +120,57 @@ void stridedCopy(const Instruction &inst, const std::vector<T> &from,
   }
 }
 
+/// Copies below this many elements are not worth waking the threads for.
+constexpr int64_t kParallelCopy = int64_t(1) << 16;
+
+template <typename T>
+void stridedCopy(const Instruction &inst, const std::vector<T> &from,
+                 std::vector<T> &to, WorkerPool *pool) {
+  int64_t points = 1;
+  for (int64_t bound : inst.loopBounds)
+    points *= bound;
+  if (points == 0)
+    return;
+  std::vector<CopyLoop> loops = copyOrder(inst);
+  while (loops.size() < 2)
+    loops.insert(loops.begin(), CopyLoop{1, 0, 0});
+  const int64_t i = inst.accesses[0].offset, o = inst.accesses[1].offset;
+  // The outermost loop that runs more than once, split into ranges.
+  size_t split = 0;
+  while (split + 1 < loops.size() && loops[split].bound == 1)
+    ++split;
+  if (!pool || pool->threads() == 1 || points < kParallelCopy ||
+      split + 1 == loops.size() || !copyWritesEachElementOnce(inst)) {
+    runNest(loops, i, o, from.data(), to.data());
+    return;
+  }
+  const CopyLoop whole = loops[split];
+  pool->parallelFor(whole.bound, 1, [&](int64_t begin, int64_t end) {
+    std::vector<CopyLoop> part = loops;
+    part[split].bound = end - begin;
+    runNest(part, i + begin * whole.in, o + begin * whole.out, from.data(),
+            to.data());
+  });
+}
+
 } // namespace
 
+bool detail::copyWritesEachElementOnce(const Instruction &inst) {
+  // A loop of bound 1 writes nothing twice, whatever its stride.
+  std::vector<CopyLoop> loops;
+  for (size_t l = 0; l < inst.loopBounds.size(); ++l)
+    if (inst.loopBounds[l] != 1)
+      loops.push_back({inst.loopBounds[l], inst.accesses[0].strides[l],
+                       inst.accesses[1].strides[l]});
+  return writesEachElementOnce(loops);
+}
+
 void detail::copyNest(const Instruction &inst, const std::vector<int64_t> &from,
-                      std::vector<int64_t> &to) {
-  stridedCopy(inst, from, to);
+                      std::vector<int64_t> &to, WorkerPool *pool) {
+  stridedCopy(inst, from, to, pool);
 }
 
 void detail::copyNest(const Instruction &inst, const std::vector<double> &from,
-                      std::vector<double> &to) {
-  stridedCopy(inst, from, to);
+                      std::vector<double> &to, WorkerPool *pool) {
+  stridedCopy(inst, from, to, pool);
 }

@@ -11,6 +11,7 @@
 #ifndef CIM_RUNTIME_LIB_GENERICCOPY_H
 #define CIM_RUNTIME_LIB_GENERICCOPY_H
 
+#include "WorkerPool.h"
 #include "cim/runtime/Program.h"
 
 #include <cstdint>
@@ -19,11 +20,17 @@
 namespace cim::runtime::detail {
 
 /// Runs the copy nest `inst` (a Generic whose checks passed) from `from`
-/// into `to` (already sized to the output).
+/// into `to` (already sized to the output). With a pool, a large copy that
+/// writes each output element once is split over its threads by its
+/// outermost loop (the points are independent then).
+/// Whether distinct points of the copy nest write distinct output elements
+/// (then they may run in any order, on any thread).
+bool copyWritesEachElementOnce(const Instruction &inst);
+
 void copyNest(const Instruction &inst, const std::vector<int64_t> &from,
-              std::vector<int64_t> &to);
+              std::vector<int64_t> &to, WorkerPool *pool = nullptr);
 void copyNest(const Instruction &inst, const std::vector<double> &from,
-              std::vector<double> &to);
+              std::vector<double> &to, WorkerPool *pool = nullptr);
 
 } // namespace cim::runtime::detail
 

@@ -214,10 +214,11 @@ static double largestMagnitude(const double *in, int64_t size) {
 Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
                         const std::vector<const Tensor *> &inputs,
                         CellImage *cells, Numerics numerics,
-                        Tensor &out, const DeviceModel *device, int64_t cycle) {
+                        Tensor &out, const DeviceModel *device, int64_t cycle,
+                        WorkerPool *pool) {
   // A generic may read no input at all (a fill, an iota).
   if (inst.opcode == Opcode::Generic)
-    return evaluateGeneric(inst, inputs, out);
+    return evaluateGeneric(inst, inputs, out, pool);
   const Tensor &in = *inputs[0];
   const int64_t size = out.numElements();
   switch (inst.opcode) {

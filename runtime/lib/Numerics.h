@@ -31,11 +31,12 @@ using CellImage = std::vector<int16_t>;
 /// array for Program (which writes it) and Mvm (which reads it), null
 /// otherwise. Fails only on a computed cell level out of range. `device`,
 /// when given, turns the levels an mvm reads into effective conductances at
-/// `cycle`.
+/// `cycle`. With a pool, large copy nests run on its threads.
 Status evaluate(const arch::ArchSpec &arch, const Instruction &inst,
                 const std::vector<const Tensor *> &inputs,
                 CellImage *cells, Numerics numerics, Tensor &out,
-                const DeviceModel *device = nullptr, int64_t cycle = 0);
+                const DeviceModel *device = nullptr, int64_t cycle = 0,
+                WorkerPool *pool = nullptr);
 
 /// Ideal numerics of a rescale with a real-valued reference: out = x * w
 /// ([M, K] x [K, N], or per group [M, G, K] x [G, K, N]), accumulated in

@@ -8,6 +8,8 @@
 
 #include "GenericTestSupport.h"
 
+#include "../lib/GenericCopy.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -466,6 +468,77 @@ TEST(GenericExecute, F64StaysDouble) {
   // truncf from f64 rounds to f32 even into an f64 output.
   EXPECT_EQ(runBody({{F64, 0.1}}, F64, {scalarOp(Op::TruncF, {0})}),
             static_cast<double>(0.1f));
+}
+
+// Large copies run on the pool's threads, split by their outermost loop,
+// only when every output element is written once: an im2col over a padded
+// image and a transpose give the serial bytes with 1, 2 and 3 threads, and
+// a copy whose points collide keeps the serial order's last write.
+TEST(GenericExecute, LargeCopiesSplitOverThreadsOnlyWhenPointsAreDisjoint) {
+  auto copy = [](std::vector<int64_t> bounds, Access in, Access out) {
+    Instruction inst;
+    inst.opcode = Opcode::Generic;
+    inst.loopBounds = std::move(bounds);
+    inst.accesses = {std::move(in), std::move(out)};
+    inst.bodyResult = 0;
+    return inst;
+  };
+  // The copy point by point, in the original loop order.
+  auto serial = [](const Instruction &inst, const std::vector<double> &from,
+                   std::vector<double> &to) {
+    const size_t loops = inst.loopBounds.size();
+    std::vector<int64_t> index(loops, 0);
+    while (true) {
+      int64_t i = inst.accesses[0].offset, o = inst.accesses[1].offset;
+      for (size_t l = 0; l < loops; ++l) {
+        i += index[l] * inst.accesses[0].strides[l];
+        o += index[l] * inst.accesses[1].strides[l];
+      }
+      to[o] = from[i];
+      size_t l = loops;
+      while (l-- > 0 && ++index[l] == inst.loopBounds[l])
+        index[l] = 0;
+      if (l == static_cast<size_t>(-1))
+        return;
+    }
+  };
+  // A 16 x 34 x 34 padded image; im2col rows of 3 x 3 windows over 32 x 32
+  // outputs: loops (y, x, c, ky, kx), 147456 points.
+  // A loop of bound 1 with output stride 0 repeats nothing.
+  const Instruction im2col = copy(
+      {32, 32, 1, 16, 3, 3}, {0, {34, 1, 0, 34 * 34, 34, 1}},
+      {0, {32 * 144, 144, 0, 9, 3, 1}});
+  // A transpose of 300 x 400 (120000 points).
+  const Instruction transpose =
+      copy({400, 300}, {0, {1, 400}}, {0, {300, 1}});
+  // Points (a, b, c) write a + b + 100c: a and b collide (70000 points).
+  const Instruction colliding =
+      copy({100, 7, 100}, {0, {700, 100, 1}}, {0, {1, 1, 100}});
+  // Every point (a, c) writes c: the last a stays (10000 points per a).
+  const Instruction overwriting = copy({100, 10000}, {0, {10000, 1}}, {0, {0, 1}});
+  const std::vector<std::pair<const Instruction *, std::pair<size_t, size_t>>>
+      cases = {{&im2col, {16 * 34 * 34, 32 * 32 * 144}},
+               {&transpose, {120000, 120000}},
+               {&colliding, {70000, 106 * 100}},
+               {&overwriting, {1000000, 10000}}};
+  EXPECT_TRUE(detail::copyWritesEachElementOnce(im2col));
+  EXPECT_TRUE(detail::copyWritesEachElementOnce(transpose));
+  EXPECT_FALSE(detail::copyWritesEachElementOnce(colliding));
+  EXPECT_FALSE(detail::copyWritesEachElementOnce(overwriting));
+  for (const auto &[inst, sizes] : cases) {
+    std::vector<double> from(sizes.first);
+    for (size_t e = 0; e < from.size(); ++e)
+      from[e] = static_cast<double>(e) * 0.5 - 3;
+    std::vector<double> expected(sizes.second, -1);
+    serial(*inst, from, expected);
+    for (int64_t threads : {1, 2, 3}) {
+      detail::WorkerPool pool(threads);
+      std::vector<double> got(sizes.second, -1);
+      detail::copyNest(*inst, from, got, &pool);
+      EXPECT_EQ(got, expected) << threads << " threads, "
+                               << inst->loopBounds.size() << " loops";
+    }
+  }
 }
 
 } // namespace
