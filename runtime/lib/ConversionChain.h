@@ -15,6 +15,7 @@
 #include "cim/Arch/CellEncoding.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -28,6 +29,24 @@ struct ConversionChain {
   /// The chain's recombine, or null (the result is the shift-and-add's).
   const arch::CellEncoding *recombine = nullptr;
 };
+
+/// Whether every plane's column sum over K rows of levels at most
+/// `maxLevel` fits int32 with the ADC's rounding half added.
+inline bool planeSumsFitInt32(const ConversionChain &chain, int64_t k,
+                              int64_t maxLevel) {
+  return static_cast<double>(k) * static_cast<double>(maxLevel) *
+                 static_cast<double>((int64_t(1) << chain.dacBits) - 1) +
+             std::ldexp(1.0, static_cast<int>(chain.adcShift)) <
+         2147483647.0;
+}
+
+/// Whether C columns are whole weights (and the reference column) of the
+/// chain's recombine, if it has one.
+inline bool columnsAreWholeWeights(const ConversionChain &chain, int64_t c) {
+  return !chain.recombine || (c - chain.recombine->referenceColumns()) %
+                                     chain.recombine->columnsPerWeight() ==
+                                 0;
+}
 
 /// The ADC, shift-and-add and recombination of a chain over C columns.
 struct ChainConversions {

@@ -279,16 +279,8 @@ bool detail::lookupApplies(const ConversionChain &chain, int64_t k, int64_t c,
       chain.inputBits > 8 || chain.adcBits < 1 || chain.adcShift < 0 ||
       chain.adcBits + chain.adcShift + chain.inputBits > 30 || k < 1 || c < 1)
     return false;
-  // Every plane's sum in 32 bits, with the ADC's rounding half added.
-  if (static_cast<double>(k) * static_cast<double>(maxLevel) *
-              static_cast<double>((int64_t(1) << chain.dacBits) - 1) +
-          std::ldexp(1.0, static_cast<int>(chain.adcShift)) >=
-      2147483647.0)
-    return false;
-  if (chain.recombine &&
-      (c - chain.recombine->referenceColumns()) %
-              chain.recombine->columnsPerWeight() !=
-          0)
+  if (!planeSumsFitInt32(chain, k, maxLevel) ||
+      !columnsAreWholeWeights(chain, c))
     return false;
   const int64_t groups = (k + kGroupRows - 1) / kGroupRows;
   const int64_t element = fitsInt16(k, maxLevel) ? 2 : 4;

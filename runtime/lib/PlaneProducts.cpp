@@ -168,15 +168,8 @@ bool detail::planeProductsApply(const ConversionChain &chain, int64_t k,
       chain.adcBits + chain.adcShift + chain.inputBits > 62 || maxLevel > 127 ||
       k < 1 || c < 1)
     return false;
-  // Every plane's sum in 32 bits, with the ADC's rounding half added.
-  if (static_cast<double>(k) * static_cast<double>(maxLevel) *
-              static_cast<double>((int64_t(1) << chain.dacBits) - 1) +
-          std::ldexp(1.0, static_cast<int>(chain.adcShift)) >=
-      2147483647.0)
-    return false;
-  return !chain.recombine || (c - chain.recombine->referenceColumns()) %
-                                     chain.recombine->columnsPerWeight() ==
-                                 0;
+  return planeSumsFitInt32(chain, k, maxLevel) &&
+         columnsAreWholeWeights(chain, c);
 }
 
 bool detail::planeProducts(const int64_t *x, int64_t m, int64_t k,

@@ -374,6 +374,29 @@ TEST(RuntimeChainProducts, ExtremeSumsAtEachTableWidth) {
   EXPECT_EQ(seen.clipped, 0);
 }
 
+/// What both methods refuse: a recombine's columns that are not whole
+/// weights (and the offset reference column), and empty products.
+void expectWholeWeightsAndNoEmptyProducts(
+    bool (*applies)(const ConversionChain &, int64_t, int64_t, int64_t)) {
+  ConversionChain chain;
+  arch::CellEncoding paired; // differential, 1-bit cells, one slice
+  paired.slices = 3;         // 6 columns per weight
+  chain.recombine = &paired;
+  EXPECT_TRUE(applies(chain, 64, 12, 1));
+  EXPECT_FALSE(applies(chain, 64, 13, 1));
+  EXPECT_FALSE(applies(chain, 64, 9, 1));
+  arch::CellEncoding offset;
+  offset.scheme = arch::SignedEncoding::Offset;
+  offset.bitsPerCell = 2;
+  offset.slices = 4;
+  chain.recombine = &offset;
+  EXPECT_TRUE(applies(chain, 64, 9, 3));
+  EXPECT_FALSE(applies(chain, 64, 8, 3));
+  chain.recombine = nullptr;
+  EXPECT_FALSE(applies(chain, 0, 64, 3));
+  EXPECT_FALSE(applies(chain, 64, 0, 3));
+}
+
 TEST(RuntimeLookupProducts, AppliesOnlyWithinItsLimits) {
   ConversionChain chain; // 8-bit inputs, 1-bit DACs, 8-bit ADC
   EXPECT_TRUE(lookupApplies(chain, 64, 64, 3));
@@ -417,25 +440,7 @@ TEST(RuntimeLookupProducts, AppliesOnlyWithinItsLimits) {
   chain.dacBits = 1;
   EXPECT_TRUE(lookupApplies(chain, 1, 1, int64_t(1) << 30));
 
-  // A recombine's columns: whole weights, and the offset reference column.
-  arch::CellEncoding paired; // differential, 1-bit cells, one slice
-  paired.slices = 3;         // 6 columns per weight
-  chain.recombine = &paired;
-  EXPECT_TRUE(lookupApplies(chain, 64, 12, 1));
-  EXPECT_FALSE(lookupApplies(chain, 64, 13, 1));
-  EXPECT_FALSE(lookupApplies(chain, 64, 9, 1));
-  arch::CellEncoding offset;
-  offset.scheme = arch::SignedEncoding::Offset;
-  offset.bitsPerCell = 2;
-  offset.slices = 4;
-  chain.recombine = &offset;
-  EXPECT_TRUE(lookupApplies(chain, 64, 9, 3));
-  EXPECT_FALSE(lookupApplies(chain, 64, 8, 3));
-
-  // Empty products.
-  chain.recombine = nullptr;
-  EXPECT_FALSE(lookupApplies(chain, 0, 64, 3));
-  EXPECT_FALSE(lookupApplies(chain, 64, 0, 3));
+  expectWholeWeightsAndNoEmptyProducts(lookupApplies);
 }
 
 TEST(RuntimeChainProducts, PlaneProductsTakeWideDigitsAndSums) {
@@ -495,21 +500,7 @@ TEST(RuntimePlaneProducts, AppliesOnlyWithinItsLimits) {
   EXPECT_TRUE(planeProductsApply(chain, 128, 128, 3)); // 62 bits
   chain.adcShift = 7;
   EXPECT_FALSE(planeProductsApply(chain, 128, 128, 3));
-  chain = ConversionChain();
-
-  // A recombine's columns: whole weights, and the offset reference column.
-  arch::CellEncoding offset;
-  offset.scheme = arch::SignedEncoding::Offset;
-  offset.bitsPerCell = 2;
-  offset.slices = 4;
-  chain.recombine = &offset;
-  EXPECT_TRUE(planeProductsApply(chain, 64, 9, 3));
-  EXPECT_FALSE(planeProductsApply(chain, 64, 8, 3));
-
-  // Empty products.
-  chain.recombine = nullptr;
-  EXPECT_FALSE(planeProductsApply(chain, 0, 64, 3));
-  EXPECT_FALSE(planeProductsApply(chain, 64, 0, 3));
+  expectWholeWeightsAndNoEmptyProducts(planeProductsApply);
 }
 
 } // namespace
