@@ -87,19 +87,32 @@ struct ChainConversions {
   /// combined[j] += adcConvert(sums[j]) * 2^place for j < width: the ADC
   /// as arch::adcConvert on 32-bit lanes, the shift-and-add shifted as
   /// unsigned (the codes may be negative). S is int32_t where the sums
-  /// fit (see the kernels' limits) or int64_t.
+  /// fit (see the kernels' limits) or int64_t. `sign` is +1 when every sum
+  /// is known to be >= 0, -1 when known to be <= 0 (then the conversion
+  /// needs no sign test), 0 otherwise.
   template <typename S>
   __attribute__((always_inline)) void
   convertPlane(const int32_t *__restrict sums, int64_t width, int64_t place,
-               S *__restrict combined) const {
+               S *__restrict combined, int sign = 0) const {
     using U = std::make_unsigned_t<S>;
-    for (int64_t j = 0; j < width; ++j) {
-      const int32_t s = sums[j];
-      const int32_t magnitude = ((s < 0 ? -s : s) + half) >> shift;
-      int32_t code = s < 0 ? -magnitude : magnitude;
-      code = std::min(std::max(code, lo), hi);
-      combined[j] += static_cast<S>(static_cast<U>(static_cast<S>(code))
-                                    << (place + shift));
+    const int64_t up = place + shift;
+    auto add = [&](int64_t j, int32_t code) {
+      combined[j] +=
+          static_cast<S>(static_cast<U>(static_cast<S>(code)) << up);
+    };
+    if (sign > 0) {
+      for (int64_t j = 0; j < width; ++j)
+        add(j, std::min((sums[j] + half) >> shift, hi));
+    } else if (sign < 0) {
+      for (int64_t j = 0; j < width; ++j)
+        add(j, std::max(-((half - sums[j]) >> shift), lo));
+    } else {
+      for (int64_t j = 0; j < width; ++j) {
+        const int32_t s = sums[j];
+        const int32_t magnitude = ((s < 0 ? -s : s) + half) >> shift;
+        const int32_t code = s < 0 ? -magnitude : magnitude;
+        add(j, std::min(std::max(code, lo), hi));
+      }
     }
   }
 

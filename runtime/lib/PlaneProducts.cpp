@@ -37,6 +37,8 @@ template <typename S> struct PlaneJob {
   ChainConversions conversions;
   int64_t *out;
   std::atomic<bool> &failed;
+  /// Per plane: +1 when its sums are known >= 0, -1 when <= 0, else 0.
+  std::vector<int> planeSign;
 
   /// The digit rows of input rows [r0, r1) that are not all zero, in
   /// order of (row, plane): digits[i * K + e] = dacDigit(x[row][e], plane)
@@ -133,10 +135,11 @@ template <typename S> struct PlaneJob {
       int64_t i = 0;
       for (int64_t row = 0; row < b1 - b0; ++row) {
         std::fill_n(combined, c, S(0));
-        for (; i < count && (which[i] >> 8) == row; ++i)
-          conversions.convertPlane(sums + i * c, c,
-                                   (which[i] & 255) * chain.dacBits,
-                                   combined);
+        for (; i < count && (which[i] >> 8) == row; ++i) {
+          const int64_t p = which[i] & 255;
+          conversions.convertPlane(sums + i * c, c, p * chain.dacBits,
+                                   combined, planeSign[p]);
+        }
         conversions.recombineRow(combined, c,
                                  out + (b0 + row) * conversions.n);
       }
@@ -177,11 +180,23 @@ bool detail::planeProducts(const int64_t *x, int64_t m, int64_t k,
                            const ConversionChain &chain, WorkerPool &pool,
                            std::vector<int64_t> &out) {
   std::vector<int8_t> levels8(static_cast<size_t>(k * c));
+  int16_t least = 0;
   for (int64_t r = 0; r < k; ++r)
-    for (int64_t j = 0; j < c; ++j)
-      levels8[r * c + j] = static_cast<int8_t>(levels[r * stride + j]);
+    for (int64_t j = 0; j < c; ++j) {
+      const int16_t level = levels[r * stride + j];
+      least = std::min(least, level);
+      levels8[r * c + j] = static_cast<int8_t>(level);
+    }
   std::atomic<bool> failed{false};
   const int64_t planes = arch::dacPlanes(chain.inputBits, chain.dacBits);
+  // With no negative level, the sums have the sign of the digits: the
+  // lower planes' are >= 0, a one-bit top plane's (the sign bit) <= 0.
+  std::vector<int> planeSign(static_cast<size_t>(planes), 0);
+  if (least >= 0) {
+    std::fill(planeSign.begin(), planeSign.end() - 1, 1);
+    if (chain.inputBits - (planes - 1) * chain.dacBits == 1)
+      planeSign.back() = -1;
+  }
   auto run = [&](auto &job, auto rows) {
     out.resize(static_cast<size_t>(m * job.conversions.n));
     job.out = out.data();
@@ -189,11 +204,11 @@ bool detail::planeProducts(const int64_t *x, int64_t m, int64_t k,
   };
   if (combinesIn32Bits(chain)) {
     PlaneJob<int32_t> job{x,     k, c, planes, levels8.data(), chain,
-                          {chain, c}, nullptr, failed};
+                          {chain, c}, nullptr, failed, planeSign};
     run(job, rows32);
   } else {
     PlaneJob<int64_t> job{x,     k, c, planes, levels8.data(), chain,
-                          {chain, c}, nullptr, failed};
+                          {chain, c}, nullptr, failed, planeSign};
     run(job, rows64);
   }
   return !failed;
