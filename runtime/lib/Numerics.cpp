@@ -9,6 +9,8 @@
 #include "cim/Arch/Converters.h"
 
 #include <algorithm>
+#include <functional>
+#include <mutex>
 #include <cmath>
 
 using namespace cim;
@@ -175,6 +177,18 @@ static void mvmThroughDevice(const arch::ArchSpec &arch,
   }
 }
 
+/// Runs body(begin, end) over [0, size): on the pool's threads for large
+/// element-wise ops (each element is computed alone, so the split cannot
+/// change a result), else at once.
+static void overElements(WorkerPool *pool, int64_t size,
+                         const std::function<void(int64_t, int64_t)> &body) {
+  constexpr int64_t kParallelElements = int64_t(1) << 16;
+  if (pool && pool->threads() > 1 && size >= kParallelElements)
+    pool->parallelFor(size, kParallelElements / 4, body);
+  else
+    body(0, size);
+}
+
 /// cim.quantize's levels: symmetric narrow range; nearbyint rounds half to
 /// even under the default rounding mode; NaN becomes 0.
 CIM_VECTOR_CLONES
@@ -259,10 +273,13 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
     recombine(inst, in, out);
     return Status::ok();
   case Opcode::Accumulate:
-    out.ints.assign(size, 0);
-    for (const Tensor *partial : inputs)
-      for (int64_t e = 0; e < size; ++e)
-        out.ints[e] += partial->ints[e];
+    out.ints.resize(size);
+    overElements(pool, size, [&](int64_t begin, int64_t end) {
+      std::fill(out.ints.begin() + begin, out.ints.begin() + end, 0);
+      for (const Tensor *partial : inputs)
+        for (int64_t e = begin; e < end; ++e)
+          out.ints[e] += partial->ints[e];
+    });
     return Status::ok();
   case Opcode::Rescale: {
     // y = acc * input_scale * weight_scales[channel], channel the index
@@ -270,9 +287,11 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
     const double inputScale = inputs[1]->floats[0];
     const int64_t channels = static_cast<int64_t>(inst.weightScales.size());
     out.floats.resize(size);
-    for (int64_t e = 0; e < size; ++e)
-      out.floats[e] = static_cast<double>(in.ints[e]) * inputScale *
-                      inst.weightScales[e % channels];
+    overElements(pool, size, [&](int64_t begin, int64_t end) {
+      for (int64_t e = begin; e < end; ++e)
+        out.floats[e] = static_cast<double>(in.ints[e]) * inputScale *
+                        inst.weightScales[e % channels];
+    });
     return Status::ok();
   }
   case Opcode::Quantize: {
@@ -283,7 +302,10 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
     const double scale =
         inputs.size() > 1 ? inputs[1]->floats[0] : inst.scale;
     out.ints.resize(size);
-    quantizeElements(in.floats.data(), size, scale, limit, out.ints.data());
+    overElements(pool, size, [&](int64_t begin, int64_t end) {
+      quantizeElements(in.floats.data() + begin, end - begin, scale, limit,
+                       out.ints.data() + begin);
+    });
     return Status::ok();
   }
   case Opcode::Transfer:
@@ -308,8 +330,16 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
     return Status::ok();
   case Opcode::DynamicScale: {
     // cim.quantize_dynamic's scale, rounded to f32 (the op's scale type).
-    const double largest =
-        largestMagnitude(in.floats.data(), static_cast<int64_t>(in.floats.size()));
+    // The largest of the ranges' largest: the same whatever the split.
+    std::mutex mutex;
+    double largest = 0;
+    overElements(pool, static_cast<int64_t>(in.floats.size()),
+                 [&](int64_t begin, int64_t end) {
+                   const double part =
+                       largestMagnitude(in.floats.data() + begin, end - begin);
+                   std::lock_guard<std::mutex> lock(mutex);
+                   largest = std::max(largest, part);
+                 });
     const double limit =
         std::ldexp(1.0, static_cast<int>(inst.quantBits) - 1) - 1;
     out.floats.assign(
