@@ -35,7 +35,7 @@ template <typename S> struct PlaneJob {
   const int8_t *levels; // K x C
   const ConversionChain &chain;
   ChainConversions conversions;
-  int64_t *out;
+  int64_t *out, outStride; // row r's outputs at out + r * outStride
   std::atomic<bool> &failed;
   /// Per plane: +1 when its sums are known >= 0, -1 when <= 0, else 0.
   std::vector<int> planeSign;
@@ -140,8 +140,7 @@ template <typename S> struct PlaneJob {
           conversions.convertPlane(sums + i * c, c, p * chain.dacBits,
                                    combined, planeSign[p]);
         }
-        conversions.recombineRow(combined, c,
-                                 out + (b0 + row) * conversions.n);
+        conversions.recombineRow(combined, c, out + (b0 + row) * outStride);
       }
     }
   }
@@ -175,41 +174,105 @@ bool detail::planeProductsApply(const ConversionChain &chain, int64_t k,
          columnsAreWholeWeights(chain, c);
 }
 
+namespace {
+
+/// The columns of outputs [w0, w1) of a product over C columns (weights
+/// with a recombine, and its reference column; else columns) as int8 in
+/// `part` (K x columns), and the sign each plane's sums are known to have.
+struct LevelPart {
+  int64_t columns = 0;
+  std::vector<int> planeSign;
+};
+
+LevelPart levelPart(const int16_t *levels, int64_t stride, int64_t k,
+                    int64_t c, const ConversionChain &chain, int64_t planes,
+                    int64_t w0, int64_t w1, std::vector<int8_t> &part) {
+  const int64_t perWeight =
+      chain.recombine ? chain.recombine->columnsPerWeight() : 1;
+  const int64_t reference =
+      chain.recombine ? chain.recombine->referenceColumns() : 0;
+  const int64_t first = w0 * perWeight, width = (w1 - w0) * perWeight;
+  LevelPart out;
+  out.columns = width + reference;
+  part.resize(static_cast<size_t>(k * out.columns));
+  int16_t least = 0;
+  for (int64_t r = 0; r < k; ++r) {
+    const int16_t *row = levels + r * stride;
+    int8_t *to = part.data() + r * out.columns;
+    for (int64_t j = 0; j < width; ++j) {
+      least = std::min(least, row[first + j]);
+      to[j] = static_cast<int8_t>(row[first + j]);
+    }
+    if (reference) {
+      least = std::min(least, row[c - 1]);
+      to[width] = static_cast<int8_t>(row[c - 1]);
+    }
+  }
+  // With no negative level, the sums have the sign of the digits: the
+  // lower planes' are >= 0, a one-bit top plane's (the sign bit) <= 0.
+  out.planeSign.assign(static_cast<size_t>(planes), 0);
+  if (least >= 0) {
+    std::fill(out.planeSign.begin(), out.planeSign.end() - 1, 1);
+    if (chain.inputBits - (planes - 1) * chain.dacBits == 1)
+      out.planeSign.back() = -1;
+  }
+  return out;
+}
+
+/// A product of few rows is split by its outputs instead (each thread then
+/// reads only its own columns of levels, and every thread has work).
+constexpr int64_t kColumnSplitRows = 256;
+
+template <typename S>
+bool runProduct(const int64_t *x, int64_t m, int64_t k, const int16_t *levels,
+                int64_t stride, int64_t c, const ConversionChain &chain,
+                WorkerPool &pool, std::vector<int64_t> &out,
+                void (*rows)(PlaneJob<S> &, int64_t, int64_t)) {
+  const int64_t planes = arch::dacPlanes(chain.inputBits, chain.dacBits);
+  const int64_t n = ChainConversions(chain, c).n;
+  out.resize(static_cast<size_t>(m * n));
+  std::atomic<bool> failed{false};
+  auto job = [&](const LevelPart &part, const std::vector<int8_t> &partLevels,
+                 int64_t w0) {
+    return PlaneJob<S>{x,
+                       k,
+                       part.columns,
+                       planes,
+                       partLevels.data(),
+                       chain,
+                       {chain, part.columns},
+                       out.data() + w0,
+                       n,
+                       failed,
+                       part.planeSign};
+  };
+  if (m < kColumnSplitRows && pool.threads() > 1 && n > 1) {
+    pool.parallelFor(n, 1, [&](int64_t w0, int64_t w1) {
+      thread_local std::vector<int8_t> partLevels;
+      const LevelPart part =
+          levelPart(levels, stride, k, c, chain, planes, w0, w1, partLevels);
+      PlaneJob<S> partJob = job(part, partLevels, w0);
+      rows(partJob, 0, m);
+    });
+    return !failed;
+  }
+  std::vector<int8_t> allLevels;
+  const LevelPart all =
+      levelPart(levels, stride, k, c, chain, planes, 0, n, allLevels);
+  PlaneJob<S> whole = job(all, allLevels, 0);
+  pool.parallelFor(m, 8, [&](int64_t r0, int64_t r1) { rows(whole, r0, r1); });
+  return !failed;
+}
+
+} // namespace
+
 bool detail::planeProducts(const int64_t *x, int64_t m, int64_t k,
                            const int16_t *levels, int64_t stride, int64_t c,
                            const ConversionChain &chain, WorkerPool &pool,
                            std::vector<int64_t> &out) {
-  std::vector<int8_t> levels8(static_cast<size_t>(k * c));
-  int16_t least = 0;
-  for (int64_t r = 0; r < k; ++r)
-    for (int64_t j = 0; j < c; ++j) {
-      const int16_t level = levels[r * stride + j];
-      least = std::min(least, level);
-      levels8[r * c + j] = static_cast<int8_t>(level);
-    }
-  std::atomic<bool> failed{false};
-  const int64_t planes = arch::dacPlanes(chain.inputBits, chain.dacBits);
-  // With no negative level, the sums have the sign of the digits: the
-  // lower planes' are >= 0, a one-bit top plane's (the sign bit) <= 0.
-  std::vector<int> planeSign(static_cast<size_t>(planes), 0);
-  if (least >= 0) {
-    std::fill(planeSign.begin(), planeSign.end() - 1, 1);
-    if (chain.inputBits - (planes - 1) * chain.dacBits == 1)
-      planeSign.back() = -1;
-  }
-  auto run = [&](auto &job, auto rows) {
-    out.resize(static_cast<size_t>(m * job.conversions.n));
-    job.out = out.data();
-    pool.parallelFor(m, 8, [&](int64_t r0, int64_t r1) { rows(job, r0, r1); });
-  };
-  if (combinesIn32Bits(chain)) {
-    PlaneJob<int32_t> job{x,     k, c, planes, levels8.data(), chain,
-                          {chain, c}, nullptr, failed, planeSign};
-    run(job, rows32);
-  } else {
-    PlaneJob<int64_t> job{x,     k, c, planes, levels8.data(), chain,
-                          {chain, c}, nullptr, failed, planeSign};
-    run(job, rows64);
-  }
-  return !failed;
+  if (combinesIn32Bits(chain))
+    return runProduct<int32_t>(x, m, k, levels, stride, c, chain, pool, out,
+                               rows32);
+  return runProduct<int64_t>(x, m, k, levels, stride, c, chain, pool, out,
+                             rows64);
 }

@@ -446,7 +446,7 @@ TEST(RuntimeLookupProducts, AppliesOnlyWithinItsLimits) {
 TEST(RuntimeChainProducts, PlaneProductsTakeWideDigitsAndSums) {
   // What only the plane GEMMs take: DAC digits of 3 to 7 bits, inputs past
   // 8 bits, and shift-and-add sums past 32 bits (wide ADCs and shifts);
-  // with 150 rows, a thread's rows span several GEMM blocks.
+  // with 150 or 300 rows, a thread's rows span several GEMM blocks.
   const ConversionChain chains[] = {
       {8, 3, 8, 0, false, nullptr},  {8, 4, 6, 2, true, nullptr},
       {9, 5, 10, 1, false, nullptr}, {12, 7, 12, 3, true, nullptr},
@@ -458,7 +458,8 @@ TEST(RuntimeChainProducts, PlaneProductsTakeWideDigitsAndSums) {
   for (const ConversionChain &chain : chains)
     for (int64_t k : {1, 9, 130})
       for (int64_t maxLevel : {3, 127}) {
-        const int64_t c = 70, m = 150;
+        // Few rows split a product by its outputs, many by its rows.
+        const int64_t c = 70, m = maxLevel == 3 ? 150 : 300;
         ASSERT_FALSE(chain.dacBits > 2 && lookupApplies(chain, k, c, maxLevel));
         const LevelBlock block = randomLevels(k, c, maxLevel, nullptr, ++seed);
         const int64_t range = int64_t(1) << (chain.inputBits - 1);
