@@ -82,6 +82,7 @@ private:
   /// One read of value `id` done: its storage goes with the last one
   /// (outputs excepted).
   void release(int64_t id) {
+    id = storageOf(id);
     if (--readersLeft[id] == 0 && !program.values[id].isOutput) {
       std::vector<int64_t>().swap(store[id].ints);
       std::vector<double>().swap(store[id].floats);
@@ -93,6 +94,13 @@ private:
   const ExecuteOptions &options;
 
   std::vector<Tensor> store;
+  /// A transfer's output reads its input's storage (the data is the same
+  /// on every core): the value whose storage `id` reads, itself unless it
+  /// was transferred. Its readers are counted on that value.
+  std::vector<int64_t> sharedWith;
+  int64_t storageOf(int64_t id) const {
+    return sharedWith[id] >= 0 ? sharedWith[id] : id;
+  }
   /// Instructions still to read each value: its storage is released when
   /// the last one has (outputs excepted), so a run holds the live values
   /// only, not every activation and plane of the network.
@@ -181,6 +189,7 @@ void Simulator::findNeededValues() {
 }
 
 Tensor &Simulator::valueOf(int64_t id) {
+  id = storageOf(id);
   Tensor &t = store[id];
   const ValueInfo &value = program.values[id];
   if (!value.constant.empty() && t.ints.empty() && t.floats.empty()) {
@@ -219,6 +228,7 @@ Status Simulator::cellsOf(int64_t array, CellImage *&image) {
 
 Status Simulator::bind(const TensorMap &inputs) {
   store.resize(program.values.size());
+  sharedWith.assign(program.values.size(), -1);
   readersLeft.assign(program.values.size(), 0);
   for (const CoreProgram &core : program.cores)
     for (const Instruction &inst : core.instructions)
@@ -430,13 +440,26 @@ Status Simulator::issue(size_t c, int64_t start) {
                  out);
     release(inst.idealInput);
     release(inst.idealWeight);
+  } else if (inst.opcode == Opcode::Transfer && !options.observe &&
+             !program.values[inst.output].isOutput &&
+             program.values[inst.output].shape ==
+                 program.values[inst.inputs[0]].shape &&
+             program.values[inst.output].type ==
+                 program.values[inst.inputs[0]].type) {
+    // A copy between cores: the output reads the input's storage, which
+    // now also waits for the output's readers (outputs are kept whole).
+    const int64_t root = storageOf(inst.inputs[0]);
+    sharedWith[inst.output] = root;
+    readersLeft[root] += readersLeft[inst.output];
+    readersLeft[inst.output] = 0;
   } else if ((inst.opcode == Opcode::Transfer ||
               inst.opcode == Opcode::Reshape) &&
-             readersLeft[inst.inputs[0]] == 1 &&
-             !program.values[inst.inputs[0]].isOutput && !options.observe) {
+             readersLeft[storageOf(inst.inputs[0])] == 1 &&
+             !program.values[storageOf(inst.inputs[0])].isOutput &&
+             !options.observe) {
     // The last reader of a value that only moves: its storage moves too.
-    out.ints = std::move(store[inst.inputs[0]].ints);
-    out.floats = std::move(store[inst.inputs[0]].floats);
+    out.ints = std::move(store[storageOf(inst.inputs[0])].ints);
+    out.floats = std::move(store[storageOf(inst.inputs[0])].floats);
   } else if (!chains->skipsEvaluation(c, index)) {
     status = evaluate(arch, inst, inputs, image, options.numerics, out,
                       options.device, start, &pool);

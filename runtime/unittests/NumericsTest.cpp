@@ -205,4 +205,44 @@ TEST(RuntimeNumerics, TransferCopiesAcrossCores) {
             (std::vector<int64_t>{2, 4, 6}));
 }
 
+// A transfer's output reads its input's storage: the storage must outlive
+// every reader of the input and of each transferred copy (two cores, and a
+// transfer of a transfer), a transferred program output is kept whole, and
+// a reshape that is the last reader takes the shared storage over.
+TEST(RuntimeNumerics, TransferredValuesShareStorageUntilTheirLastReader) {
+  ProgramBuilder b(smallArch());
+  const CoreId a = core(0, 0, 0), d = core(0, 1, 0), e = core(0, 2, 0),
+               f = core(0, 3, 0);
+  const ElementType i32 = ElementType::I32;
+  int64_t p0 = b.constant("p0", i32, {4}, {1, 2, 3, 4});
+  int64_t sum = b.value("sum", i32, {4});
+  int64_t moved1 = b.value("moved1", i32, {4});
+  int64_t moved2 = b.value("moved2", i32, {4});
+  int64_t moved3 = b.value("moved3", i32, {4});
+  int64_t r0 = b.value("r0", i32, {4});
+  int64_t r1 = b.value("r1", i32, {4});
+  int64_t r2 = b.value("r2", i32, {4});
+  int64_t r3 = b.value("r3", i32, {4});
+  int64_t shaped = b.value("shaped", i32, {2, 2});
+  for (int64_t id : {moved2, r0, r1, r2, r3, shaped})
+    b.output(id);
+  b.add(a, make(Opcode::Accumulate, {p0, p0}, sum)); // 2 4 6 8
+  b.add(d, transfer(sum, moved1, a, 1));
+  b.add(e, transfer(sum, moved2, a, 1));
+  b.add(f, transfer(moved1, moved3, d, 1));
+  b.add(d, make(Opcode::Accumulate, {moved1, moved1}, r1));
+  b.add(e, make(Opcode::Accumulate, {moved2, p0}, r2));
+  b.add(f, make(Opcode::Accumulate, {moved3, moved3}, r3));
+  b.add(a, make(Opcode::Accumulate, {sum, p0}, r0));
+  b.add(f, make(Opcode::Reshape, {moved3}, shaped));
+  ExecuteResult result = runOrFail(b.program, {});
+  EXPECT_EQ(result.outputs["moved2"].ints, (std::vector<int64_t>{2, 4, 6, 8}));
+  EXPECT_EQ(result.outputs["r0"].ints, (std::vector<int64_t>{3, 6, 9, 12}));
+  EXPECT_EQ(result.outputs["r1"].ints, (std::vector<int64_t>{4, 8, 12, 16}));
+  EXPECT_EQ(result.outputs["r2"].ints, (std::vector<int64_t>{3, 6, 9, 12}));
+  EXPECT_EQ(result.outputs["r3"].ints, (std::vector<int64_t>{4, 8, 12, 16}));
+  EXPECT_EQ(result.outputs["shaped"].ints, (std::vector<int64_t>{2, 4, 6, 8}));
+  EXPECT_EQ(result.outputs["shaped"].shape, (std::vector<int64_t>{2, 2}));
+}
+
 } // namespace
