@@ -5,6 +5,8 @@
 #include <cfloat>
 #include <cmath>
 #include <cstring>
+#include <limits>
+#include <type_traits>
 
 using namespace cim::runtime;
 
@@ -65,6 +67,26 @@ void withElements(const std::vector<unsigned char> &storage,
   });
 }
 
+/// The smallest and largest of `count` elements of T at `data`, NaNs
+/// skipped (a comparison with NaN is false); {0, 0} when none is left.
+/// Plain min/max loops, which vectorize.
+template <typename T>
+std::pair<double, double> storedRange(const unsigned char *data, size_t count) {
+  T least = std::numeric_limits<T>::max(), most = std::numeric_limits<T>::lowest();
+  if constexpr (!std::is_integral_v<T>) {
+    least = std::numeric_limits<T>::infinity();
+    most = -std::numeric_limits<T>::infinity();
+  }
+  for (size_t i = 0; i < count; ++i) {
+    const T x = read<T>(data, i);
+    least = x < least ? x : least;
+    most = x > most ? x : most;
+  }
+  if (count == 0 || least > most)
+    return {0, 0};
+  return {static_cast<double>(least), static_cast<double>(most)};
+}
+
 } // namespace
 
 void ConstantData::assign(const std::vector<double> &values) {
@@ -100,6 +122,14 @@ void ConstantData::assign(const std::vector<double> &values, Width to) {
   width = to;
   byWidth(to, [&](auto tag) { store<decltype(tag)>(values, storage); });
   storage.shrink_to_fit();
+  // The range once, from the stored elements (validation asks for it
+  // for every constant an instruction reads).
+  byWidth(to, [&](auto tag) {
+    using T = decltype(tag);
+    const auto [least, most] = storedRange<T>(storage.data(), count);
+    low = least;
+    high = most;
+  });
 }
 
 double ConstantData::operator[](size_t i) const {
@@ -114,23 +144,7 @@ void ConstantData::set(size_t i, double value) {
   assign(all);
 }
 
-std::pair<double, double> ConstantData::range() const {
-  if (count == 0)
-    return {0, 0};
-  double low = 0, high = 0;
-  bool first = true;
-  withElements(storage, width, count,
-               [&](size_t, double x) {
-                 if (x != x)
-                   return;
-                 if (first || x < low)
-                   low = x;
-                 if (first || x > high)
-                   high = x;
-                 first = false;
-               });
-  return {low, high};
-}
+std::pair<double, double> ConstantData::range() const { return {low, high}; }
 
 bool ConstantData::sameBits(const std::vector<double> &a,
                             const std::vector<double> &b) {

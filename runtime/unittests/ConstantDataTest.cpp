@@ -221,4 +221,42 @@ TEST(RuntimeConstantData, EmptyAndClear) {
   expectReadsBack(data, {1, 2});
 }
 
+// range() at every storage width, NaNs skipped, {0, 0} when nothing is
+// left, and kept current by set() and assign().
+TEST(RuntimeConstantData, RangeAtEveryWidth) {
+  using Width = ConstantData::Width;
+  const double nan = std::nan("");
+  const std::vector<std::pair<std::vector<double>, Width>> cases = {
+      {{3, -7, 5, 0}, Width::I8},
+      {{300, -7, 5, 0}, Width::I16},
+      {{70000, -7, -70000, 0}, Width::I32},
+      {{0.5, -7.25, 5, 0}, Width::F32},
+      {{0.1, -7.25, 5, nan, 1e300}, Width::F64},
+  };
+  for (const auto &[values, width] : cases) {
+    ConstantData d(values);
+    double least = 1e308, most = -1e308;
+    for (double x : values)
+      if (x == x) {
+        least = std::min(least, x);
+        most = std::max(most, x);
+      }
+    EXPECT_EQ(d.range(), std::make_pair(least, most)) << values.size();
+    // Long enough for the vector loops, the ends in the middle.
+    std::vector<double> longer(1000, values[3 % values.size()]);
+    longer[500] = least;
+    longer[501] = most;
+    EXPECT_EQ(ConstantData(longer).range(), std::make_pair(least, most));
+  }
+  EXPECT_EQ(ConstantData({nan, nan}).range(), std::make_pair(0.0, 0.0));
+  EXPECT_EQ(ConstantData().range(), std::make_pair(0.0, 0.0));
+  ConstantData d({1, 2, 3});
+  d.set(1, -50.5);
+  EXPECT_EQ(d.range(), std::make_pair(-50.5, 3.0));
+  d.assign({4, 9}, Width::I8);
+  EXPECT_EQ(d.range(), std::make_pair(4.0, 9.0));
+  d.clear();
+  EXPECT_EQ(d.range(), std::make_pair(0.0, 0.0));
+}
+
 } // namespace

@@ -74,6 +74,8 @@ private:
   Width width = Width::F64;
   size_t count = 0;
   std::vector<unsigned char> storage;
+  /// range(), found when the elements are stored.
+  double low = 0, high = 0;
 };
 
 } // namespace cim::runtime
