@@ -17,6 +17,8 @@
 
 #include "cim/runtime/Executor.h"
 
+#include "cim/runtime/Batch.h"
+
 #include "CostModel.h"
 #include "ProductChains.h"
 #include "Numerics.h"
@@ -674,11 +676,10 @@ void Simulator::finish(ExecuteResult &result) {
   result.report = std::move(report);
 }
 
-Status cim::runtime::execute(const Program &program, const TensorMap &inputs,
-                             const ExecuteOptions &options,
-                             ExecuteResult &result) {
-  if (Status s = validate(program); !s)
-    return s;
+/// execute() on a program validate() accepted.
+static Status executeValid(const Program &program, const TensorMap &inputs,
+                           const ExecuteOptions &options,
+                           ExecuteResult &result) {
   Simulator simulator(program, options);
   if (Status s = simulator.bind(inputs); !s)
     return s;
@@ -687,4 +688,26 @@ Status cim::runtime::execute(const Program &program, const TensorMap &inputs,
     return s;
   simulator.finish(result);
   return Status::ok();
+}
+
+Status cim::runtime::execute(const Program &program, const TensorMap &inputs,
+                             const ExecuteOptions &options,
+                             ExecuteResult &result) {
+  if (Status s = validate(program); !s)
+    return s;
+  return executeValid(program, inputs, options, result);
+}
+
+Status cim::runtime::executeBatch(const Program &program, int64_t n,
+                                  const TensorMap &inputs,
+                                  const ExecuteOptions &options,
+                                  ExecuteResult &result) {
+  if (Status s = validate(program); !s)
+    return s;
+  if (n == 1)
+    return executeValid(program, inputs, options, result);
+  Program batched;
+  if (Status s = batchProgram(program, n, batched); !s)
+    return s;
+  return executeValid(batched, inputs, options, result);
 }

@@ -3,6 +3,7 @@
 #include "RuntimeTestSupport.h"
 
 #include "cim/runtime/Batch.h"
+#include "cim/runtime/Report.h"
 
 using namespace cim;
 using namespace cim::runtime;
@@ -89,6 +90,47 @@ TEST(RuntimeBatch, RewrittenArraysAreRewrittenPerCopy) {
   for (const Instruction &inst : batched.cores[0].instructions)
     writes += inst.opcode == Opcode::Program;
   EXPECT_EQ(writes, 4);
+}
+
+// executeBatch validates the program once and runs its repetition: the
+// same outputs and report as executing batchProgram's copy, the plain
+// program for one inference, and a refusal of an invalid program.
+TEST(RuntimeBatch, ExecuteBatchRunsTheRepetitionOfAValidProgram) {
+  const arch::ArchSpec spec = smallArch();
+  const int64_t m = 2, k = 16, n = 3;
+  ProgramBuilder b(spec);
+  buildMatmul(b, core(0, 0, 0), randomInts(k * n, -127, 127, 57), m, k, n,
+              arch::CellEncoding::forArch(spec, 8), 8, 1, 16, 0);
+  TensorMap inputs;
+  for (int64_t i = 0; i < 2; ++i)
+    inputs[batchBinding("x", i)] = Tensor::ofInts(
+        ElementType::I8, {m, k}, randomInts(m * k, -128, 127, 70 + i));
+  ExecuteOptions options;
+  options.batch = 2;
+  Program batched;
+  ASSERT_TRUE(batchProgram(b.program, 2, batched));
+  const ExecuteResult expected = runOrFail(batched, inputs, options);
+  ExecuteResult got;
+  ASSERT_TRUE(executeBatch(b.program, 2, inputs, options, got));
+  for (int64_t i = 0; i < 2; ++i)
+    EXPECT_EQ(got.outputs.at(batchBinding("y", i)),
+              expected.outputs.at(batchBinding("y", i)));
+  EXPECT_EQ(renderReportJson(got.report), renderReportJson(expected.report));
+
+  const TensorMap one = {{"x", inputs.at(batchBinding("x", 0))}};
+  ExecuteResult single;
+  ASSERT_TRUE(executeBatch(b.program, 1, one, ExecuteOptions(), single));
+  EXPECT_EQ(single.outputs.at("y"), expected.outputs.at(batchBinding("y", 0)));
+
+  // An instruction reading a value no one writes.
+  Program broken = b.program;
+  broken.cores[0].instructions.back().inputs[0] =
+      static_cast<int64_t>(broken.values.size()) + 5;
+  ExecuteResult refused;
+  const Status status = executeBatch(broken, 2, inputs, options, refused);
+  EXPECT_FALSE(status);
+  EXPECT_NE(status.message().find("value"), std::string::npos)
+      << status.message();
 }
 
 } // namespace

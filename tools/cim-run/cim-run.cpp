@@ -501,13 +501,9 @@ int main(int argc, char **argv) {
     bar.update(done, total);
   };
   execution.batch = options.batch;
-  Program batched;
-  if (options.batch > 1)
-    if (Status s = batchProgram(program, options.batch, batched); !s)
-      return failure(s.message());
   ExecuteResult result;
   Status status =
-      execute(options.batch > 1 ? batched : program, inputs, execution, result);
+      executeBatch(program, options.batch, inputs, execution, result);
   bar.finish();
   if (!status)
     return failure(options.program + ": " + status.message());

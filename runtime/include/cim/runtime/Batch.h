@@ -13,6 +13,7 @@
 #ifndef CIM_RUNTIME_BATCH_H
 #define CIM_RUNTIME_BATCH_H
 
+#include "cim/runtime/Executor.h"
 #include "cim/runtime/Program.h"
 #include "cim/runtime/Status.h"
 
@@ -26,6 +27,13 @@ std::string batchBinding(const std::string &binding, int64_t index);
 /// `program` repeated for `n` inferences (n >= 1). Values no instruction
 /// writes and that are not inputs (constants: weights, scales) are shared.
 Status batchProgram(const Program &program, int64_t n, Program &batched);
+
+/// execute() of `program` repeated for `n` inferences (n >= 1; inputs bound
+/// as batchBinding names when n > 1). The program is validated once: its
+/// repetition is then valid by construction (every id is remapped
+/// consistently), and validating the copy would cost n times as much.
+Status executeBatch(const Program &program, int64_t n, const TensorMap &inputs,
+                    const ExecuteOptions &options, ExecuteResult &result);
 
 } // namespace cim::runtime
 
