@@ -426,8 +426,8 @@ std::string Validator::checkShapes(const Instruction &inst,
     std::vector<char> &cells = programmed[arrayIndex(arch, inst.array)];
     cells.resize(arch.array.rows * arch.array.cols, 0);
     for (int64_t r = 0; r < rows; ++r)
-      for (int64_t k = 0; k < cols; ++k)
-        cells[(inst.row + r) * arch.array.cols + inst.col + k] = 1;
+      std::fill_n(cells.begin() + (inst.row + r) * arch.array.cols + inst.col,
+                  cols, char(1));
     return "";
   }
 
