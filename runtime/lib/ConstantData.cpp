@@ -132,6 +132,28 @@ void ConstantData::assign(const std::vector<double> &values, Width to) {
   });
 }
 
+void ConstantData::assignBytes(const void *data, size_t elements, Width to) {
+  count = elements;
+  width = to;
+  byWidth(to, [&](auto tag) {
+    using T = decltype(tag);
+    const auto *bytes = static_cast<const unsigned char *>(data);
+    storage.resize(elements * sizeof(T));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (elements)
+      std::memcpy(storage.data(), bytes, elements * sizeof(T));
+#else
+    // Little-endian bytes into the host's order.
+    for (size_t i = 0; i < elements * sizeof(T); i += sizeof(T))
+      for (size_t b = 0; b < sizeof(T); ++b)
+        storage[i + b] = bytes[i + sizeof(T) - 1 - b];
+#endif
+    const auto [least, most] = storedRange<T>(storage.data(), count);
+    low = least;
+    high = most;
+  });
+}
+
 double ConstantData::operator[](size_t i) const {
   return byWidth(width, [&](auto tag) {
     return static_cast<double>(read<decltype(tag)>(storage.data(), i));

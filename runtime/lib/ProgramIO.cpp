@@ -226,25 +226,34 @@ std::string Reader::readValue(int64_t id, pb::Value &in) {
              " bytes of constant data, but " + std::to_string(count) + " " +
              toString(value.type) + " elements take " +
              std::to_string(expected);
-    std::vector<double> elements;
-    decodeConstant(in.constant(), value.type, elements);
-    // Decoded from their type's bytes, the elements are exact at its width.
+    // The file's typed bytes are exact at their type's width: stored as
+    // they are. I64 and F64 are often narrower in fact: decoded and
+    // narrowed.
+    const std::string &bytes = in.constant();
+    const size_t elements = static_cast<size_t>(count);
     switch (value.type) {
     case ElementType::I1:
     case ElementType::I8:
-      value.constant.assign(elements, ConstantData::Width::I8);
+      value.constant.assignBytes(bytes.data(), elements,
+                                 ConstantData::Width::I8);
       break;
     case ElementType::I16:
-      value.constant.assign(elements, ConstantData::Width::I16);
+      value.constant.assignBytes(bytes.data(), elements,
+                                 ConstantData::Width::I16);
       break;
     case ElementType::I32:
-      value.constant.assign(elements, ConstantData::Width::I32);
+      value.constant.assignBytes(bytes.data(), elements,
+                                 ConstantData::Width::I32);
       break;
     case ElementType::F32:
-      value.constant.assign(elements, ConstantData::Width::F32);
+      value.constant.assignBytes(bytes.data(), elements,
+                                 ConstantData::Width::F32);
       break;
-    default: // i64 and f64: often narrower in fact
-      value.constant.assign(elements);
+    default: {
+      std::vector<double> decoded;
+      decodeConstant(bytes, value.type, decoded);
+      value.constant.assign(decoded);
+    }
     }
     // The program holds them now: a load peaks near one copy.
     std::string().swap(*in.mutable_constant());

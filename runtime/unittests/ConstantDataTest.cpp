@@ -259,4 +259,43 @@ TEST(RuntimeConstantData, RangeAtEveryWidth) {
   EXPECT_EQ(d.range(), std::make_pair(0.0, 0.0));
 }
 
+// assignBytes stores a file's little-endian typed bytes as they are: the
+// same elements and range as assigning their values at that width.
+TEST(RuntimeConstantData, AssignBytesReadsLittleEndianElements) {
+  using Width = ConstantData::Width;
+  auto littleEndian = [](const std::vector<int64_t> &words, size_t size) {
+    std::vector<unsigned char> bytes;
+    for (int64_t w : words)
+      for (size_t b = 0; b < size; ++b)
+        bytes.push_back(static_cast<unsigned char>(
+            static_cast<uint64_t>(w) >> (8 * b)));
+    return bytes;
+  };
+  const std::vector<int64_t> ints = {-128, 127, 0, -1, 5};
+  const std::vector<int64_t> wide = {-70000, 2147483647, 0, -1, 300};
+  const std::vector<std::pair<std::vector<int64_t>, std::pair<Width, size_t>>>
+      cases = {{ints, {Width::I8, 1}},
+               {{-32768, 32767, 0, -1, 300}, {Width::I16, 2}},
+               {wide, {Width::I32, 4}}};
+  for (const auto &[words, format] : cases) {
+    const std::vector<unsigned char> bytes =
+        littleEndian(words, format.second);
+    ConstantData d;
+    d.assignBytes(bytes.data(), words.size(), format.first);
+    const std::vector<double> expected(words.begin(), words.end());
+    EXPECT_EQ(d, expected) << format.second << "-byte elements";
+    EXPECT_EQ(d.range(), ConstantData(expected).range());
+    EXPECT_EQ(d.bytes(), bytes.size());
+  }
+  // f32: 1.5, -2.25 and a NaN (skipped by the range).
+  const std::vector<int64_t> floats = {0x3FC00000, 0xC0100000, 0x7FC00000};
+  const std::vector<unsigned char> bytes = littleEndian(floats, 4);
+  ConstantData d;
+  d.assignBytes(bytes.data(), 3, Width::F32);
+  EXPECT_EQ(d[0], 1.5);
+  EXPECT_EQ(d[1], -2.25);
+  EXPECT_TRUE(std::isnan(d[2]));
+  EXPECT_EQ(d.range(), std::make_pair(-2.25, 1.5));
+}
+
 } // namespace

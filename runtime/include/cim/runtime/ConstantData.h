@@ -33,6 +33,10 @@ public:
   void assign(const std::vector<double> &values);
   /// Stores `values` at `width`; each must be exact there.
   void assign(const std::vector<double> &values, Width width);
+  /// Stores `count` elements of `width` from their little-endian bytes (a
+  /// program file's typed data, copied as they are on a little-endian
+  /// host) instead of from doubles.
+  void assignBytes(const void *data, size_t count, Width width);
   void clear() { assign({}); }
 
   size_t size() const { return count; }
