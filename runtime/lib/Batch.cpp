@@ -89,5 +89,22 @@ Status cim::runtime::batchProgram(const Program &program, int64_t n,
       }
     batched.cores.push_back(std::move(copy));
   }
+  // A copy's binding ("y#1") may be one the program already had: the
+  // batch could not tell them apart (executeBatch does not validate the
+  // repetition, so this is checked here).
+  for (bool inputs : {true, false}) {
+    std::map<std::string, const ValueInfo *> bound;
+    for (const ValueInfo &value : batched.values) {
+      if ((inputs ? value.isInput : value.isOutput) == false ||
+          value.binding.empty())
+        continue;
+      auto [it, inserted] = bound.emplace(value.binding, &value);
+      if (!inserted)
+        return Status::error("in a batch of " + std::to_string(n) + ", '" +
+                             it->second->name + "' and '" + value.name +
+                             "' share the " + (inputs ? "input" : "output") +
+                             " binding '" + value.binding + "'");
+    }
+  }
   return Status::ok();
 }

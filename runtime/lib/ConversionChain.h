@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <climits>
 #include <cstdint>
 #include <vector>
 
@@ -63,11 +64,16 @@ struct ChainConversions {
 
   ChainConversions(const ConversionChain &chain, int64_t c)
       : n(c), recombine(chain.recombine) {
+    // The codes in int64, then within int32: the kernels' limits keep
+    // every plane sum (so every code it converts to) inside int32, so the
+    // clamp is exact even for a 32-bit ADC.
     const int64_t bits = chain.adcBits;
-    lo = static_cast<int32_t>(chain.adcSigned ? -(int64_t(1) << (bits - 1))
-                                              : -((int64_t(1) << bits) - 1));
-    hi = static_cast<int32_t>(chain.adcSigned ? (int64_t(1) << (bits - 1)) - 1
-                                              : (int64_t(1) << bits) - 1);
+    const int64_t low = chain.adcSigned ? -(int64_t(1) << (bits - 1))
+                                        : -((int64_t(1) << bits) - 1);
+    const int64_t high = chain.adcSigned ? (int64_t(1) << (bits - 1)) - 1
+                                         : (int64_t(1) << bits) - 1;
+    lo = static_cast<int32_t>(std::max<int64_t>(low, INT32_MIN));
+    hi = static_cast<int32_t>(std::min<int64_t>(high, INT32_MAX));
     shift = static_cast<int32_t>(chain.adcShift);
     half = shift > 0 ? int32_t(1) << (shift - 1) : 0;
     if (!recombine)

@@ -33,7 +33,16 @@ struct Matmul {
 
 using Shape = std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, int64_t>;
 
+/// oneDNN runs a call on omp_get_max_threads() threads, a number some of
+/// its kernels fix when they are made; the simulator's own threads make
+/// and call them, one each.
+void serialOnThisThread() {
+  thread_local const bool serial = (omp_set_num_threads(1), true);
+  (void)serial;
+}
+
 Matmul makeMatmul(const Shape &shape) {
+  serialOnThisThread();
   using dt = dnnl::memory::data_type;
   const auto [m, k, n, lda, ldb, ldc] = shape;
   Matmul mm;
@@ -78,10 +87,7 @@ bool detail::int8GemmIsFast() {
 bool detail::int8Gemm(const int8_t *a, int64_t m, int64_t k, int64_t lda,
                       const int8_t *b, int64_t n, int64_t ldb, int32_t *c,
                       int64_t ldc) {
-  // oneDNN runs a call on omp_get_max_threads() threads; the caller already
-  // is one of the simulator's threads.
-  thread_local const bool serial = (omp_set_num_threads(1), true);
-  (void)serial;
+  serialOnThisThread();
   try {
     const Matmul &mm = matmulFor({m, k, n, lda, ldb, ldc});
     thread_local dnnl::stream stream(cpu());

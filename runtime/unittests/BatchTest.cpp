@@ -133,4 +133,24 @@ TEST(RuntimeBatch, ExecuteBatchRunsTheRepetitionOfAValidProgram) {
       << status.message();
 }
 
+// A copy's binding that the program already has ("y#1" beside a batched
+// "y") is refused when the batch is made, not silently merged.
+TEST(RuntimeBatch, CopiesMustNotTakeAnExistingBinding) {
+  ProgramBuilder b(smallArch());
+  const int64_t x = b.input("x", ElementType::I32, {2});
+  const int64_t y = b.value("y", ElementType::I32, {2});
+  b.output(y);
+  const int64_t fixed = b.constant("fixed", ElementType::I32, {2}, {1, 2});
+  b.output(fixed);
+  b.program.values[fixed].binding = batchBinding("y", 1);
+  b.add(core(0, 0, 0), make(Opcode::Accumulate, {x, x}, y));
+  Program batched;
+  EXPECT_TRUE(batchProgram(b.program, 1, batched));
+  const Status status = batchProgram(b.program, 2, batched);
+  EXPECT_FALSE(status);
+  EXPECT_NE(status.message().find("share the output binding 'y#1'"),
+            std::string::npos)
+      << status.message();
+}
+
 } // namespace

@@ -445,13 +445,15 @@ TEST(RuntimeLookupProducts, AppliesOnlyWithinItsLimits) {
 
 TEST(RuntimeChainProducts, PlaneProductsTakeWideDigitsAndSums) {
   // What only the plane GEMMs take: DAC digits of 3 to 7 bits, inputs past
-  // 8 bits, and shift-and-add sums past 32 bits (wide ADCs and shifts);
+  // 8 bits, ADCs up to 32 bits and shift-and-add sums past 32 bits;
   // with 150 or 300 rows, a thread's rows span several GEMM blocks.
   const ConversionChain chains[] = {
       {8, 3, 8, 0, false, nullptr},  {8, 4, 6, 2, true, nullptr},
       {9, 5, 10, 1, false, nullptr}, {12, 7, 12, 3, true, nullptr},
       {16, 1, 14, 2, true, nullptr}, {16, 6, 20, 5, false, nullptr},
       {24, 2, 24, 4, true, nullptr}, {8, 1, 8, 0, false, nullptr},
+      // An unsigned 32-bit ADC: its code range is past int32's.
+      {8, 1, 32, 1, false, nullptr},
   };
   Conversions seen;
   unsigned seed = 900;
