@@ -2,6 +2,9 @@
 
 #include "cim/runtime/Batch.h"
 
+#include "ExecuteValid.h"
+#include "cim/runtime/Validate.h"
+
 #include <map>
 #include <tuple>
 #include <vector>
@@ -107,4 +110,18 @@ Status cim::runtime::batchProgram(const Program &program, int64_t n,
     }
   }
   return Status::ok();
+}
+
+Status cim::runtime::executeBatch(const Program &program, int64_t n,
+                                  const TensorMap &inputs,
+                                  const ExecuteOptions &options,
+                                  ExecuteResult &result) {
+  if (Status s = validate(program); !s)
+    return s;
+  if (n == 1)
+    return detail::executeValid(program, inputs, options, result);
+  Program batched;
+  if (Status s = batchProgram(program, n, batched); !s)
+    return s;
+  return detail::executeValid(batched, inputs, options, result);
 }

@@ -17,9 +17,9 @@
 
 #include "cim/runtime/Executor.h"
 
-#include "cim/runtime/Batch.h"
 
 #include "CostModel.h"
+#include "ExecuteValid.h"
 #include "ProductChains.h"
 #include "Numerics.h"
 #include "Topology.h"
@@ -676,10 +676,9 @@ void Simulator::finish(ExecuteResult &result) {
   result.report = std::move(report);
 }
 
-/// execute() on a program validate() accepted.
-static Status executeValid(const Program &program, const TensorMap &inputs,
-                           const ExecuteOptions &options,
-                           ExecuteResult &result) {
+Status detail::executeValid(const Program &program, const TensorMap &inputs,
+                            const ExecuteOptions &options,
+                            ExecuteResult &result) {
   Simulator simulator(program, options);
   if (Status s = simulator.bind(inputs); !s)
     return s;
@@ -696,18 +695,4 @@ Status cim::runtime::execute(const Program &program, const TensorMap &inputs,
   if (Status s = validate(program); !s)
     return s;
   return executeValid(program, inputs, options, result);
-}
-
-Status cim::runtime::executeBatch(const Program &program, int64_t n,
-                                  const TensorMap &inputs,
-                                  const ExecuteOptions &options,
-                                  ExecuteResult &result) {
-  if (Status s = validate(program); !s)
-    return s;
-  if (n == 1)
-    return executeValid(program, inputs, options, result);
-  Program batched;
-  if (Status s = batchProgram(program, n, batched); !s)
-    return s;
-  return executeValid(batched, inputs, options, result);
 }
