@@ -122,11 +122,13 @@ void ConstantData::assign(const std::vector<double> &values, Width to) {
   width = to;
   byWidth(to, [&](auto tag) { store<decltype(tag)>(values, storage); });
   storage.shrink_to_fit();
-  // The range once, from the stored elements (validation asks for it
-  // for every constant an instruction reads).
-  byWidth(to, [&](auto tag) {
-    using T = decltype(tag);
-    const auto [least, most] = storedRange<T>(storage.data(), count);
+  findRange();
+}
+
+void ConstantData::findRange() {
+  byWidth(width, [&](auto tag) {
+    const auto [least, most] =
+        storedRange<decltype(tag)>(storage.data(), count);
     low = least;
     high = most;
   });
@@ -148,10 +150,8 @@ void ConstantData::assignBytes(const void *data, size_t elements, Width to) {
       for (size_t b = 0; b < sizeof(T); ++b)
         storage[i + b] = bytes[i + sizeof(T) - 1 - b];
 #endif
-    const auto [least, most] = storedRange<T>(storage.data(), count);
-    low = least;
-    high = most;
   });
+  findRange();
 }
 
 double ConstantData::operator[](size_t i) const {

@@ -17,7 +17,6 @@
 
 #include "cim/runtime/Executor.h"
 
-
 #include "CostModel.h"
 #include "ExecuteValid.h"
 #include "ProductChains.h"
@@ -460,8 +459,9 @@ Status Simulator::issue(size_t c, int64_t start) {
              !program.values[storageOf(inst.inputs[0])].isOutput &&
              !options.observe) {
     // The last reader of a value that only moves: its storage moves too.
-    out.ints = std::move(store[storageOf(inst.inputs[0])].ints);
-    out.floats = std::move(store[storageOf(inst.inputs[0])].floats);
+    Tensor &moved = store[storageOf(inst.inputs[0])];
+    out.ints = std::move(moved.ints);
+    out.floats = std::move(moved.floats);
   } else if (!chains->skipsEvaluation(c, index)) {
     status = evaluate(arch, inst, inputs, image, options.numerics, out,
                       options.device, start, &pool);

@@ -32,6 +32,17 @@ bool writesEachElementOnce(std::vector<CopyLoop> loops) {
   return true;
 }
 
+/// The copy nest's loops of bound other than 1 (a loop of bound 1 writes
+/// nothing twice and moves nothing, whatever its strides).
+std::vector<CopyLoop> loopsOf(const Instruction &inst) {
+  std::vector<CopyLoop> loops;
+  for (size_t l = 0; l < inst.loopBounds.size(); ++l)
+    if (inst.loopBounds[l] != 1)
+      loops.push_back({inst.loopBounds[l], inst.accesses[0].strides[l],
+                       inst.accesses[1].strides[l]});
+  return loops;
+}
+
 /// The copy nest in the order it runs best: loops of bound 1 dropped; when
 /// the output is written once per element, the loop that writes contiguous
 /// output and the one that reads contiguous input (the longer one
@@ -39,13 +50,9 @@ bool writesEachElementOnce(std::vector<CopyLoop> loops) {
 /// every cache line it touches is still in cache for the next (a transpose,
 /// an im2col whose rows are short); adjacent loops that walk both operands
 /// contiguously merged.
-std::vector<CopyLoop> copyOrder(const Instruction &inst) {
-  std::vector<CopyLoop> loops;
-  for (size_t l = 0; l < inst.loopBounds.size(); ++l)
-    if (inst.loopBounds[l] != 1)
-      loops.push_back({inst.loopBounds[l], inst.accesses[0].strides[l],
-                       inst.accesses[1].strides[l]});
-  if (loops.size() >= 3 && writesEachElementOnce(loops)) {
+std::vector<CopyLoop> copyOrder(const Instruction &inst, bool disjoint) {
+  std::vector<CopyLoop> loops = loopsOf(inst);
+  if (loops.size() >= 3 && disjoint) {
     // The loop with the smallest |stride| on one side (longer on ties).
     auto smallest = [&](int64_t CopyLoop::*side, size_t skip) {
       size_t best = loops.size();
@@ -131,7 +138,8 @@ void stridedCopy(const Instruction &inst, const std::vector<T> &from,
     points *= bound;
   if (points == 0)
     return;
-  std::vector<CopyLoop> loops = copyOrder(inst);
+  const bool disjoint = copyWritesEachElementOnce(inst);
+  std::vector<CopyLoop> loops = copyOrder(inst, disjoint);
   while (loops.size() < 2)
     loops.insert(loops.begin(), CopyLoop{1, 0, 0});
   const int64_t i = inst.accesses[0].offset, o = inst.accesses[1].offset;
@@ -140,7 +148,7 @@ void stridedCopy(const Instruction &inst, const std::vector<T> &from,
   while (split + 1 < loops.size() && loops[split].bound == 1)
     ++split;
   if (!pool || pool->threads() == 1 || points < kParallelCopy ||
-      split + 1 == loops.size() || !copyWritesEachElementOnce(inst)) {
+      split + 1 == loops.size() || !disjoint) {
     runNest(loops, i, o, from.data(), to.data());
     return;
   }
@@ -156,13 +164,7 @@ void stridedCopy(const Instruction &inst, const std::vector<T> &from,
 } // namespace
 
 bool detail::copyWritesEachElementOnce(const Instruction &inst) {
-  // A loop of bound 1 writes nothing twice, whatever its stride.
-  std::vector<CopyLoop> loops;
-  for (size_t l = 0; l < inst.loopBounds.size(); ++l)
-    if (inst.loopBounds[l] != 1)
-      loops.push_back({inst.loopBounds[l], inst.accesses[0].strides[l],
-                       inst.accesses[1].strides[l]});
-  return writesEachElementOnce(loops);
+  return writesEachElementOnce(loopsOf(inst));
 }
 
 void detail::copyNest(const Instruction &inst, const std::vector<int64_t> &from,

@@ -273,9 +273,8 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
     recombine(inst, in, out);
     return Status::ok();
   case Opcode::Accumulate:
-    out.ints.resize(size);
+    out.ints.assign(size, 0);
     overElements(pool, size, [&](int64_t begin, int64_t end) {
-      std::fill(out.ints.begin() + begin, out.ints.begin() + end, 0);
       for (const Tensor *partial : inputs)
         for (int64_t e = begin; e < end; ++e)
           out.ints[e] += partial->ints[e];

@@ -21,6 +21,12 @@ namespace {
 /// the levels stay in a core's L2 cache.
 constexpr int64_t kBlockGemmRows = 512;
 
+/// GEMM row counts are rounded up to a multiple of this.
+constexpr int64_t kGemmRowStep = 32;
+int64_t roundUp(int64_t rows) {
+  return (rows + kGemmRowStep - 1) / kGemmRowStep * kGemmRowStep;
+}
+
 template <typename T> T *scratch(std::vector<T> &buffer, int64_t size) {
   if (buffer.size() < static_cast<size_t>(size))
     buffer.resize(static_cast<size_t>(size));
@@ -121,14 +127,20 @@ template <typename S> struct PlaneJob {
     thread_local std::vector<int32_t> sumBuffer;
     thread_local std::vector<S> combinedBuffer;
     const int64_t block = std::max<int64_t>(1, kBlockGemmRows / planes);
-    int8_t *digits = scratch(digitBuffer, block * planes * k + 8);
+    const int64_t most = roundUp(block * planes);
+    int8_t *digits = scratch(digitBuffer, most * k + 8);
     int32_t *which = scratch(whichBuffer, block * planes);
-    int32_t *sums = scratch(sumBuffer, block * planes * c);
+    int32_t *sums = scratch(sumBuffer, most * c);
     S *combined = scratch(combinedBuffer, c);
     for (int64_t b0 = r0; b0 < r1; b0 += block) {
       const int64_t b1 = std::min(r1, b0 + block);
       const int64_t count = pack(b0, b1, digits, which);
-      if (count && !int8Gemm(digits, count, k, k, levels, c, c, sums, c)) {
+      // Zero digit rows up to the GEMM's row step (their sums are unread):
+      // a handful of GEMM shapes, each compiled once, instead of one per
+      // count.
+      const int64_t gemmRows = roundUp(count);
+      std::fill(digits + count * k, digits + gemmRows * k, int8_t(0));
+      if (count && !int8Gemm(digits, gemmRows, k, k, levels, c, c, sums, c)) {
         failed = true;
         return;
       }

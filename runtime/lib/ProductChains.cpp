@@ -270,25 +270,25 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
       return Status::ok();
   }
 
-  // Digits of one or two bits: every plane's sums by table lookups.
-  const ConversionChain lookup{dac.inputBits, dac.dacBits, adc.adcBits,
-                           adc.shift, adc.signedRange,
-                           chain.recombine ? &chain.recombine->encoding
-                                           : nullptr};
+  // A lossy ADC: every plane's column sums are needed on their own.
+  const ConversionChain conversion{
+      dac.inputBits, dac.dacBits, adc.adcBits, adc.shift, adc.signedRange,
+      chain.recombine ? &chain.recombine->encoding : nullptr};
   const int16_t *blockLevels =
       cells.data() + mvm.row * arch.array.cols + mvm.col;
-  // On a matrix engine: every plane's sums by exact int8 GEMMs.
+  // On a matrix engine: by exact int8 GEMMs of the planes' digits.
   if (numerics == Numerics::Quantized && int8GemmIsFast() &&
-      planeProductsApply(lookup, k, c, block.maxAbs) &&
+      planeProductsApply(conversion, k, c, block.maxAbs) &&
       planeProducts(x.ints.data(), m, k, blockLevels, arch.array.cols, c,
-                    lookup, pool, out.ints))
+                    conversion, pool, out.ints))
     return Status::ok();
+  // Digits of one or two bits: by table lookups.
   if (numerics == Numerics::Quantized &&
-      lookupApplies(lookup, k, c, block.maxAbs)) {
+      lookupApplies(conversion, k, c, block.maxAbs)) {
     if (shared.bits.masks.empty())
       packInputBits(x.ints.data(), m, k, dac.inputBits, pool, shared.bits);
-    lookupProducts(shared.bits, blockLevels, arch.array.cols, k, c, block.maxAbs, lookup, pool,
-                   out.ints);
+    lookupProducts(shared.bits, blockLevels, arch.array.cols, k, c,
+                   block.maxAbs, conversion, pool, out.ints);
     return Status::ok();
   }
 

@@ -17,6 +17,7 @@
 
 #include "ProgramCodec.h"
 
+#include <optional>
 
 using namespace cim;
 using namespace cim::runtime;
@@ -198,6 +199,24 @@ std::string Reader::readCore(const pb::CoreId &in, CoreId &out) const {
   return "";
 }
 
+/// The width a constant of `type` is stored at as its file bytes are, or
+/// none for the types whose elements are narrowed after decoding.
+static std::optional<ConstantData::Width> storedWidth(ElementType type) {
+  switch (type) {
+  case ElementType::I1:
+  case ElementType::I8:
+    return ConstantData::Width::I8;
+  case ElementType::I16:
+    return ConstantData::Width::I16;
+  case ElementType::I32:
+    return ConstantData::Width::I32;
+  case ElementType::F32:
+    return ConstantData::Width::F32;
+  default:
+    return std::nullopt;
+  }
+}
+
 std::string Reader::readValue(int64_t id, pb::Value &in) {
   ValueInfo &value = program.values[id];
   value.name = in.name();
@@ -229,31 +248,13 @@ std::string Reader::readValue(int64_t id, pb::Value &in) {
     // The file's typed bytes are exact at their type's width: stored as
     // they are. I64 and F64 are often narrower in fact: decoded and
     // narrowed.
-    const std::string &bytes = in.constant();
-    const size_t elements = static_cast<size_t>(count);
-    switch (value.type) {
-    case ElementType::I1:
-    case ElementType::I8:
-      value.constant.assignBytes(bytes.data(), elements,
-                                 ConstantData::Width::I8);
-      break;
-    case ElementType::I16:
-      value.constant.assignBytes(bytes.data(), elements,
-                                 ConstantData::Width::I16);
-      break;
-    case ElementType::I32:
-      value.constant.assignBytes(bytes.data(), elements,
-                                 ConstantData::Width::I32);
-      break;
-    case ElementType::F32:
-      value.constant.assignBytes(bytes.data(), elements,
-                                 ConstantData::Width::F32);
-      break;
-    default: {
+    if (std::optional<ConstantData::Width> width = storedWidth(value.type)) {
+      value.constant.assignBytes(in.constant().data(),
+                                 static_cast<size_t>(count), *width);
+    } else {
       std::vector<double> decoded;
-      decodeConstant(bytes, value.type, decoded);
+      decodeConstant(in.constant(), value.type, decoded);
       value.constant.assign(decoded);
-    }
     }
     // The program holds them now: a load peaks near one copy.
     std::string().swap(*in.mutable_constant());

@@ -11,13 +11,19 @@ using namespace cim::runtime::test;
 
 namespace {
 
+/// An M x K by K x N product on core (0, 0, 0) of `b` (8-bit weights and
+/// inputs, 1-bit DACs, 16-bit lossless ADCs).
+void addMatmul(ProgramBuilder &b, const std::vector<int64_t> &w, int64_t m,
+               int64_t k, int64_t n) {
+  buildMatmul(b, core(0, 0, 0), w, m, k, n,
+              arch::CellEncoding::forArch(b.program.arch, 8), 8, 1, 16, 0);
+}
+
 TEST(RuntimeBatch, EveryCopyComputesItsOwnInput) {
-  const arch::ArchSpec spec = smallArch();
   const int64_t m = 2, k = 16, n = 3;
   const std::vector<int64_t> w = randomInts(k * n, -127, 127, 51);
-  ProgramBuilder b(spec);
-  buildMatmul(b, core(0, 0, 0), w, m, k, n,
-              arch::CellEncoding::forArch(spec, 8), 8, 1, 16, 0);
+  ProgramBuilder b(smallArch());
+  addMatmul(b, w, m, k, n);
   const int64_t perInference =
       static_cast<int64_t>(b.program.cores[0].instructions.size()) - 1;
 
@@ -49,11 +55,9 @@ TEST(RuntimeBatch, EveryCopyComputesItsOwnInput) {
 }
 
 TEST(RuntimeBatch, CopiesOverlapLikeAPipeline) {
-  const arch::ArchSpec spec = smallArch();
   const int64_t m = 4, k = 16, n = 3;
-  ProgramBuilder b(spec);
-  buildMatmul(b, core(0, 0, 0), randomInts(k * n, -127, 127, 53), m, k, n,
-              arch::CellEncoding::forArch(spec, 8), 8, 1, 16, 0);
+  ProgramBuilder b(smallArch());
+  addMatmul(b, randomInts(k * n, -127, 127, 53), m, k, n);
   const TensorMap one = {
       {"x", Tensor::ofInts(ElementType::I8, {m, k},
                            randomInts(m * k, -128, 127, 54))}};
@@ -76,11 +80,9 @@ TEST(RuntimeBatch, CopiesOverlapLikeAPipeline) {
 }
 
 TEST(RuntimeBatch, RewrittenArraysAreRewrittenPerCopy) {
-  const arch::ArchSpec spec = smallArch();
-  ProgramBuilder b(spec);
+  ProgramBuilder b(smallArch());
   const std::vector<int64_t> w = randomInts(16 * 2, -127, 127, 52);
-  buildMatmul(b, core(0, 0, 0), w, 1, 16, 2,
-              arch::CellEncoding::forArch(spec, 8), 8, 1, 16, 0);
+  addMatmul(b, w, 1, 16, 2);
   // A second write of the same array (a reprogrammed product).
   const Instruction write = b.program.cores[0].instructions[0];
   b.program.cores[0].instructions.push_back(write);
@@ -96,11 +98,9 @@ TEST(RuntimeBatch, RewrittenArraysAreRewrittenPerCopy) {
 // same outputs and report as executing batchProgram's copy, the plain
 // program for one inference, and a refusal of an invalid program.
 TEST(RuntimeBatch, ExecuteBatchRunsTheRepetitionOfAValidProgram) {
-  const arch::ArchSpec spec = smallArch();
   const int64_t m = 2, k = 16, n = 3;
-  ProgramBuilder b(spec);
-  buildMatmul(b, core(0, 0, 0), randomInts(k * n, -127, 127, 57), m, k, n,
-              arch::CellEncoding::forArch(spec, 8), 8, 1, 16, 0);
+  ProgramBuilder b(smallArch());
+  addMatmul(b, randomInts(k * n, -127, 127, 57), m, k, n);
   TensorMap inputs;
   for (int64_t i = 0; i < 2; ++i)
     inputs[batchBinding("x", i)] = Tensor::ofInts(

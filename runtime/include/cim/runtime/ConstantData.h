@@ -74,6 +74,9 @@ public:
 private:
   static bool sameBits(const std::vector<double> &a,
                        const std::vector<double> &b);
+  /// Sets range() from the stored elements (once per store: validation
+  /// asks for it for every constant an instruction reads).
+  void findRange();
 
   Width width = Width::F64;
   size_t count = 0;
