@@ -5,6 +5,7 @@
 #include "ExecuteValid.h"
 #include "cim/runtime/Validate.h"
 
+#include "/tmp/phase.h"
 #include <map>
 #include <tuple>
 #include <vector>
@@ -43,6 +44,10 @@ Status cim::runtime::batchProgram(const Program &program, int64_t n,
   batched.arch = program.arch;
   // Shared values keep one id; each per-inference value gets n ids.
   std::vector<int64_t> firstId(program.values.size());
+  int64_t copiedValues = 0;
+  for (bool each : perInference)
+    copiedValues += each ? n : 1;
+  batched.values.reserve(static_cast<size_t>(copiedValues));
   for (size_t v = 0; v < program.values.size(); ++v) {
     const ValueInfo &value = program.values[v];
     firstId[v] = static_cast<int64_t>(batched.values.size());
@@ -65,6 +70,7 @@ Status cim::runtime::batchProgram(const Program &program, int64_t n,
   for (const CoreProgram &core : program.cores) {
     CoreProgram copy;
     copy.core = core.core;
+    copy.instructions.reserve(core.instructions.size() * n);
     for (int64_t i = 0; i < n; ++i)
       for (const Instruction &inst : core.instructions) {
         // Constant levels written once stay for every copy; levels made
@@ -116,12 +122,15 @@ Status cim::runtime::executeBatch(const Program &program, int64_t n,
                                   const TensorMap &inputs,
                                   const ExecuteOptions &options,
                                   ExecuteResult &result) {
+  { PhaseTimer t{"validate"};
   if (Status s = validate(program); !s)
-    return s;
+    return s; }
   if (n == 1)
     return detail::executeValid(program, inputs, options, result);
   Program batched;
+  { PhaseTimer t{"batchProgram"};
   if (Status s = batchProgram(program, n, batched); !s)
-    return s;
+    return s; }
+  PhaseTimer t{"executeValid+free"};
   return detail::executeValid(batched, inputs, options, result);
 }

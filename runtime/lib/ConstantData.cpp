@@ -56,14 +56,14 @@ template <typename F> auto byWidth(ConstantData::Width width, F f) {
 
 /// Calls f(index, element) for every element.
 template <typename F>
-void withElements(const std::vector<unsigned char> &storage,
-                  ConstantData::Width width, size_t count, F f) {
+void withElements(const unsigned char *data, ConstantData::Width width,
+                  size_t count, F f) {
   // Copied out element by element through memcpy: the bytes need not be
   // aligned for T.
   byWidth(width, [&](auto tag) {
     using T = decltype(tag);
     for (size_t i = 0; i < count; ++i)
-      f(i, static_cast<double>(read<T>(storage.data(), i)));
+      f(i, static_cast<double>(read<T>(data, i)));
   });
 }
 
@@ -120,15 +120,16 @@ void ConstantData::assign(const std::vector<double> &values) {
 void ConstantData::assign(const std::vector<double> &values, Width to) {
   count = values.size();
   width = to;
-  byWidth(to, [&](auto tag) { store<decltype(tag)>(values, storage); });
-  storage.shrink_to_fit();
+  auto bytes = std::make_shared<std::vector<unsigned char>>();
+  byWidth(to, [&](auto tag) { store<decltype(tag)>(values, *bytes); });
+  storage = std::move(bytes);
   findRange();
 }
 
 void ConstantData::findRange() {
   byWidth(width, [&](auto tag) {
     const auto [least, most] =
-        storedRange<decltype(tag)>(storage.data(), count);
+        storedRange<decltype(tag)>(data(), count);
     low = least;
     high = most;
   });
@@ -137,26 +138,28 @@ void ConstantData::findRange() {
 void ConstantData::assignBytes(const void *data, size_t elements, Width to) {
   count = elements;
   width = to;
+  auto stored = std::make_shared<std::vector<unsigned char>>();
   byWidth(to, [&](auto tag) {
     using T = decltype(tag);
     const auto *bytes = static_cast<const unsigned char *>(data);
-    storage.resize(elements * sizeof(T));
+    stored->resize(elements * sizeof(T));
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     if (elements)
-      std::memcpy(storage.data(), bytes, elements * sizeof(T));
+      std::memcpy(stored->data(), bytes, elements * sizeof(T));
 #else
     // Little-endian bytes into the host's order.
     for (size_t i = 0; i < elements * sizeof(T); i += sizeof(T))
       for (size_t b = 0; b < sizeof(T); ++b)
-        storage[i + b] = bytes[i + sizeof(T) - 1 - b];
+        (*stored)[i + b] = bytes[i + sizeof(T) - 1 - b];
 #endif
   });
+  storage = std::move(stored);
   findRange();
 }
 
 double ConstantData::operator[](size_t i) const {
   return byWidth(width, [&](auto tag) {
-    return static_cast<double>(read<decltype(tag)>(storage.data(), i));
+    return static_cast<double>(read<decltype(tag)>(data(), i));
   });
 }
 
@@ -183,12 +186,12 @@ std::vector<double> ConstantData::values() const {
 
 void ConstantData::copyTo(std::vector<double> &out) const {
   out.resize(count);
-  withElements(storage, width, count,
+  withElements(data(), width, count,
                [&](size_t i, double x) { out[i] = x; });
 }
 
 void ConstantData::copyTo(std::vector<int64_t> &out) const {
   out.resize(count);
-  withElements(storage, width, count,
+  withElements(data(), width, count,
                [&](size_t i, double x) { out[i] = static_cast<int64_t>(x); });
 }

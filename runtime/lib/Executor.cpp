@@ -488,6 +488,8 @@ Status Simulator::issue(size_t c, int64_t start) {
     link.busyUntil = start + hold;
     link.busyCycles += hold;
     link.bytes += planned.cost.bytes;
+    if (!options.timeline)
+      continue;
     // Named in finish(): a link's name is built once, not per transfer.
     report.linkTimeline.push_back(
         {"", link.link.kind == LinkKind::Mesh ? link.link.chip : -1, core.core,
@@ -506,8 +508,9 @@ Status Simulator::issue(size_t c, int64_t start) {
     report.chipLinkBytes += planned.cost.bytes * inst.chipHops;
   }
   report.totalCycles = std::max(report.totalCycles, end);
-  report.timeline.push_back({core.core, static_cast<int64_t>(index),
-                             inst.opcode, inst.node, start, end});
+  if (options.timeline)
+    report.timeline.push_back({core.core, static_cast<int64_t>(index),
+                               inst.opcode, inst.node, start, end});
   ++report.instructions;
   return Status::ok();
 }
@@ -541,86 +544,88 @@ Status Simulator::run() {
   int64_t total = 0, done = 0;
   for (const CoreProgram &core : program.cores)
     total += static_cast<int64_t>(core.instructions.size());
+  if (options.timeline)
+    report.timeline.reserve(static_cast<size_t>(total));
 
-  // A core's earliest start changes only when it issues, when a value it
-  // reads becomes ready, or when a unit or link it uses is taken: only
-  // those cores are looked at again after an issue. The cores that can
-  // start are kept in a heap by (start, core), the order the scheduler
-  // picks in; entries of cores looked at again since are stale.
-  std::vector<std::vector<size_t>> valueReaders(program.values.size());
-  std::vector<std::vector<size_t>> unitUsers(unitBusy.size());
-  std::vector<std::vector<size_t>> linkUsers(links.size());
-  auto addUser = [](std::vector<size_t> &users, size_t c) {
-    if (users.empty() || users.back() != c)
-      users.push_back(c);
-  };
+  // The cores that read each value: readers of v are
+  // readerCores[readerStart[v] .. readerStart[v + 1]).
   const bool ideal = options.numerics == Numerics::Ideal;
-  for (size_t c = 0; c < cores; ++c)
-    for (size_t i = 0; i < program.cores[c].instructions.size(); ++i) {
-      const Instruction &inst = program.cores[c].instructions[i];
-      for (int64_t id : inst.inputs)
-        addUser(valueReaders[id], c);
-      if (ideal && inst.opcode == Opcode::Rescale && inst.idealInput >= 0) {
-        addUser(valueReaders[inst.idealInput], c);
-        addUser(valueReaders[inst.idealWeight], c);
-      }
-      const Planned &planned = plans[c][i];
-      if (planned.unit >= 0)
-        addUser(unitUsers[planned.unit], c);
-      for (int64_t link : planned.links)
-        addUser(linkUsers[link], c);
-    }
-  using Entry = std::tuple<int64_t, size_t, uint64_t>; // start, core, version
-  std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> ready;
-  std::vector<uint64_t> version(cores, 0);
-  std::vector<char> stale(cores, 1);
-  std::vector<size_t> recheck(cores);
-  for (size_t c = 0; c < cores; ++c)
-    recheck[c] = c;
-  auto markStale = [&](const std::vector<size_t> &which) {
-    for (size_t c : which)
-      if (!stale[c]) {
-        stale[c] = 1;
-        recheck.push_back(c);
+  auto forEachRead = [&](auto f) {
+    for (size_t c = 0; c < cores; ++c)
+      for (const Instruction &inst : program.cores[c].instructions) {
+        for (int64_t id : inst.inputs)
+          f(id, c);
+        if (ideal && inst.opcode == Opcode::Rescale && inst.idealInput >= 0) {
+          f(inst.idealInput, c);
+          f(inst.idealWeight, c);
+        }
       }
   };
-  while (true) {
-    for (size_t c : recheck) {
-      stale[c] = 0;
-      ++version[c];
-      if (pc[c] >= program.cores[c].instructions.size())
-        continue;
-      const int64_t start = earliestStart(c);
-      if (start >= 0)
-        ready.emplace(start, c, version[c]);
+  const size_t values = program.values.size();
+  std::vector<int64_t> readerStart(values + 1, 0);
+  std::vector<size_t> lastReader(values, cores);
+  forEachRead([&](int64_t id, size_t c) {
+    if (lastReader[id] != c) {
+      lastReader[id] = c;
+      ++readerStart[id + 1];
     }
-    recheck.clear();
-    while (!ready.empty() &&
-           std::get<2>(ready.top()) != version[std::get<1>(ready.top())])
-      ready.pop();
-    if (ready.empty()) {
-      for (size_t c = 0; c < cores; ++c)
-        if (pc[c] < program.cores[c].instructions.size())
-          return deadlock();
-      return Status::ok();
+  });
+  for (size_t v = 0; v < values; ++v)
+    readerStart[v + 1] += readerStart[v];
+  std::vector<size_t> readerCores(static_cast<size_t>(readerStart[values]));
+  std::vector<int64_t> filled(readerStart.begin(), readerStart.end() - 1);
+  lastReader.assign(values, cores);
+  forEachRead([&](int64_t id, size_t c) {
+    if (lastReader[id] != c) {
+      lastReader[id] = c;
+      readerCores[filled[id]++] = c;
     }
-    const auto [start, best, unused] = ready.top();
-    (void)unused;
+  });
+
+  // Every core with an instruction left is either in `ready` (once) or
+  // waits for a value its next instruction reads; a value made ready looks
+  // at its readers again. Starts only move later (units, links and a
+  // core's last start only advance, a ready value stays ready), so an
+  // entry's start is a lower bound of its core's: the top entry issues if
+  // its start still holds and goes back with its new start if not. The
+  // smallest (start, core) issues, as if every core were looked at anew.
+  using Entry = std::pair<int64_t, size_t>;
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> ready;
+  std::vector<char> queued(cores, 0);
+  auto consider = [&](size_t c) {
+    if (queued[c] || pc[c] >= program.cores[c].instructions.size())
+      return;
+    const int64_t start = earliestStart(c);
+    if (start >= 0) {
+      ready.emplace(start, c);
+      queued[c] = 1;
+    }
+  };
+  for (size_t c = 0; c < cores; ++c)
+    consider(c);
+  while (!ready.empty()) {
+    const auto [estimate, best] = ready.top();
     ready.pop();
-    const Instruction &inst = program.cores[best].instructions[pc[best]];
-    const Planned &planned = plans[best][pc[best]];
+    const int64_t start = earliestStart(best);
+    if (start != estimate) {
+      ready.emplace(start, best);
+      continue;
+    }
+    queued[best] = 0;
+    const int64_t output = program.cores[best].instructions[pc[best]].output;
     if (Status s = issue(best, start); !s)
       return s;
-    markStale({best});
-    if (inst.output >= 0)
-      markStale(valueReaders[inst.output]);
-    if (planned.unit >= 0)
-      markStale(unitUsers[planned.unit]);
-    for (int64_t link : planned.links)
-      markStale(linkUsers[link]);
+    consider(best);
+    if (output >= 0)
+      for (int64_t r = readerStart[output]; r < readerStart[output + 1]; ++r)
+        consider(readerCores[r]);
     if (options.progress)
       options.progress(++done, total);
   }
+  for (size_t c = 0; c < cores; ++c)
+    if (pc[c] < program.cores[c].instructions.size())
+      return deadlock();
+  return Status::ok();
 }
 
 void Simulator::finish(ExecuteResult &result) {

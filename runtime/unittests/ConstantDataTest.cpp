@@ -299,3 +299,24 @@ TEST(RuntimeConstantData, AssignBytesReadsLittleEndianElements) {
 }
 
 } // namespace
+
+// Copies share the stored elements (a batch copies every constant of the
+// program); changing one copy must leave the others as they were.
+TEST(RuntimeConstantData, CopiesStayIndependent) {
+  ConstantData original({1, 2, 3});
+  ConstantData copy = original;
+  copy.set(1, 1000.5); // widens the copy to float
+  expectReadsBack(original, {1, 2, 3});
+  expectReadsBack(copy, {1, 1000.5, 3});
+  EXPECT_EQ(original.bytes(), 3u);
+  EXPECT_EQ(original.range(), std::make_pair(1.0, 3.0));
+  EXPECT_EQ(copy.range(), std::make_pair(1.0, 1000.5));
+
+  ConstantData assigned = original;
+  const unsigned char bytes[] = {7, 0, 9, 0};
+  assigned.assignBytes(bytes, 2, ConstantData::Width::I16);
+  expectReadsBack(assigned, {7, 9});
+  expectReadsBack(original, {1, 2, 3});
+  original.clear();
+  expectReadsBack(copy, {1, 1000.5, 3});
+}

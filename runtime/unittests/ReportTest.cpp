@@ -64,6 +64,22 @@ TEST(RuntimeReport, RunsAreDeterministic) {
   }
 }
 
+// A run without a timeline (cim-run without --trace) reports the same
+// figures and outputs; only the per-instruction entries are left out.
+TEST(RuntimeReport, TimelineOffChangesNothingElse) {
+  TwoCoreProgram p = twoCores(5.0);
+  ExecuteOptions options;
+  ExecuteResult with = runOrFail(p.program, p.inputs, options);
+  options.timeline = false;
+  ExecuteResult without = runOrFail(p.program, p.inputs, options);
+  EXPECT_FALSE(with.report.timeline.empty());
+  EXPECT_FALSE(with.report.linkTimeline.empty());
+  EXPECT_TRUE(without.report.timeline.empty());
+  EXPECT_TRUE(without.report.linkTimeline.empty());
+  EXPECT_TRUE(with.outputs == without.outputs);
+  EXPECT_EQ(renderReportJson(with.report), renderReportJson(without.report));
+}
+
 TEST(RuntimeReport, EnergyAddsUpByComponentAndNode) {
   TwoCoreProgram p = twoCores(5.0);
   const Report r = runOrFail(p.program, p.inputs).report;

@@ -196,6 +196,41 @@ TEST(RuntimeTiming, TransfersContendForLinks) {
   EXPECT_NEAR(shared.energy.noc, flits * 3 * spec.noc.hopEnergyPjPerFlit, 1e-9);
 }
 
+// A link freed goes to the transfer that can start earliest, ties to the
+// first core, even when another transfer was waiting for it longer: B
+// becomes ready after C but comes first in the program, so B crosses 0->1
+// when A releases it and C after B. (A scheduler keeping C's stale start
+// would let C take the link first.)
+TEST(RuntimeTiming, FreedLinkGoesToTheFirstCoreReady) {
+  ProgramBuilder b(smallArch());
+  const CoreId a = core(0, 1, 0), bCore = core(0, 1, 1), c = core(0, 3, 0);
+  int64_t x = b.input("x", ElementType::I8, {1024});
+  int64_t one = b.constant("one", ElementType::I32, {2}, {1, 1});
+  int64_t two = b.value("two", ElementType::I32, {2});
+  int64_t toA = b.value("to_a", ElementType::I8, {1024});
+  int64_t toB = b.value("to_b", ElementType::I8, {1024});
+  int64_t toC = b.value("to_c", ElementType::I8, {1024});
+  for (int64_t v : {two, toA, toB, toC})
+    b.output(v);
+  b.add(a, transfer(x, toA, core(0, 0, 0), 1));       // 0->1
+  b.add(bCore, make(Opcode::Accumulate, {one, one}, two));
+  b.add(bCore, transfer(x, toB, core(0, 0, 0), 1));   // 0->1
+  b.add(c, transfer(x, toC, core(0, 0, 0), 2));       // 0->1->3
+  ASSERT_EQ(b.program.cores[1].core, bCore);
+  ASSERT_EQ(b.program.cores[2].core, c);
+  const Report report =
+      runOrFail(b.program, {{"x", Tensor::ofInts(ElementType::I8, {1024},
+                                                 std::vector<int64_t>(1024, 3))}})
+          .report;
+  const InstructionTiming &first = timingOf(report, a, 0);
+  const InstructionTiming &second = timingOf(report, bCore, 1);
+  const InstructionTiming &third = timingOf(report, c, 0);
+  EXPECT_GT(second.start, timingOf(report, bCore, 0).end);
+  const int64_t hold = second.start - first.start;
+  EXPECT_GT(hold, 0);
+  EXPECT_EQ(third.start, second.start + hold);
+}
+
 TEST(RuntimeTiming, ChipHopsAddLinkLatencyAndBandwidth) {
   arch::ArchSpec spec = smallArch();
   spec.hierarchy.chips = 2;

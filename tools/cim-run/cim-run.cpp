@@ -27,6 +27,7 @@
 #include "cim/runtime/Npy.h"
 #include "cim/runtime/ProgramIO.h"
 #include "cim/runtime/Report.h"
+#include "/tmp/phase.h"
 #include "cim/runtime/TensorPb.h"
 #include "cim/runtime/Trace.h"
 
@@ -481,6 +482,7 @@ int main(int argc, char **argv) {
     return usageError(error);
 
   Program program;
+  PhaseTimer tl{"load"};
   if (Status s = loadProgramFile(options.program, program); !s)
     return failure(s.message());
   if (options.disassemble) {
@@ -488,6 +490,8 @@ int main(int argc, char **argv) {
     return 0;
   }
 
+  tl.~PhaseTimer(); tl.name="(dup)";
+  PhaseTimer tall{"all-after-load"};
   TensorMap inputs;
   if (std::string error = bindInputs(program, options, inputs); !error.empty())
     return failure(error);
@@ -496,6 +500,7 @@ int main(int argc, char **argv) {
   execution.numerics = *options.numerics;
   execution.weightsPreloaded = options.weightsPreloaded;
   execution.threads = options.threads;
+  execution.timeline = !options.trace.empty();
   ProgressBar bar(options.progress);
   execution.progress = [&bar](int64_t done, int64_t total) {
     bar.update(done, total);
@@ -508,6 +513,7 @@ int main(int argc, char **argv) {
   if (!status)
     return failure(options.program + ": " + status.message());
 
+  PhaseTimer tw{"outputs"};
   std::vector<PendingFile> files;
   if (std::string error = collectOutputs(program, result, options, files);
       !error.empty())

@@ -5,6 +5,8 @@
 // file. ConstantData keeps the elements at the narrowest width that holds
 // every one of them exactly (int8, int16, int32, float or double) and reads
 // them back as the same doubles, so callers see a sequence of doubles.
+// Copies share the stored bytes (every change stores anew), so copying a
+// program (a batch repeats its values) copies no constant's elements.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -59,7 +62,7 @@ public:
   /// skipped.
   std::pair<double, double> range() const;
   /// Bytes the elements take in memory.
-  size_t bytes() const { return storage.size(); }
+  size_t bytes() const { return storage ? storage->size() : 0; }
 
   /// Element by element, as bit patterns: a NaN equals itself, -0.0 does
   /// not equal 0.0 (a program reads back identical, or not).
@@ -80,7 +83,11 @@ private:
 
   Width width = Width::F64;
   size_t count = 0;
-  std::vector<unsigned char> storage;
+  /// Never changed once stored: shared by the copies.
+  std::shared_ptr<const std::vector<unsigned char>> storage;
+  const unsigned char *data() const {
+    return storage ? storage->data() : nullptr;
+  }
   /// range(), found when the elements are stored.
   double low = 0, high = 0;
 };

@@ -61,6 +61,9 @@ struct ExecuteOptions {
   /// run on).
   /// Outputs and reports do not depend on it.
   int64_t threads = 0;
+  /// Record Report::timeline and linkTimeline (what a trace draws). A tool
+  /// that writes no trace turns it off: it is an entry per instruction.
+  bool timeline = true;
 };
 
 /// Tensors by binding name (ValueInfo::binding).
