@@ -29,7 +29,10 @@
 #include <memory>
 #include <queue>
 #include <set>
+#include <string_view>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 
 using namespace cim;
 using namespace cim::runtime;
@@ -151,41 +154,59 @@ private:
 } // namespace
 
 void Simulator::findNeededValues() {
-  const bool ideal = options.numerics == Numerics::Ideal;
+  const size_t values = program.values.size();
   // An observer sees every value: all of them are computed then.
-  needed.assign(program.values.size(), options.observe ? 1 : 0);
-  for (size_t v = 0; v < program.values.size(); ++v)
-    needed[v] |= program.values[v].isOutput;
-  // Backwards to a fixed point (transfers link the cores' streams). A
-  // program's levels are needed when a needed mvm reads its array.
-  std::set<int64_t> readArrays;
-  for (bool changed = true; changed;) {
-    changed = false;
-    auto mark = [&](int64_t id) {
-      if (id >= 0 && !needed[id])
-        needed[id] = changed = true;
-    };
-    for (const CoreProgram &core : program.cores)
-      for (auto it = core.instructions.rbegin();
-           it != core.instructions.rend(); ++it) {
-        const Instruction &inst = *it;
-        if (inst.opcode == Opcode::Program &&
-            !readArrays.count(arrayIndex(arch, inst.array)) &&
-            !options.observe)
-          continue;
-        if (inst.output >= 0 && !needed[inst.output])
-          continue;
-        if (inst.opcode == Opcode::Mvm &&
-            readArrays.insert(arrayIndex(arch, inst.array)).second)
-          changed = true;
-        if (ideal && inst.opcode == Opcode::Rescale && inst.idealInput >= 0) {
-          mark(inst.idealInput);
-          mark(inst.idealWeight);
-          continue;
-        }
-        for (int64_t id : inst.inputs)
-          mark(id);
-      }
+  needed.assign(values, options.observe ? 1 : 0);
+  if (options.observe)
+    return;
+  // Backwards from the outputs, over the writer of each needed value
+  // (transfers link the cores' streams). A program's levels are needed
+  // when a needed mvm reads its array.
+  const bool ideal = options.numerics == Numerics::Ideal;
+  std::vector<const Instruction *> writer(values, nullptr);
+  std::unordered_map<int64_t, std::vector<const Instruction *>> programsOf;
+  std::vector<int64_t> work;
+  auto mark = [&](int64_t id) {
+    if (id >= 0 && !needed[id]) {
+      needed[id] = 1;
+      work.push_back(id);
+    }
+  };
+  auto markInputs = [&](const Instruction &inst) {
+    if (ideal && inst.opcode == Opcode::Rescale && inst.idealInput >= 0) {
+      mark(inst.idealInput);
+      mark(inst.idealWeight);
+      return;
+    }
+    for (int64_t id : inst.inputs)
+      mark(id);
+  };
+  std::vector<const Instruction *> withoutOutput;
+  for (const CoreProgram &core : program.cores)
+    for (const Instruction &inst : core.instructions) {
+      if (inst.output >= 0)
+        writer[inst.output] = &inst;
+      else if (inst.opcode == Opcode::Program)
+        programsOf[arrayIndex(arch, inst.array)].push_back(&inst);
+      else
+        withoutOutput.push_back(&inst); // done for its effect: always run
+    }
+  for (const Instruction *inst : withoutOutput)
+    markInputs(*inst);
+  for (size_t v = 0; v < values; ++v)
+    if (program.values[v].isOutput)
+      mark(static_cast<int64_t>(v));
+  std::unordered_set<int64_t> readArrays;
+  while (!work.empty()) {
+    const Instruction *inst = writer[work.back()];
+    work.pop_back();
+    if (!inst)
+      continue;
+    if (inst->opcode == Opcode::Mvm &&
+        readArrays.insert(arrayIndex(arch, inst->array)).second)
+      for (const Instruction *write : programsOf[arrayIndex(arch, inst->array)])
+        markInputs(*write);
+    markInputs(*inst);
   }
 }
 
@@ -306,7 +327,8 @@ int64_t Simulator::unitId(UnitKind kind, int64_t index) {
 
 void Simulator::plan() {
   std::map<Link, int64_t> linkIds;
-  std::map<std::string, int64_t> nodeIds;
+  std::unordered_map<std::string_view, int64_t> nodeIds;
+  static const std::string unnamed = "(none)";
   // The array whose sums a value carries: the ADCs and shift-and-add of
   // that array process it.
   std::vector<int64_t> arrayOf(program.values.size(), -1);
@@ -314,15 +336,23 @@ void Simulator::plan() {
   for (size_t c = 0; c < program.cores.size(); ++c) {
     const CoreProgram &core = program.cores[c];
     const int64_t coreIdx = coreIndex(arch, core.core);
+    plans[c].reserve(core.instructions.size());
+    // Runs of instructions share their node: looked up once a run.
+    const std::string *lastNode = nullptr;
+    int64_t lastNodeId = 0;
     for (const Instruction &inst : core.instructions) {
       Planned planned;
       planned.cost = costOf(program, inst, options);
-      const std::string &node = inst.node.empty() ? "(none)" : inst.node;
-      auto [named, added] =
-          nodeIds.emplace(node, static_cast<int64_t>(nodeNames.size()));
-      if (added)
-        nodeNames.push_back(node);
-      planned.node = named->second;
+      const std::string &node = inst.node.empty() ? unnamed : inst.node;
+      if (!lastNode || *lastNode != node) {
+        auto [named, added] =
+            nodeIds.emplace(node, static_cast<int64_t>(nodeNames.size()));
+        if (added)
+          nodeNames.push_back(node);
+        lastNode = &node;
+        lastNodeId = named->second;
+      }
+      planned.node = lastNodeId;
       const int64_t source =
           inst.inputs.empty() ? -1 : arrayOf[inst.inputs[0]];
       // Sums of no array (e.g. host constants) use the core's own units.
