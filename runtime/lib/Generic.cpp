@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <mutex>
 
 using namespace cim::runtime;
 using namespace cim::runtime::detail;
@@ -588,73 +589,122 @@ Status detail::evaluateGeneric(const Instruction &inst,
   const int64_t rowBound = rowLoop >= 0 ? bounds[rowLoop] : 1;
   const int64_t n = std::min(rowBound, kRowTile);
   const size_t args = inst.accesses.size();
-  std::vector<double> regs((args + inst.body.size()) * n, 0.0);
-  std::vector<int64_t> index(loops, 0);
-  BodyContext ctx{&index, &sources, ""};
-  // Constants once; the loop evaluates the rest.
-  std::vector<size_t> live;
-  for (size_t i = 0; i < inst.body.size(); ++i) {
-    if (inst.body[i].opcode == ScalarOpcode::Const)
-      std::fill_n(regs.begin() + (args + i) * n, n, inst.body[i].constant);
-    else
-      live.push_back(i);
-  }
-  std::vector<int64_t> offsets(args), rowStrides(args, 0);
-  for (size_t a = 0; a < args; ++a) {
-    offsets[a] = inst.accesses[a].offset;
-    if (rowLoop >= 0)
-      rowStrides[a] = inst.accesses[a].strides[rowLoop];
-  }
   const size_t result = static_cast<size_t>(inst.bodyResult);
-  const double *resultRow = regs.data() + result * n;
-  while (true) {
-    for (int64_t first = 0; first < rowBound; first += n) {
-      const int64_t count = std::min(n, rowBound - first);
-      if (rowLoop >= 0)
-        index[rowLoop] = first;
-      auto at = [&](size_t a) { return offsets[a] + first * rowStrides[a]; };
-      for (size_t a = 0; a < accessed; ++a)
-        loadRow(*inputs[a], at(a), rowStrides[a], count, regs.data() + a * n);
-      loadRow(out, at(accessed), rowStrides[accessed], count,
-              regs.data() + accessed * n);
-      for (size_t i : live) {
-        applyRow(inst.body[i], regs.data(), n, count, rowLoop, ctx,
-                 regs.data() + (args + i) * n);
-        if (!ctx.error.empty())
-          return Status::error("body op " + std::to_string(i) + ": " +
-                               ctx.error);
-      }
-      const int64_t o = at(accessed), so = rowStrides[accessed];
-      if (integerOut)
-        for (int64_t j = 0; j < count; ++j)
-          out.ints[o + j * so] = static_cast<int64_t>(
-              wrap(truncToInt(resultRow[j]), outBits));
-      else if (out.type == ElementType::F64)
-        for (int64_t j = 0; j < count; ++j)
-          out.floats[o + j * so] = resultRow[j];
+
+  // The points with index[split] in [begin, end) (split -1: all of them);
+  // returns the first body error.
+  auto runPoints = [&](int64_t split, int64_t begin,
+                       int64_t end) -> std::string {
+    auto low = [&](size_t l) {
+      return static_cast<int64_t>(l) == split ? begin : 0;
+    };
+    auto high = [&](size_t l) {
+      return static_cast<int64_t>(l) == split ? end : bounds[l];
+    };
+    std::vector<double> regs((args + inst.body.size()) * n, 0.0);
+    std::vector<int64_t> index(loops, 0);
+    if (split >= 0)
+      index[split] = begin;
+    BodyContext ctx{&index, &sources, ""};
+    // Constants once; the loop evaluates the rest.
+    std::vector<size_t> live;
+    for (size_t i = 0; i < inst.body.size(); ++i) {
+      if (inst.body[i].opcode == ScalarOpcode::Const)
+        std::fill_n(regs.begin() + (args + i) * n, n, inst.body[i].constant);
       else
-        for (int64_t j = 0; j < count; ++j)
-          out.floats[o + j * so] =
-              static_cast<double>(static_cast<float>(resultRow[j]));
+        live.push_back(i);
     }
-    if (rowLoop >= 0)
-      index[rowLoop] = 0;
-    // Next row: the innermost other loop first; offsets follow.
-    size_t l = loops;
-    while (l-- > 0) {
-      if (static_cast<int64_t>(l) == rowLoop)
-        continue;
-      if (++index[l] < bounds[l]) {
-        for (size_t a = 0; a < args; ++a)
-          offsets[a] += inst.accesses[a].strides[l];
-        break;
+    std::vector<int64_t> offsets(args), rowStrides(args, 0);
+    for (size_t a = 0; a < args; ++a) {
+      offsets[a] = inst.accesses[a].offset;
+      if (split >= 0)
+        offsets[a] += begin * inst.accesses[a].strides[split];
+      if (rowLoop >= 0)
+        rowStrides[a] = inst.accesses[a].strides[rowLoop];
+    }
+    const double *resultRow = regs.data() + result * n;
+    while (true) {
+      for (int64_t first = 0; first < rowBound; first += n) {
+        const int64_t count = std::min(n, rowBound - first);
+        if (rowLoop >= 0)
+          index[rowLoop] = first;
+        auto at = [&](size_t a) { return offsets[a] + first * rowStrides[a]; };
+        for (size_t a = 0; a < accessed; ++a)
+          loadRow(*inputs[a], at(a), rowStrides[a], count, regs.data() + a * n);
+        loadRow(out, at(accessed), rowStrides[accessed], count,
+                regs.data() + accessed * n);
+        for (size_t i : live) {
+          applyRow(inst.body[i], regs.data(), n, count, rowLoop, ctx,
+                   regs.data() + (args + i) * n);
+          if (!ctx.error.empty())
+            return "body op " + std::to_string(i) + ": " + ctx.error;
+        }
+        const int64_t o = at(accessed), so = rowStrides[accessed];
+        if (integerOut)
+          for (int64_t j = 0; j < count; ++j)
+            out.ints[o + j * so] = static_cast<int64_t>(
+                wrap(truncToInt(resultRow[j]), outBits));
+        else if (out.type == ElementType::F64)
+          for (int64_t j = 0; j < count; ++j)
+            out.floats[o + j * so] = resultRow[j];
+        else
+          for (int64_t j = 0; j < count; ++j)
+            out.floats[o + j * so] =
+                static_cast<double>(static_cast<float>(resultRow[j]));
       }
-      for (size_t a = 0; a < args; ++a)
-        offsets[a] -= inst.accesses[a].strides[l] * (bounds[l] - 1);
-      index[l] = 0;
+      if (rowLoop >= 0)
+        index[rowLoop] = 0;
+      // Next row: the innermost other loop first; offsets follow.
+      size_t l = loops;
+      while (l-- > 0) {
+        if (static_cast<int64_t>(l) == rowLoop)
+          continue;
+        if (++index[l] < high(l)) {
+          for (size_t a = 0; a < args; ++a)
+            offsets[a] += inst.accesses[a].strides[l];
+          break;
+        }
+        for (size_t a = 0; a < args; ++a)
+          offsets[a] -= inst.accesses[a].strides[l] * (high(l) - low(l) - 1);
+        index[l] = low(l);
+      }
+      if (l == static_cast<size_t>(-1))
+        return "";
     }
-    if (l == static_cast<size_t>(-1))
-      break;
+  };
+
+  // A large nest whose output elements are each updated by points of one
+  // value of its outermost loop (bound 1 aside) is split by that loop over
+  // the pool, if the loop moves the output and is not the row loop. The
+  // ranges then run the points in their serial order, each its own part.
+  constexpr int64_t kParallelPoints = int64_t(1) << 15;
+  int64_t split = -1;
+  if (pool && pool->threads() > 1 &&
+      genericIterations(inst) >= kParallelPoints &&
+      outputLoopsWriteDistinctElements(inst)) {
+    size_t outer = 0;
+    while (outer < loops && bounds[outer] == 1)
+      ++outer;
+    if (outer < loops && static_cast<int64_t>(outer) != rowLoop &&
+        inst.accesses[accessed].strides[outer] != 0)
+      split = static_cast<int64_t>(outer);
   }
-  return Status::ok();
+  if (split < 0) {
+    const std::string error = runPoints(-1, 0, 0);
+    return error.empty() ? Status::ok() : Status::error(error);
+  }
+  // The error of the first range that failed: the first point to fail in
+  // the serial order, whatever the thread count.
+  std::mutex mutex;
+  int64_t failedAt = bounds[split];
+  std::string error;
+  pool->parallelFor(bounds[split], 1, [&](int64_t begin, int64_t end) {
+    std::string failure = runPoints(split, begin, end);
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!failure.empty() && begin < failedAt) {
+      failedAt = begin;
+      error = std::move(failure);
+    }
+  });
+  return error.empty() ? Status::ok() : Status::error(error);
 }

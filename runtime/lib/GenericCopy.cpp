@@ -167,6 +167,15 @@ bool detail::copyWritesEachElementOnce(const Instruction &inst) {
   return writesEachElementOnce(loopsOf(inst));
 }
 
+bool detail::outputLoopsWriteDistinctElements(const Instruction &inst) {
+  const Access &out = inst.accesses.back();
+  std::vector<CopyLoop> loops;
+  for (size_t l = 0; l < inst.loopBounds.size(); ++l)
+    if (inst.loopBounds[l] != 1 && out.strides[l] != 0)
+      loops.push_back({inst.loopBounds[l], 0, out.strides[l]});
+  return writesEachElementOnce(loops);
+}
+
 void detail::copyNest(const Instruction &inst, const std::vector<int64_t> &from,
                       std::vector<int64_t> &to, WorkerPool *pool) {
   stridedCopy(inst, from, to, pool);

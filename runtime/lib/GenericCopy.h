@@ -27,6 +27,13 @@ namespace cim::runtime::detail {
 /// (then they may run in any order, on any thread).
 bool copyWritesEachElementOnce(const Instruction &inst);
 
+/// Whether the points of a Generic that differ in a loop moving its output
+/// (a loop of output stride 0 reduces: it is left out) write distinct
+/// output elements. Then its points split by such a loop may run on
+/// different threads: each element's updates all come from one of them,
+/// in their order.
+bool outputLoopsWriteDistinctElements(const Instruction &inst);
+
 void copyNest(const Instruction &inst, const std::vector<int64_t> &from,
               std::vector<int64_t> &to, WorkerPool *pool = nullptr);
 void copyNest(const Instruction &inst, const std::vector<double> &from,

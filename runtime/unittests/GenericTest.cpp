@@ -542,3 +542,79 @@ TEST(GenericExecute, LargeCopiesSplitOverThreadsOnlyWhenPointsAreDisjoint) {
 }
 
 } // namespace
+
+namespace {
+
+/// y (f32, `outShape`) from one generic over `x` (f32 [size]) with `body`
+/// (result register `result`), on `threads` threads.
+Tensor runLargeBody(const std::vector<double> &x, std::vector<int64_t> outShape,
+                    std::vector<int64_t> bounds, std::vector<Access> accesses,
+                    std::vector<ScalarOp> body, int64_t result, double fill,
+                    int64_t threads) {
+  ProgramBuilder b(smallArch());
+  const int64_t in = b.constant("x", F32, {static_cast<int64_t>(x.size())}, x);
+  const int64_t y = b.value("y", F32, std::move(outShape));
+  b.output(y);
+  b.add(home, generic({in}, y, std::move(bounds), std::move(accesses),
+                      std::move(body), result, fill));
+  ExecuteOptions options;
+  options.threads = threads;
+  return runOrFail(b.program, {}, options).outputs.at("y");
+}
+
+} // namespace
+
+// Large bodies split over threads by their outermost loop only when every
+// output element is updated from one value of it, in the serial order: a
+// max pool (reductions inside the split loop), a sum whose reduction loop
+// is outermost and a nest whose points collide stay exact for 1-3 threads.
+TEST(GenericExecute, LargeBodiesSplitOverThreadsKeepTheSerialOrder) {
+  // Values whose sums depend on the order they are added in. The nests are
+  // large enough (milliseconds) for a wrong split's threads to overlap.
+  std::vector<double> x(200 * 21 * 512);
+  for (size_t e = 0; e < x.size(); ++e)
+    x[e] = f32(std::ldexp(1.0 + static_cast<double>((e * 7919) % 1000),
+                          static_cast<int>((e * 31) % 40) - 20));
+
+  // 3 x 3 max pool: loops (c, oh, ow, kh, kw) over [64, 34, 34].
+  std::vector<double> pooled(64 * 32 * 32,
+                             -std::numeric_limits<double>::infinity());
+  for (int64_t c = 0; c < 64; ++c)
+    for (int64_t oh = 0; oh < 32; ++oh)
+      for (int64_t ow = 0; ow < 32; ++ow)
+        for (int64_t kh = 0; kh < 3; ++kh)
+          for (int64_t kw = 0; kw < 3; ++kw) {
+            double &out = pooled[(c * 32 + oh) * 32 + ow];
+            out = std::max(out, x[(c * 34 + oh + kh) * 34 + ow + kw]);
+          }
+  // Sum over the outermost loop: y[i] = sum_k x[k * 4096 + i], k < 500.
+  std::vector<double> sums(4096, 0.0);
+  for (int64_t k = 0; k < 500; ++k)
+    for (int64_t i = 0; i < 4096; ++i)
+      sums[i] = f32(sums[i] + x[k * 4096 + i]);
+  // Points (a, b, i) add into y[(a + b) * 512 + i]: a and b collide.
+  std::vector<double> collided(220 * 512, 0.0);
+  for (int64_t a = 0; a < 200; ++a)
+    for (int64_t bb = 0; bb < 21; ++bb)
+      for (int64_t i = 0; i < 512; ++i)
+        collided[(a + bb) * 512 + i] =
+            f32(collided[(a + bb) * 512 + i] + x[(a * 21 + bb) * 512 + i]);
+
+  for (int64_t threads : {1, 2, 3}) {
+    EXPECT_EQ(runLargeBody(x, {64, 32, 32}, {64, 32, 32, 3, 3},
+                           {{0, {34 * 34, 34, 1, 34, 1}},
+                            {0, {32 * 32, 32, 1, 0, 0}}},
+                           {scalarOp(Op::MaxF, {1, 0})}, 2, -3.4e38, threads),
+              Tensor::ofFloats({64, 32, 32}, pooled))
+        << threads << " threads";
+    EXPECT_EQ(runLargeBody(x, {4096}, {500, 4096}, {{0, {4096, 1}}, {0, {0, 1}}},
+                           {scalarOp(Op::AddF, {1, 0})}, 2, 0, threads),
+              Tensor::ofFloats({4096}, sums))
+        << threads << " threads";
+    EXPECT_EQ(runLargeBody(x, {220 * 512}, {200, 21, 512},
+                           {{0, {21 * 512, 512, 1}}, {0, {512, 512, 1}}},
+                           {scalarOp(Op::AddF, {1, 0})}, 2, 0, threads),
+              Tensor::ofFloats({220 * 512}, collided))
+        << threads << " threads";
+  }
+}
