@@ -19,8 +19,9 @@
 
 #include "CostModel.h"
 #include "ExecuteValid.h"
-#include "ProductChains.h"
+#include "NeededValues.h"
 #include "Numerics.h"
+#include "ProductChains.h"
 #include "Topology.h"
 #include "cim/runtime/Validate.h"
 
@@ -32,7 +33,6 @@
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
-#include <unordered_set>
 
 using namespace cim;
 using namespace cim::runtime;
@@ -113,7 +113,6 @@ private:
   /// rescale with a real-valued reference reads only the reference, so the
   /// integer path feeding it is timed and charged but not computed.
   std::vector<char> needed;
-  void findNeededValues();
   /// The crossbar products computed in one pass when their mvm issues.
   std::unique_ptr<ProductChains> chains;
   BlockCache blockCache;
@@ -152,63 +151,6 @@ private:
 };
 
 } // namespace
-
-void Simulator::findNeededValues() {
-  const size_t values = program.values.size();
-  // An observer sees every value: all of them are computed then.
-  needed.assign(values, options.observe ? 1 : 0);
-  if (options.observe)
-    return;
-  // Backwards from the outputs, over the writer of each needed value
-  // (transfers link the cores' streams). A program's levels are needed
-  // when a needed mvm reads its array.
-  const bool ideal = options.numerics == Numerics::Ideal;
-  std::vector<const Instruction *> writer(values, nullptr);
-  std::unordered_map<int64_t, std::vector<const Instruction *>> programsOf;
-  std::vector<int64_t> work;
-  auto mark = [&](int64_t id) {
-    if (id >= 0 && !needed[id]) {
-      needed[id] = 1;
-      work.push_back(id);
-    }
-  };
-  auto markInputs = [&](const Instruction &inst) {
-    if (ideal && inst.opcode == Opcode::Rescale && inst.idealInput >= 0) {
-      mark(inst.idealInput);
-      mark(inst.idealWeight);
-      return;
-    }
-    for (int64_t id : inst.inputs)
-      mark(id);
-  };
-  std::vector<const Instruction *> withoutOutput;
-  for (const CoreProgram &core : program.cores)
-    for (const Instruction &inst : core.instructions) {
-      if (inst.output >= 0)
-        writer[inst.output] = &inst;
-      else if (inst.opcode == Opcode::Program)
-        programsOf[arrayIndex(arch, inst.array)].push_back(&inst);
-      else
-        withoutOutput.push_back(&inst); // done for its effect: always run
-    }
-  for (const Instruction *inst : withoutOutput)
-    markInputs(*inst);
-  for (size_t v = 0; v < values; ++v)
-    if (program.values[v].isOutput)
-      mark(static_cast<int64_t>(v));
-  std::unordered_set<int64_t> readArrays;
-  while (!work.empty()) {
-    const Instruction *inst = writer[work.back()];
-    work.pop_back();
-    if (!inst)
-      continue;
-    if (inst->opcode == Opcode::Mvm &&
-        readArrays.insert(arrayIndex(arch, inst->array)).second)
-      for (const Instruction *write : programsOf[arrayIndex(arch, inst->array)])
-        markInputs(*write);
-    markInputs(*inst);
-  }
-}
 
 Tensor &Simulator::valueOf(int64_t id) {
   id = storageOf(id);
@@ -260,7 +202,8 @@ Status Simulator::bind(const TensorMap &inputs) {
   chains = std::make_unique<ProductChains>(program, options.device == nullptr);
   for (int64_t id : chains->extraReads())
     ++readersLeft[id];
-  findNeededValues();
+  needed = neededValues(program, options.numerics == Numerics::Ideal,
+                        static_cast<bool>(options.observe));
   // Ideal numerics read the rescales' real-valued references too.
   if (options.numerics == Numerics::Ideal)
     for (const CoreProgram &core : program.cores)
