@@ -5,7 +5,6 @@
 #include "ExecuteValid.h"
 #include "cim/runtime/Validate.h"
 
-#include "/tmp/phase.h"
 #include <map>
 #include <tuple>
 #include <vector>
@@ -122,15 +121,12 @@ Status cim::runtime::executeBatch(const Program &program, int64_t n,
                                   const TensorMap &inputs,
                                   const ExecuteOptions &options,
                                   ExecuteResult &result) {
-  { PhaseTimer t{"validate"};
   if (Status s = validate(program); !s)
-    return s; }
+    return s;
   if (n == 1)
     return detail::executeValid(program, inputs, options, result);
   Program batched;
-  { PhaseTimer t{"batchProgram"};
   if (Status s = batchProgram(program, n, batched); !s)
-    return s; }
-  PhaseTimer t{"executeValid+free"};
+    return s;
   return detail::executeValid(batched, inputs, options, result);
 }

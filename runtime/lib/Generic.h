@@ -36,8 +36,10 @@ int64_t genericOpsPerPoint(const Instruction &inst);
 std::string checkGeneric(const Instruction &inst,
                          const std::vector<ValueInfo> &values);
 
-/// Runs the loop nest (a copy nest on `pool`'s threads when given and the
-/// copy is large). Fails only on a gather index out of range.
+/// Runs the loop nest; with a pool, a large copy nest that writes each
+/// element once, or a large body whose output elements are each updated
+/// from one value of its outermost loop, is split over its threads. Fails
+/// only on a gather index out of range (the first in the serial order).
 Status evaluateGeneric(const Instruction &inst,
                        const std::vector<const Tensor *> &inputs, Tensor &out,
                        WorkerPool *pool = nullptr);

@@ -4,7 +4,8 @@
 // the output's type is a copy (padding, im2col, slices, transposes): it runs
 // without the register machinery, its loops reordered for the caches when
 // every output element is written once (then the order cannot change the
-// result) and its two innermost loops as plain nested loops.
+// result) and its two innermost loops as plain nested loops. The same
+// disjointness test tells when a body's points may split over threads.
 //
 //===----------------------------------------------------------------------===//
 

@@ -40,18 +40,14 @@ std::vector<char> detail::neededValues(const Program &program, bool ideal,
     for (int64_t id : inst.inputs)
       mark(id);
   };
-  std::vector<const Instruction *> withoutOutput;
+  // (Validation leaves program the only instruction that writes no value.)
   for (const CoreProgram &core : program.cores)
     for (const Instruction &inst : core.instructions) {
-      if (inst.output >= 0)
-        writer[inst.output] = &inst;
-      else if (inst.opcode == Opcode::Program)
+      if (inst.opcode == Opcode::Program)
         programsOf[arrayIndex(arch, inst.array)].push_back(&inst);
       else
-        withoutOutput.push_back(&inst); // done for its effect: always run
+        writer[inst.output] = &inst;
     }
-  for (const Instruction *inst : withoutOutput)
-    markInputs(*inst);
   for (size_t v = 0; v < values; ++v)
     if (program.values[v].isOutput)
       mark(static_cast<int64_t>(v));
@@ -61,10 +57,12 @@ std::vector<char> detail::neededValues(const Program &program, bool ideal,
     work.pop_back();
     if (!inst)
       continue;
-    if (inst->opcode == Opcode::Mvm &&
-        readArrays.insert(arrayIndex(arch, inst->array)).second)
-      for (const Instruction *write : programsOf[arrayIndex(arch, inst->array)])
-        markInputs(*write);
+    if (inst->opcode == Opcode::Mvm) {
+      const int64_t array = arrayIndex(arch, inst->array);
+      if (readArrays.insert(array).second)
+        for (const Instruction *write : programsOf[array])
+          markInputs(*write);
+    }
     markInputs(*inst);
   }
   return needed;

@@ -18,6 +18,7 @@ namespace cim::runtime::detail {
 /// observer). In ideal numerics a rescale with a real-valued reference
 /// reads only the reference, so the integer path feeding it is not needed.
 /// A program's levels are needed when a needed mvm reads its array.
+/// `program` is valid (validate()).
 std::vector<char> neededValues(const Program &program, bool ideal,
                                bool observe);
 

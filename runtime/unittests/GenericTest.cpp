@@ -618,3 +618,32 @@ TEST(GenericExecute, LargeBodiesSplitOverThreadsKeepTheSerialOrder) {
         << threads << " threads";
   }
 }
+
+// A split body that fails reports the first point to fail in the serial
+// order, whatever the thread count: a gather of 20000 rows with a bad
+// index in the first rows and another in the last.
+TEST(GenericExecute, LargeBodyReportsTheFirstFailingPoint) {
+  const int64_t rows = 20000;
+  ProgramBuilder b(smallArch());
+  const int64_t idx = b.input("idx", I64, {rows});
+  const int64_t table =
+      b.constant("table", F32, {4, 3}, std::vector<double>(12, 1.5));
+  const int64_t out = b.value("out", F32, {rows, 3});
+  b.output(out);
+  b.add(home, generic({idx, table}, out, {rows, 3}, {{0, {1, 0}}, {0, {3, 1}}},
+                      {dimOp(Op::Index, 1), dimOp(Op::Extract, 0, {0, 2})}, 3));
+  std::vector<int64_t> indices(rows, 2);
+  indices[100] = 9;
+  indices[rows - 5] = -7;
+  for (int64_t threads : {1, 2, 3}) {
+    ExecuteOptions options;
+    options.threads = threads;
+    ExecuteResult result;
+    const Status status =
+        execute(b.program, {{"idx", Tensor::ofInts(I64, {rows}, indices)}},
+                options, result);
+    ASSERT_FALSE(status.isOk()) << threads << " threads";
+    EXPECT_NE(status.message().find("gather index 9 "), std::string::npos)
+        << threads << " threads: " << status.message();
+  }
+}

@@ -27,7 +27,6 @@
 #include "cim/runtime/Npy.h"
 #include "cim/runtime/ProgramIO.h"
 #include "cim/runtime/Report.h"
-#include "/tmp/phase.h"
 #include "cim/runtime/TensorPb.h"
 #include "cim/runtime/Trace.h"
 
@@ -482,7 +481,6 @@ int main(int argc, char **argv) {
     return usageError(error);
 
   Program program;
-  PhaseTimer tl{"load"};
   if (Status s = loadProgramFile(options.program, program); !s)
     return failure(s.message());
   if (options.disassemble) {
@@ -490,8 +488,6 @@ int main(int argc, char **argv) {
     return 0;
   }
 
-  tl.~PhaseTimer(); tl.name="(dup)";
-  PhaseTimer tall{"all-after-load"};
   TensorMap inputs;
   if (std::string error = bindInputs(program, options, inputs); !error.empty())
     return failure(error);
@@ -513,7 +509,6 @@ int main(int argc, char **argv) {
   if (!status)
     return failure(options.program + ": " + status.message());
 
-  PhaseTimer tw{"outputs"};
   std::vector<PendingFile> files;
   if (std::string error = collectOutputs(program, result, options, files);
       !error.empty())
