@@ -3,6 +3,7 @@
 #include "ProductChains.h"
 
 #include "Int8Gemm.h"
+#include "ParityProducts.h"
 #include "PlaneProducts.h"
 
 #include "Topology.h"
@@ -276,6 +277,22 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
       chain.recombine ? &chain.recombine->encoding : nullptr};
   const int16_t *blockLevels =
       cells.data() + mvm.row * arch.array.cols + mvm.col;
+  // An ADC that only rounds: one exact product and the planes' parities.
+  if (numerics == Numerics::Quantized) {
+    const GemmMatrix &exact =
+        chain.recombine
+            ? cache.recombined(block, arch, cells, chain.recombine->encoding)
+            : cache.levels(block, arch, cells);
+    if (parityProductsApply(conversion, k, c, block.positive, block.negative,
+                            exact)) {
+      if (shared.bytes.empty())
+        packInputBytes(x.ints.data(), m, k, dac.inputBits, pool,
+                       shared.bytes);
+      if (parityProducts(shared.bytes, m, k, blockLevels, arch.array.cols, c,
+                         conversion, exact, pool, out.ints))
+        return Status::ok();
+    }
+  }
   // On a matrix engine: by exact int8 GEMMs of the planes' digits.
   if (numerics == Numerics::Quantized && int8GemmIsFast() &&
       planeProductsApply(conversion, k, c, block.maxAbs) &&

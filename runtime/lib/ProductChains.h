@@ -111,6 +111,8 @@ public:
     std::vector<float> values;
     /// The same digits as input bits, for lookups (LookupProducts.h).
     InputBits bits;
+    /// The inputs as int8 rows, for parityProducts.
+    std::vector<int8_t> bytes;
     int64_t remaining = 0;
   };
   Digits &digits(int64_t planes) { return planeDigits[planes]; }

@@ -1,0 +1,373 @@
+//===- ParityProducts.cpp - Rounding ADC products from parities -----------===//
+
+#include "ParityProducts.h"
+
+#include "Int8Gemm.h"
+
+#include <cblas.h>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define CIM_PARITY_GFNI 1
+#endif
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+
+using namespace cim;
+using namespace cim::runtime;
+using namespace cim::runtime::detail;
+
+namespace {
+
+/// Input rows per GEMM: its operands and results stay in a core's L2.
+constexpr int64_t kBlockRows = 256;
+/// GEMM row counts are rounded up to a multiple of this: a handful of
+/// GEMM shapes, each compiled once.
+constexpr int64_t kGemmRowStep = 32;
+/// Columns are handled 64 at a time (a word of parities).
+constexpr int64_t kColumnStep = 64;
+constexpr int64_t kMaxColumns = 512, kMaxRows = 512;
+
+int64_t roundUp(int64_t value, int64_t step) {
+  return (value + step - 1) / step * step;
+}
+
+template <typename T> T *scratch(std::vector<T> &buffer, int64_t size) {
+  if (buffer.size() < static_cast<size_t>(size))
+    buffer.resize(static_cast<size_t>(size));
+  return buffer.data();
+}
+
+/// The GEMM's second operand: `rows` x N int8, the exact operand's K rows
+/// at 0 and the recombination (an identity without a recombine) of the C
+/// corrections at row `qRow`. Returns false if a coefficient is not int8.
+bool linearOperand(const ChainConversions &conversions, const GemmMatrix &exact,
+                   int64_t k, int64_t c, int64_t qRow, int64_t rows,
+                   std::vector<int8_t> &operand, int64_t &largest) {
+  const int64_t n = conversions.n;
+  operand.assign(static_cast<size_t>(rows * n), 0);
+  largest = 0;
+  for (int64_t r = 0; r < k; ++r)
+    for (int64_t w = 0; w < n; ++w)
+      operand[r * n + w] = static_cast<int8_t>(exact.asFloat[r * n + w]);
+  auto put = [&](int64_t column, int64_t w, int64_t coefficient) {
+    if (coefficient < -128 || coefficient > 127)
+      return false;
+    operand[(qRow + column) * n + w] = static_cast<int8_t>(coefficient);
+    largest = std::max<int64_t>(largest, std::llabs(coefficient));
+    return true;
+  };
+  if (!conversions.recombine) {
+    for (int64_t j = 0; j < c; ++j)
+      put(j, j, 1);
+    return true;
+  }
+  for (int64_t w = 0; w < n; ++w) {
+    for (int64_t j = 0; j < conversions.perWeight; ++j)
+      if (!put(w * conversions.perWeight + j, w, conversions.perColumn[j]))
+        return false;
+    if (conversions.referenceColumns &&
+        !put(c - 1, w, conversions.reference))
+      return false;
+  }
+  return true;
+}
+
+/// How the parities are found, and the level tables that way needs.
+struct Parities {
+  int64_t rowBytes, qBytes, planes;
+  /// Portable: per group of eight rows, 256 entries of qBytes / 64 words,
+  /// entry i the XOR of the low-bit rows 8g + b of the levels for the
+  /// bits b of i.
+  /// GFNI: per group of eight rows and column of 8 x 8 bit matrices, the
+  /// matrix whose byte 7 - j holds, at bit b, the low bit of the level at
+  /// row 8g + 7 - b of the group's column j.
+  std::vector<uint64_t> table;
+  bool gfni = false;
+};
+
+#ifdef CIM_PARITY_GFNI
+bool gfniAvailable() {
+  static const bool available = __builtin_cpu_supports("avx512f") &&
+                                __builtin_cpu_supports("avx512bw") &&
+                                __builtin_cpu_supports("gfni");
+  return available;
+}
+#else
+bool gfniAvailable() { return false; }
+#endif
+
+void makeTables(const int16_t *levels, int64_t stride, int64_t k, int64_t c,
+                Parities &parities) {
+  const int64_t groups = parities.rowBytes / 8;
+  const int64_t words = parities.qBytes / 64;
+  auto lowBit = [&](int64_t r, int64_t j) -> uint64_t {
+    return r < k && j < c ? static_cast<uint64_t>(levels[r * stride + j] & 1)
+                          : 0;
+  };
+  if (parities.gfni) {
+    const int64_t columnGroups = parities.qBytes / 8;
+    parities.table.assign(static_cast<size_t>(groups * columnGroups), 0);
+    for (int64_t g = 0; g < groups; ++g)
+      for (int64_t cg = 0; cg < columnGroups; ++cg) {
+        uint64_t matrix = 0;
+        for (int64_t j = 0; j < 8; ++j)
+          for (int64_t b = 0; b < 8; ++b)
+            matrix |= lowBit(8 * g + 7 - b, 8 * cg + j) << (8 * (7 - j) + b);
+        parities.table[g * columnGroups + cg] = matrix;
+      }
+    return;
+  }
+  std::vector<uint64_t> low(static_cast<size_t>(parities.rowBytes * words), 0);
+  for (int64_t r = 0; r < k; ++r)
+    for (int64_t j = 0; j < c; ++j)
+      low[r * words + j / 64] |= lowBit(r, j) << (j % 64);
+  parities.table.assign(static_cast<size_t>(groups * 256 * words), 0);
+  for (int64_t g = 0; g < groups; ++g) {
+    uint64_t *group = parities.table.data() + g * 256 * words;
+    for (int64_t i = 1; i < 256; ++i) {
+      const uint64_t *rest = group + (i & (i - 1)) * words;
+      const uint64_t *row = low.data() + (8 * g + __builtin_ctzll(i)) * words;
+      for (int64_t w = 0; w < words; ++w)
+        group[i * words + w] = rest[w] ^ row[w];
+    }
+  }
+}
+
+/// Q of `count` input rows (rowBytes apart) into `q` (qBytes per row,
+/// rows `ldq` apart): per column, its planes' parities as a two's
+/// complement `planes`-bit integer.
+template <int W>
+void portableCorrections(const Parities &parities, const int8_t *rows,
+                         int64_t count, int8_t *q, int64_t ldq) {
+  const int64_t groups = parities.rowBytes / 8, planes = parities.planes;
+  const int down = 8 - static_cast<int>(planes);
+  for (int64_t i = 0; i < count; ++i) {
+    const int8_t *row = rows + i * parities.rowBytes;
+    uint64_t acc[8][W] = {};
+    for (int64_t g = 0; g < groups; ++g) {
+      uint64_t word;
+      std::memcpy(&word, row + 8 * g, sizeof(word));
+      if (!word)
+        continue;
+      // Byte p of the transpose: plane p's digits of the group's rows.
+      const uint64_t t = transposeBits8x8(word);
+      const uint64_t *group = parities.table.data() + g * 256 * W;
+      for (int64_t p = 0; p < planes; ++p) {
+        const uint64_t *entry = group + ((t >> (8 * p)) & 255) * W;
+        for (int w = 0; w < W; ++w)
+          acc[p][w] ^= entry[w];
+      }
+    }
+    // Column j's parities, plane p at bit p, eight columns at a time.
+    int8_t *to = q + i * ldq;
+    for (int64_t j0 = 0; j0 < parities.qBytes; j0 += 8) {
+      uint64_t byPlane = 0;
+      for (int64_t p = 0; p < planes; ++p)
+        byPlane |= ((acc[p][j0 / 64] >> (j0 % 64)) & 255) << (8 * p);
+      const uint64_t byColumn = transposeBits8x8(byPlane);
+      for (int64_t j = 0; j < 8; ++j)
+        to[j0 + j] = static_cast<int8_t>(
+            static_cast<uint8_t>(static_cast<uint8_t>(byColumn >> (8 * j))
+                                 << down)) >>
+            down;
+    }
+  }
+}
+
+#ifdef CIM_PARITY_GFNI
+/// The same on GF(2) affine instructions: an 8 x 8 bit matrix times eight
+/// bytes per 64-bit lane. A group's rows are transposed to one byte per
+/// plane (planes in reverse: plane 7 - i in byte i), every lane of the
+/// column matrices multiplies all planes at once, and a last transpose
+/// puts plane p at bit p of each column's byte.
+__attribute__((target("avx512f,avx512bw,gfni"))) void
+gfniCorrections(const Parities &parities, const int8_t *rows, int64_t count,
+                int8_t *q, int64_t ldq) {
+  const int64_t groups = parities.rowBytes / 8;
+  const int64_t blocks = parities.qBytes / 64, columnGroups = blocks * 8;
+  const __m512i reversedUnits = _mm512_set1_epi64(0x0102040810204080ll);
+  const __m512i units = _mm512_set1_epi64(0x8040201008040201ll);
+  // Sign-extend from `planes` bits: (v & mask ^ sign) - sign, per byte.
+  const int64_t planes = parities.planes;
+  const __m512i mask = _mm512_set1_epi8(
+      static_cast<char>(planes == 8 ? 0xFF : (1 << planes) - 1));
+  const __m512i sign = _mm512_set1_epi8(static_cast<char>(1 << (planes - 1)));
+  alignas(64) uint64_t transposed[kMaxRows / 8];
+  for (int64_t i = 0; i < count; ++i) {
+    const int8_t *row = rows + i * parities.rowBytes;
+    for (int64_t g0 = 0; g0 < groups; g0 += 8) {
+      const int64_t left = std::min<int64_t>(8, groups - g0);
+      const __m512i digits = _mm512_maskz_loadu_epi64(
+          static_cast<__mmask8>((1u << left) - 1), row + 8 * g0);
+      _mm512_store_si512(transposed + g0, _mm512_gf2p8affine_epi64_epi8(
+                                              reversedUnits, digits, 0));
+    }
+    __m512i acc[kMaxColumns / 64];
+    for (int64_t b = 0; b < blocks; ++b)
+      acc[b] = _mm512_setzero_si512();
+    for (int64_t g = 0; g < groups; ++g) {
+      const __m512i planesOfGroup = _mm512_set1_epi64(
+          static_cast<long long>(transposed[g]));
+      const uint64_t *matrices = parities.table.data() + g * columnGroups;
+      for (int64_t b = 0; b < blocks; ++b)
+        acc[b] = _mm512_xor_si512(
+            acc[b], _mm512_gf2p8affine_epi64_epi8(
+                        planesOfGroup, _mm512_loadu_si512(matrices + 8 * b),
+                        0));
+    }
+    int8_t *to = q + i * ldq;
+    for (int64_t b = 0; b < blocks; ++b) {
+      __m512i bits = _mm512_gf2p8affine_epi64_epi8(units, acc[b], 0);
+      bits = _mm512_sub_epi8(
+          _mm512_xor_si512(_mm512_and_si512(bits, mask), sign), sign);
+      _mm512_storeu_si512(to + 64 * b, bits);
+    }
+  }
+}
+#endif
+
+using Corrections = void (*)(const Parities &, const int8_t *, int64_t,
+                             int8_t *, int64_t);
+
+Corrections correctionsFor(const Parities &parities) {
+#ifdef CIM_PARITY_GFNI
+  if (parities.gfni)
+    return gfniCorrections;
+#endif
+  switch (parities.qBytes / 64) {
+  case 1:
+    return portableCorrections<1>;
+  case 2:
+    return portableCorrections<2>;
+  case 4:
+    return portableCorrections<4>;
+  default:
+    return portableCorrections<8>;
+  }
+}
+
+} // namespace
+
+bool detail::parityProductsApply(const ConversionChain &chain, int64_t k,
+                                 int64_t c,
+                                 const std::vector<int64_t> &positive,
+                                 const std::vector<int64_t> &negative,
+                                 const GemmMatrix &exact) {
+  // One-bit digits (the top plane's is the sign), codes of sums that drop
+  // one bit, at most eight planes (Q is a byte's bits).
+  if (chain.dacBits != 1 || chain.adcShift != 1 || chain.inputBits < 1 ||
+      chain.inputBits > 8 || k < 1 || k > kMaxRows || c < 1 ||
+      c > kMaxColumns ||
+      !columnsAreWholeWeights(chain, c) ||
+      static_cast<int64_t>(positive.size()) != c ||
+      static_cast<int64_t>(negative.size()) != c)
+    return false;
+  const ChainConversions conversions(chain, c);
+  if (exact.rows != k || exact.cols != conversions.n)
+    return false;
+  // The GEMM's operands in int8, and its sums within float's exact range
+  // (the fallback without an int8 engine): 8-bit inputs times the exact
+  // operand, 8-bit corrections times the recombination.
+  const int64_t rowBytes = parityRowBytes(k);
+  const int64_t qBytes = roundUp(c, kColumnStep);
+  std::vector<int8_t> operand;
+  int64_t largest = 0;
+  if (exact.maxAbs > 127 ||
+      !linearOperand(conversions, exact, k, c, rowBytes, rowBytes + qBytes,
+                     operand, largest) ||
+      128 * (exact.maxAbs * k + largest * c) >= (int64_t(1) << 24))
+    return false;
+  for (int64_t j = 0; j < c; ++j) {
+    // Levels >= 0: every lower plane's sums are >= 0, the sign plane's
+    // <= 0, so a rounded sum is S + par or S - par. And no sum clips.
+    if (negative[j] != 0)
+      return false;
+    const int64_t code = (positive[j] + 1) >> 1;
+    if (code > conversions.hi || -code < conversions.lo)
+      return false;
+  }
+  return true;
+}
+
+int64_t detail::parityRowBytes(int64_t k) { return roundUp(k, 8); }
+
+void detail::packInputBytes(const int64_t *x, int64_t m, int64_t k,
+                            int64_t inputBits, WorkerPool &pool,
+                            std::vector<int8_t> &bytes) {
+  const int64_t rowBytes = parityRowBytes(k);
+  bytes.resize(static_cast<size_t>(m * rowBytes));
+  const int top = 64 - static_cast<int>(inputBits);
+  pool.parallelFor(m, 64, [&](int64_t r0, int64_t r1) {
+    for (int64_t row = r0; row < r1; ++row) {
+      const int64_t *in = x + row * k;
+      int8_t *to = bytes.data() + row * rowBytes;
+      for (int64_t e = 0; e < k; ++e)
+        to[e] = static_cast<int8_t>(
+            static_cast<int64_t>(static_cast<uint64_t>(in[e]) << top) >> top);
+      std::fill(to + k, to + rowBytes, int8_t(0));
+    }
+  });
+}
+
+bool detail::parityProducts(const std::vector<int8_t> &bytes, int64_t m,
+                            int64_t k, const int16_t *levels, int64_t stride,
+                            int64_t c, const ConversionChain &chain,
+                            const GemmMatrix &exact, WorkerPool &pool,
+                            std::vector<int64_t> &out, bool portable) {
+  const ChainConversions conversions(chain, c);
+  const int64_t n = conversions.n;
+  Parities parities;
+  parities.rowBytes = parityRowBytes(k);
+  parities.qBytes = roundUp(c, kColumnStep);
+  parities.planes = chain.inputBits;
+  parities.gfni = !portable && gfniAvailable();
+  makeTables(levels, stride, k, c, parities);
+  const Corrections corrections = correctionsFor(parities);
+  // One GEMM row: the input's bytes, then its corrections.
+  const int64_t lda = parities.rowBytes + parities.qBytes;
+  std::vector<int8_t> operand;
+  int64_t largest = 0;
+  linearOperand(conversions, exact, k, c, parities.rowBytes, lda, operand,
+                largest);
+  std::vector<float> operandF(operand.begin(), operand.end());
+  const bool onInt8 = int8GemmIsFast();
+  out.resize(static_cast<size_t>(m * n));
+  std::atomic<bool> failed{false};
+  pool.parallelFor(m, 16, [&](int64_t r0, int64_t r1) {
+    thread_local std::vector<int8_t> aBuffer;
+    thread_local std::vector<int32_t> sumBuffer;
+    thread_local std::vector<float> aFloat, sumFloat;
+    int8_t *a = scratch(aBuffer, kBlockRows * lda);
+    int32_t *sums = scratch(sumBuffer, kBlockRows * n);
+    for (int64_t b0 = r0; b0 < r1; b0 += kBlockRows) {
+      const int64_t rows = std::min(r1 - b0, kBlockRows);
+      const int64_t gemmRows = roundUp(rows, kGemmRowStep);
+      const int8_t *in = bytes.data() + b0 * parities.rowBytes;
+      for (int64_t i = 0; i < rows; ++i)
+        std::memcpy(a + i * lda, in + i * parities.rowBytes,
+                    static_cast<size_t>(parities.rowBytes));
+      corrections(parities, in, rows, a + parities.rowBytes, lda);
+      std::fill(a + rows * lda, a + gemmRows * lda, int8_t(0));
+      if (onInt8) {
+        if (!int8Gemm(a, gemmRows, lda, lda, operand.data(), n, n, sums, n)) {
+          failed = true;
+          return;
+        }
+      } else {
+        // Every sum is an integer below 2^24 (parityProductsApply).
+        float *af = scratch(aFloat, rows * lda);
+        float *sf = scratch(sumFloat, rows * n);
+        std::copy(a, a + rows * lda, af);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, n, lda,
+                    1.0f, af, lda, operandF.data(), n, 0.0f, sf, n);
+        for (int64_t e = 0; e < rows * n; ++e)
+          sums[e] = static_cast<int32_t>(sf[e]);
+      }
+      std::copy(sums, sums + rows * n, out.data() + b0 * n);
+    }
+  });
+  return !failed;
+}
