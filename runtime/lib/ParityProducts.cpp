@@ -42,7 +42,8 @@ template <typename T> T *scratch(std::vector<T> &buffer, int64_t size) {
 
 /// The GEMM's second operand: `rows` x N int8, the exact operand's K rows
 /// at 0 and the recombination (an identity without a recombine) of the C
-/// corrections at row `qRow`. Returns false if a coefficient is not int8.
+/// corrections at row `qRow`, and the largest coefficient's magnitude.
+/// Returns false if an entry or coefficient is not int8.
 bool linearOperand(const ChainConversions &conversions, const GemmMatrix &exact,
                    int64_t k, int64_t c, int64_t qRow, int64_t rows,
                    std::vector<int8_t> &operand, int64_t &largest) {
@@ -50,8 +51,12 @@ bool linearOperand(const ChainConversions &conversions, const GemmMatrix &exact,
   operand.assign(static_cast<size_t>(rows * n), 0);
   largest = 0;
   for (int64_t r = 0; r < k; ++r)
-    for (int64_t w = 0; w < n; ++w)
-      operand[r * n + w] = static_cast<int8_t>(exact.asFloat[r * n + w]);
+    for (int64_t w = 0; w < n; ++w) {
+      const float value = exact.asFloat[r * n + w];
+      if (value < -128 || value > 127)
+        return false;
+      operand[r * n + w] = static_cast<int8_t>(value);
+    }
   auto put = [&](int64_t column, int64_t w, int64_t coefficient) {
     if (coefficient < -128 || coefficient > 127)
       return false;
@@ -275,8 +280,7 @@ bool detail::parityProductsApply(const ConversionChain &chain, int64_t k,
   const int64_t qBytes = roundUp(c, kColumnStep);
   std::vector<int8_t> operand;
   int64_t largest = 0;
-  if (exact.maxAbs > 127 ||
-      !linearOperand(conversions, exact, k, c, rowBytes, rowBytes + qBytes,
+  if (!linearOperand(conversions, exact, k, c, rowBytes, rowBytes + qBytes,
                      operand, largest) ||
       128 * (exact.maxAbs * k + largest * c) >= (int64_t(1) << 24))
     return false;

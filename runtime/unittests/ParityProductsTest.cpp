@@ -1,0 +1,327 @@
+//===- ParityProductsTest.cpp - Rounding ADC chains from parities ---------===//
+//
+// parityProducts computes a chain whose ADC only rounds (one-bit DACs,
+// levels >= 0, shift 1, no sum clips) as one exact product plus the
+// planes' parity corrections. Each case is checked against the chain
+// written out one conversion at a time (ChainTestSupport.h), with every
+// encoding, input widths whose top plane is the sign, K and C off the
+// group, word and GEMM block sizes, on one and three threads, by both ways
+// of finding the parities (the GF(2) affine instructions where the CPU has
+// them, and the portable table lookups). The ADC sits at the edge of its
+// range, and the rounding changes results (else the corrections would go
+// untested). The limits of the method are checked on their own.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../lib/ParityProducts.h"
+
+#include "ChainTestSupport.h"
+#include "RuntimeTestSupport.h"
+
+#include <random>
+
+using namespace cim;
+using namespace cim::runtime;
+using namespace cim::runtime::detail;
+using namespace cim::runtime::test;
+using namespace cim::runtime::test::chains;
+
+namespace {
+
+/// Rows: past one GEMM block (256) and off the GEMM row step (32).
+constexpr int64_t kRows = 300;
+
+/// Random weights in the quantiser's range, encoded (the levels of a
+/// real network's block).
+LevelBlock encodedWeights(int64_t k, int64_t n,
+                          const arch::CellEncoding &encoding, unsigned seed) {
+  const int64_t perWeight = encoding.columnsPerWeight();
+  const int64_t c = n * perWeight + encoding.referenceColumns();
+  LevelBlock block(k, c);
+  const int64_t most = encoding.maxMagnitude();
+  const std::vector<int64_t> w = randomInts(k * n, -most, most, seed);
+  std::vector<int64_t> levels(perWeight);
+  for (int64_t r = 0; r < k; ++r) {
+    int16_t *row = block.levels() + r * block.stride;
+    for (int64_t j = 0; j < n; ++j) {
+      encoding.encode(w[r * n + j], levels.data());
+      for (int64_t s = 0; s < perWeight; ++s)
+        row[j * perWeight + s] = static_cast<int16_t>(levels[s]);
+    }
+    if (encoding.referenceColumns())
+      row[c - 1] = static_cast<int16_t>(encoding.referenceLevel());
+  }
+  return block;
+}
+
+/// Random levels in [0, maxLevel], the range's ends present.
+LevelBlock naturalLevels(int64_t k, int64_t c, int64_t maxLevel,
+                         unsigned seed) {
+  LevelBlock block(k, c);
+  const std::vector<int64_t> levels = randomInts(k * c, 0, maxLevel, seed);
+  for (int64_t r = 0; r < k; ++r)
+    for (int64_t j = 0; j < c; ++j)
+      block.levels()[r * block.stride + j] =
+          static_cast<int16_t>(r == 0 ? (1 - j % 2) * maxLevel
+                                      : levels[r * c + j]);
+  return block;
+}
+
+/// A block's column sums of positive and of negated negative levels.
+struct ColumnSums {
+  std::vector<int64_t> positive, negative;
+};
+
+ColumnSums columnSums(const LevelBlock &block, int64_t k, int64_t c) {
+  ColumnSums sums{std::vector<int64_t>(c, 0), std::vector<int64_t>(c, 0)};
+  for (int64_t r = 0; r < k; ++r)
+    for (int64_t j = 0; j < c; ++j) {
+      const int64_t level = block.levels()[r * block.stride + j];
+      (level > 0 ? sums.positive[j] : sums.negative[j]) += std::llabs(level);
+    }
+  return sums;
+}
+
+/// The linear part's operand: the levels, or with an encoding each row's
+/// columns recombined into its weights.
+GemmMatrix exactOperand(const LevelBlock &block, int64_t k, int64_t c,
+                        const arch::CellEncoding *encoding) {
+  std::vector<int64_t> values;
+  int64_t n = c;
+  if (!encoding) {
+    for (int64_t r = 0; r < k; ++r)
+      for (int64_t j = 0; j < c; ++j)
+        values.push_back(block.levels()[r * block.stride + j]);
+  } else {
+    const int64_t perWeight = encoding->columnsPerWeight();
+    const bool reference = encoding->referenceColumns() != 0;
+    n = (c - encoding->referenceColumns()) / perWeight;
+    std::vector<int64_t> row(c);
+    for (int64_t r = 0; r < k; ++r) {
+      for (int64_t j = 0; j < c; ++j)
+        row[j] = block.levels()[r * block.stride + j];
+      for (int64_t w = 0; w < n; ++w)
+        values.push_back(encoding->recombine(row.data() + w * perWeight,
+                                             reference ? row[c - 1] : 0));
+    }
+  }
+  GemmMatrix matrix;
+  matrix.assign(k, n, values);
+  return matrix;
+}
+
+/// The narrowest ADC (bits) that converts every column's rounded sums
+/// without clipping.
+int64_t narrowestAdc(const ColumnSums &sums, bool isSigned) {
+  int64_t code = 0;
+  for (int64_t positive : sums.positive)
+    code = std::max(code, (positive + 1) >> 1);
+  int64_t bits = 1;
+  while (((int64_t(1) << bits) - 1) < code)
+    ++bits;
+  return isSigned ? bits + 1 : bits;
+}
+
+/// Whether a result differs from the chain with a lossless ADC (the exact
+/// product, recombined): then the rounding was seen.
+bool roundingChangedSomething(const std::vector<int64_t> &x, int64_t k,
+                              const LevelBlock &block, int64_t c,
+                              ConversionChain chain,
+                              const std::vector<int64_t> &result) {
+  chain.adcShift = 0;
+  chain.adcBits = 40;
+  chain.adcSigned = true;
+  Conversions seen;
+  return naiveChain(x, kRows, k, block.levels(), block.stride, c, chain,
+                    seen) != result;
+}
+
+TEST(RuntimeParityProducts, TransposesBitMatrices) {
+  std::mt19937_64 gen(7);
+  for (int i = 0; i < 1000; ++i) {
+    const uint64_t word = i == 0 ? ~uint64_t(0) : i == 1 ? 1 : gen();
+    const uint64_t t = transposeBits8x8(word);
+    for (int r = 0; r < 8; ++r)
+      for (int b = 0; b < 8; ++b)
+        ASSERT_EQ((t >> (8 * r + b)) & 1, (word >> (8 * b + r)) & 1)
+            << std::hex << word;
+  }
+}
+
+TEST(RuntimeParityProducts, PacksTheSignExtendedLowBits) {
+  // Entries beyond int8 keep their low inputBits bits, sign-extended; the
+  // row is padded with zeros to whole groups.
+  const int64_t m = 200, k = 13;
+  const std::vector<int64_t> x = randomInts(m * k, -1000, 1000, 3);
+  WorkerPool three(3);
+  for (int64_t bits : {1, 5, 8}) {
+    std::vector<int8_t> bytes;
+    packInputBytes(x.data(), m, k, bits, three, bytes);
+    ASSERT_EQ(parityRowBytes(k), 16);
+    ASSERT_EQ(bytes.size(), static_cast<size_t>(m * 16));
+    for (int64_t row = 0; row < m; ++row)
+      for (int64_t e = 0; e < 16; ++e) {
+        int64_t expected = 0;
+        if (e < k)
+          for (int64_t p = 0; p < bits; ++p)
+            expected += arch::dacDigit(x[row * k + e], p, bits, 1) << p;
+        ASSERT_EQ(bytes[row * 16 + e], expected)
+            << "bits " << bits << " row " << row << " entry " << e;
+      }
+  }
+}
+
+/// Encodings whose levels are all >= 0, and none (levels 0 .. maxLevel).
+struct Scheme {
+  bool encoded;
+  arch::SignedEncoding scheme;
+  bool paired;
+  int64_t cellBits;
+};
+
+TEST(RuntimeParityProducts, EqualTheNaiveChain) {
+  const Scheme schemes[] = {
+      {false, arch::SignedEncoding::Offset, false, 3},
+      {true, arch::SignedEncoding::Offset, false, 2}, // isaac's cells
+      {true, arch::SignedEncoding::Offset, false, 4},
+      {true, arch::SignedEncoding::Differential, true, 2},
+      {true, arch::SignedEncoding::TwosComplement, false, 1},
+  };
+  const bool gfni = true; // where the CPU lacks it, both runs are portable
+  unsigned seed = 900;
+  int64_t cases = 0, rounded = 0;
+  for (const Scheme &s : schemes) {
+    arch::CellEncoding encoding;
+    encoding.scheme = s.scheme;
+    encoding.weightBits = 8;
+    encoding.bitsPerCell = s.cellBits;
+    encoding.slices = arch::requiredSlices(s.scheme, 8, s.cellBits);
+    encoding.pairedColumns = s.paired;
+    const arch::CellEncoding *e = s.encoded ? &encoding : nullptr;
+    const int64_t perWeight = e ? encoding.columnsPerWeight() : 1;
+    const int64_t maxLevel = (int64_t(1) << s.cellBits) - 1;
+    for (int64_t k : {1, 9, 128, 130})
+      for (int64_t weights : std::vector<int64_t>{1, 31, 65 / perWeight + 1,
+                                                200 / perWeight}) {
+        const int64_t c = weights * perWeight + (e ? e->referenceColumns() : 0);
+        const LevelBlock block = e ? encodedWeights(k, weights, *e, ++seed)
+                                   : naturalLevels(k, c, maxLevel, ++seed);
+        const ColumnSums sums = columnSums(block, k, c);
+        const GemmMatrix exact = exactOperand(block, k, c, e);
+        const std::vector<int64_t> x = randomInts(kRows * k, -200, 200, ++seed);
+        for (int64_t inputBits : {8, 5, 1}) {
+          const bool isSigned = (seed + inputBits) % 2 == 0;
+          ConversionChain chain{inputBits, 1, narrowestAdc(sums, isSigned), 1,
+                                isSigned, e};
+          const std::string what = describe(chain, k, c, maxLevel);
+          ASSERT_TRUE(parityProductsApply(chain, k, c, sums.positive,
+                                          sums.negative, exact))
+              << what;
+          Conversions seen;
+          const std::vector<int64_t> expected = naiveChain(
+              x, kRows, k, block.levels(), block.stride, c, chain, seen);
+          EXPECT_EQ(seen.clipped, 0) << what;
+          ++cases;
+          rounded += roundingChangedSomething(x, k, block, c, chain, expected);
+          // One bit less: some column could clip.
+          --chain.adcBits;
+          EXPECT_FALSE(parityProductsApply(chain, k, c, sums.positive,
+                                           sums.negative, exact))
+              << what;
+          ++chain.adcBits;
+          WorkerPool one(1), three(3);
+          for (WorkerPool *pool : {&one, &three}) {
+            std::vector<int8_t> bytes;
+            packInputBytes(x.data(), kRows, k, inputBits, *pool, bytes);
+            for (bool portable : {false, true}) {
+              std::vector<int64_t> out(expected.size(), 0x5A5A5A5A);
+              ASSERT_TRUE(parityProducts(bytes, kRows, k, block.levels(),
+                                         block.stride, c, chain, exact, *pool,
+                                         out, portable || !gfni));
+              EXPECT_EQ(out, expected)
+                  << what << (portable ? " portable" : " affine")
+                  << " threads " << pool->threads();
+            }
+          }
+        }
+      }
+  }
+  // The rounding changed the results of nearly every case (a one-row
+  // block with one-bit inputs may not lose a bit).
+  EXPECT_GE(rounded, cases * 9 / 10);
+}
+
+TEST(RuntimeParityProducts, AppliesOnlyWithinItsLimits) {
+  const int64_t k = 16, c = 9; // offset, 2-bit cells: 2 weights + reference
+  arch::CellEncoding offset;
+  offset.scheme = arch::SignedEncoding::Offset;
+  offset.bitsPerCell = 2;
+  offset.slices = 4;
+  offset.pairedColumns = false;
+  const LevelBlock block = encodedWeights(k, 2, offset, 5);
+  const ColumnSums sums = columnSums(block, k, c);
+  const GemmMatrix exact = exactOperand(block, k, c, &offset);
+  const ConversionChain good{8, 1, 8, 1, false, &offset};
+  ASSERT_TRUE(
+      parityProductsApply(good, k, c, sums.positive, sums.negative, exact));
+  auto refusesShape = [&](ConversionChain chain, const ColumnSums &s,
+                          const GemmMatrix &operand, int64_t rows,
+                          int64_t columns) {
+    return !parityProductsApply(chain, rows, columns, s.positive, s.negative,
+                                operand);
+  };
+  auto refuses = [&](ConversionChain chain, const ColumnSums &s,
+                     const GemmMatrix &operand) {
+    return refusesShape(chain, s, operand, k, c);
+  };
+  // One-bit digits, shift 1, at most 8 input bits.
+  ConversionChain chain = good;
+  chain.dacBits = 2;
+  EXPECT_TRUE(refuses(chain, sums, exact));
+  chain = good;
+  for (int64_t shift : {0, 2}) {
+    chain.adcShift = shift;
+    EXPECT_TRUE(refuses(chain, sums, exact)) << "shift " << shift;
+  }
+  chain = good;
+  chain.inputBits = 9;
+  EXPECT_TRUE(refuses(chain, sums, exact));
+  // A negative level anywhere.
+  ColumnSums negative = sums;
+  negative.negative[4] = 1;
+  EXPECT_TRUE(refuses(good, negative, exact));
+  // A column whose rounded sum would clip: at the edge, and one past.
+  ColumnSums edge = sums;
+  edge.positive[2] = 2 * 255; // 255, the largest code
+  EXPECT_FALSE(refuses(good, edge, exact));
+  edge.positive[2] = 2 * 255 + 1; // 255.5 rounds to 256
+  EXPECT_TRUE(refuses(good, edge, exact));
+  // Columns that are not whole weights, and sizes outside the tables.
+  EXPECT_TRUE(refusesShape(good, sums, exact, k, c - 1));
+  EXPECT_TRUE(refusesShape(good, sums, exact, 0, c));
+  EXPECT_TRUE(refusesShape(good, sums, exact, 513, c));
+  // An exact operand of the wrong shape, or beyond int8.
+  GemmMatrix wide = exact;
+  wide.asFloat[5] = 128;
+  EXPECT_TRUE(refuses(good, sums, wide));
+  wide.asFloat[5] = -129;
+  EXPECT_TRUE(refuses(good, sums, wide));
+  wide.asFloat[5] = -128;
+  EXPECT_FALSE(refuses(good, sums, wide));
+  GemmMatrix levels = exactOperand(block, k, c, nullptr);
+  EXPECT_TRUE(refuses(good, sums, levels));
+  // Recombination coefficients beyond int8 (offset on 1-bit cells: the
+  // top slice counts 128).
+  arch::CellEncoding bits = offset;
+  bits.bitsPerCell = 1;
+  bits.slices = 8;
+  const int64_t bitsC = 2 * 8 + 1;
+  const LevelBlock bitsBlock = encodedWeights(k, 2, bits, 6);
+  const ColumnSums bitsSums = columnSums(bitsBlock, k, bitsC);
+  const ConversionChain bitsChain{8, 1, 8, 1, false, &bits};
+  EXPECT_FALSE(parityProductsApply(bitsChain, k, bitsC, bitsSums.positive,
+                                   bitsSums.negative,
+                                   exactOperand(bitsBlock, k, bitsC, &bits)));
+}
+
+} // namespace
