@@ -3,6 +3,7 @@
 #include "ParityProducts.h"
 
 #include "Int8Gemm.h"
+#include "VectorClones.h"
 
 #include <cblas.h>
 
@@ -40,98 +41,56 @@ template <typename T> T *scratch(std::vector<T> &buffer, int64_t size) {
   return buffer.data();
 }
 
-/// The GEMM's second operand: `rows` x N int8, the exact operand's K rows
-/// at 0 and the recombination (an identity without a recombine) of the C
-/// corrections at row `qRow`, and the largest coefficient's magnitude.
-/// Returns false if an entry or coefficient is not int8.
-bool linearOperand(const ChainConversions &conversions, const GemmMatrix &exact,
-                   int64_t k, int64_t c, int64_t qRow, int64_t rows,
-                   std::vector<int8_t> &operand, int64_t &largest) {
-  const int64_t n = conversions.n;
-  operand.assign(static_cast<size_t>(rows * n), 0);
-  largest = 0;
+/// The levels' low bits: `words` words per level row, rows up to
+/// `rows` (zero past K and C).
+std::vector<uint64_t> lowBits(const int16_t *levels, int64_t stride, int64_t k,
+                              int64_t c, int64_t rows, int64_t words) {
+  std::vector<uint64_t> low(static_cast<size_t>(rows * words), 0);
   for (int64_t r = 0; r < k; ++r)
-    for (int64_t w = 0; w < n; ++w) {
-      const float value = exact.asFloat[r * n + w];
-      if (value < -128 || value > 127)
-        return false;
-      operand[r * n + w] = static_cast<int8_t>(value);
+    for (int64_t j = 0; j < c; ++j)
+      low[r * words + j / 64] |=
+          static_cast<uint64_t>(levels[r * stride + j] & 1) << (j % 64);
+  return low;
+}
+
+/// `word` with its 64 bits in reverse order.
+uint64_t reverseBits(uint64_t word) {
+  word = __builtin_bswap64(word);
+  word = (word >> 4 & 0x0F0F0F0F0F0F0F0Full) | (word & 0x0F0F0F0F0F0F0F0Full) << 4;
+  word = (word >> 2 & 0x3333333333333333ull) | (word & 0x3333333333333333ull) << 2;
+  return (word >> 1 & 0x5555555555555555ull) | (word & 0x5555555555555555ull) << 1;
+}
+
+/// The GF(2) affine instructions' matrices (ParityPlan::matrices): byte
+/// 7 - j of group g's matrix for column group cg holds, at bit b, the low
+/// bit of the level at row 8g + 7 - b, column 8cg + j.
+std::vector<uint64_t> affineMatrices(const ParityPlan &plan,
+                                     const std::vector<uint64_t> &low) {
+  const int64_t groups = plan.rowBytes / 8, columnGroups = plan.qBytes / 8;
+  const int64_t words = plan.qBytes / 64;
+  std::vector<uint64_t> matrices(static_cast<size_t>(groups * columnGroups));
+  for (int64_t g = 0; g < groups; ++g)
+    for (int64_t cg = 0; cg < columnGroups; ++cg) {
+      // Row 8g + r's bits of the column group at byte r, transposed to
+      // column j's bits of the rows at byte j, then both orders reversed.
+      uint64_t natural = 0;
+      for (int64_t r = 0; r < 8; ++r)
+        natural |= ((low[(8 * g + r) * words + cg / 8] >> (8 * (cg % 8))) & 255)
+                   << (8 * r);
+      matrices[g * columnGroups + cg] = reverseBits(transposeBits8x8(natural));
     }
-  auto put = [&](int64_t column, int64_t w, int64_t coefficient) {
-    if (coefficient < -128 || coefficient > 127)
-      return false;
-    operand[(qRow + column) * n + w] = static_cast<int8_t>(coefficient);
-    largest = std::max<int64_t>(largest, std::llabs(coefficient));
-    return true;
-  };
-  if (!conversions.recombine) {
-    for (int64_t j = 0; j < c; ++j)
-      put(j, j, 1);
-    return true;
-  }
-  for (int64_t w = 0; w < n; ++w) {
-    for (int64_t j = 0; j < conversions.perWeight; ++j)
-      if (!put(w * conversions.perWeight + j, w, conversions.perColumn[j]))
-        return false;
-    if (conversions.referenceColumns &&
-        !put(c - 1, w, conversions.reference))
-      return false;
-  }
-  return true;
+  return matrices;
 }
 
-/// How the parities are found, and the level tables that way needs.
-struct Parities {
-  int64_t rowBytes, qBytes, planes;
-  /// Portable: per group of eight rows, 256 entries of qBytes / 64 words,
-  /// entry i the XOR of the low-bit rows 8g + b of the levels for the
-  /// bits b of i.
-  /// GFNI: per group of eight rows and column of 8 x 8 bit matrices, the
-  /// matrix whose byte 7 - j holds, at bit b, the low bit of the level at
-  /// row 8g + 7 - b of the group's column j.
-  std::vector<uint64_t> table;
-  bool gfni = false;
-};
-
-#ifdef CIM_PARITY_GFNI
-bool gfniAvailable() {
-  static const bool available = __builtin_cpu_supports("avx512f") &&
-                                __builtin_cpu_supports("avx512bw") &&
-                                __builtin_cpu_supports("gfni");
-  return available;
-}
-#else
-bool gfniAvailable() { return false; }
-#endif
-
-void makeTables(const int16_t *levels, int64_t stride, int64_t k, int64_t c,
-                Parities &parities) {
-  const int64_t groups = parities.rowBytes / 8;
-  const int64_t words = parities.qBytes / 64;
-  auto lowBit = [&](int64_t r, int64_t j) -> uint64_t {
-    return r < k && j < c ? static_cast<uint64_t>(levels[r * stride + j] & 1)
-                          : 0;
-  };
-  if (parities.gfni) {
-    const int64_t columnGroups = parities.qBytes / 8;
-    parities.table.assign(static_cast<size_t>(groups * columnGroups), 0);
-    for (int64_t g = 0; g < groups; ++g)
-      for (int64_t cg = 0; cg < columnGroups; ++cg) {
-        uint64_t matrix = 0;
-        for (int64_t j = 0; j < 8; ++j)
-          for (int64_t b = 0; b < 8; ++b)
-            matrix |= lowBit(8 * g + 7 - b, 8 * cg + j) << (8 * (7 - j) + b);
-        parities.table[g * columnGroups + cg] = matrix;
-      }
-    return;
-  }
-  std::vector<uint64_t> low(static_cast<size_t>(parities.rowBytes * words), 0);
-  for (int64_t r = 0; r < k; ++r)
-    for (int64_t j = 0; j < c; ++j)
-      low[r * words + j / 64] |= lowBit(r, j) << (j % 64);
-  parities.table.assign(static_cast<size_t>(groups * 256 * words), 0);
+/// The portable lookup tables: per group of eight rows, 256 entries of
+/// qBytes / 64 words, entry i the XOR of the low-bit rows 8g + b of the
+/// levels for the bits b of i.
+std::vector<uint64_t> lookupTables(const ParityPlan &plan,
+                                   const std::vector<uint64_t> &low) {
+  const int64_t groups = plan.rowBytes / 8, words = plan.qBytes / 64;
+  std::vector<uint64_t> tables(static_cast<size_t>(groups * 256 * words), 0);
   for (int64_t g = 0; g < groups; ++g) {
-    uint64_t *group = parities.table.data() + g * 256 * words;
+    uint64_t *group = tables.data() + g * 256 * words;
     for (int64_t i = 1; i < 256; ++i) {
       const uint64_t *rest = group + (i & (i - 1)) * words;
       const uint64_t *row = low.data() + (8 * g + __builtin_ctzll(i)) * words;
@@ -139,7 +98,77 @@ void makeTables(const int16_t *levels, int64_t stride, int64_t k, int64_t c,
         group[i * words + w] = rest[w] ^ row[w];
     }
   }
+  return tables;
 }
+
+/// The plan's GEMM operand from the levels (ParityPlan::operand), and the
+/// largest magnitudes of its two parts. False if an entry is not int8.
+bool makeOperand(const ConversionChain &chain, const int16_t *levels,
+                 int64_t stride, ParityPlan &plan, int64_t &largestExact,
+                 int64_t &largestCoefficient) {
+  const ChainConversions conversions(chain, plan.c);
+  const int64_t k = plan.k, c = plan.c, n = plan.n;
+  plan.operand.assign(static_cast<size_t>((plan.rowBytes + plan.qBytes) * n),
+                      0);
+  largestExact = largestCoefficient = 0;
+  auto put = [&](int64_t row, int64_t w, int64_t value, int64_t &largest) {
+    if (value < -128 || value > 127)
+      return false;
+    plan.operand[row * n + w] = static_cast<int8_t>(value);
+    largest = std::max<int64_t>(largest, std::llabs(value));
+    return true;
+  };
+  const int64_t pw = conversions.perWeight;
+  for (int64_t r = 0; r < k; ++r) {
+    const int16_t *row = levels + r * stride;
+    for (int64_t w = 0; w < n; ++w) {
+      // recombine() is linear: the weight is its columns' combination.
+      int64_t value = row[w];
+      if (chain.recombine) {
+        value = conversions.referenceColumns
+                    ? conversions.reference * row[c - 1]
+                    : 0;
+        for (int64_t j = 0; j < pw; ++j)
+          value += conversions.perColumn[j] * row[w * pw + j];
+      }
+      if (!put(r, w, value, largestExact))
+        return false;
+    }
+  }
+  const int64_t qRow = plan.rowBytes;
+  if (!chain.recombine) {
+    for (int64_t j = 0; j < c; ++j)
+      put(qRow + j, j, 1, largestCoefficient);
+    return true;
+  }
+  for (int64_t w = 0; w < n; ++w) {
+    for (int64_t j = 0; j < pw; ++j)
+      if (!put(qRow + w * pw + j, w, conversions.perColumn[j],
+               largestCoefficient))
+        return false;
+    if (conversions.referenceColumns &&
+        !put(qRow + c - 1, w, conversions.reference, largestCoefficient))
+      return false;
+  }
+  return true;
+}
+
+#ifdef CIM_PARITY_GFNI
+bool affineAvailable() {
+  static const bool available = __builtin_cpu_supports("avx512f") &&
+                                __builtin_cpu_supports("avx512bw") &&
+                                __builtin_cpu_supports("gfni");
+  return available;
+}
+#else
+bool affineAvailable() { return false; }
+#endif
+
+/// The level tables one call uses: the plan's matrices, or lookup tables.
+struct Parities {
+  int64_t rowBytes, qBytes, planes;
+  const uint64_t *table;
+};
 
 /// Q of `count` input rows (rowBytes apart) into `q` (qBytes per row,
 /// rows `ldq` apart): per column, its planes' parities as a two's
@@ -159,7 +188,7 @@ void portableCorrections(const Parities &parities, const int8_t *rows,
         continue;
       // Byte p of the transpose: plane p's digits of the group's rows.
       const uint64_t t = transposeBits8x8(word);
-      const uint64_t *group = parities.table.data() + g * 256 * W;
+      const uint64_t *group = parities.table + g * 256 * W;
       for (int64_t p = 0; p < planes; ++p) {
         const uint64_t *entry = group + ((t >> (8 * p)) & 255) * W;
         for (int w = 0; w < W; ++w)
@@ -216,7 +245,7 @@ gfniCorrections(const Parities &parities, const int8_t *rows, int64_t count,
     for (int64_t g = 0; g < groups; ++g) {
       const __m512i planesOfGroup = _mm512_set1_epi64(
           static_cast<long long>(transposed[g]));
-      const uint64_t *matrices = parities.table.data() + g * columnGroups;
+      const uint64_t *matrices = parities.table + g * columnGroups;
       for (int64_t b = 0; b < blocks; ++b)
         acc[b] = _mm512_xor_si512(
             acc[b], _mm512_gf2p8affine_epi64_epi8(
@@ -237,12 +266,12 @@ gfniCorrections(const Parities &parities, const int8_t *rows, int64_t count,
 using Corrections = void (*)(const Parities &, const int8_t *, int64_t,
                              int8_t *, int64_t);
 
-Corrections correctionsFor(const Parities &parities) {
+Corrections correctionsFor(const ParityPlan &plan) {
 #ifdef CIM_PARITY_GFNI
-  if (parities.gfni)
+  if (plan.affine)
     return gfniCorrections;
 #endif
-  switch (parities.qBytes / 64) {
+  switch (plan.qBytes / 64) {
   case 1:
     return portableCorrections<1>;
   case 2:
@@ -256,47 +285,73 @@ Corrections correctionsFor(const Parities &parities) {
 
 } // namespace
 
-bool detail::parityProductsApply(const ConversionChain &chain, int64_t k,
-                                 int64_t c,
-                                 const std::vector<int64_t> &positive,
-                                 const std::vector<int64_t> &negative,
-                                 const GemmMatrix &exact) {
+ParityPlan detail::planParity(const ConversionChain &chain,
+                              const int16_t *levels, int64_t stride,
+                              int64_t k, int64_t c,
+                              const std::vector<int64_t> &positive,
+                              const std::vector<int64_t> &negative,
+                              bool portable) {
+  ParityPlan plan;
   // One-bit digits (the top plane's is the sign), codes of sums that drop
   // one bit, at most eight planes (Q is a byte's bits).
   if (chain.dacBits != 1 || chain.adcShift != 1 || chain.inputBits < 1 ||
       chain.inputBits > 8 || k < 1 || k > kMaxRows || c < 1 ||
-      c > kMaxColumns ||
-      !columnsAreWholeWeights(chain, c) ||
+      c > kMaxColumns || !columnsAreWholeWeights(chain, c) ||
       static_cast<int64_t>(positive.size()) != c ||
       static_cast<int64_t>(negative.size()) != c)
-    return false;
+    return plan;
   const ChainConversions conversions(chain, c);
-  if (exact.rows != k || exact.cols != conversions.n)
-    return false;
-  // The GEMM's operands in int8, and its sums within float's exact range
-  // (the fallback without an int8 engine): 8-bit inputs times the exact
-  // operand, 8-bit corrections times the recombination.
-  const int64_t rowBytes = parityRowBytes(k);
-  const int64_t qBytes = roundUp(c, kColumnStep);
-  std::vector<int8_t> operand;
-  int64_t largest = 0;
-  if (!linearOperand(conversions, exact, k, c, rowBytes, rowBytes + qBytes,
-                     operand, largest) ||
-      128 * (exact.maxAbs * k + largest * c) >= (int64_t(1) << 24))
-    return false;
   for (int64_t j = 0; j < c; ++j) {
     // Levels >= 0: every lower plane's sums are >= 0, the sign plane's
     // <= 0, so a rounded sum is S + par or S - par. And no sum clips.
     if (negative[j] != 0)
-      return false;
+      return plan;
     const int64_t code = (positive[j] + 1) >> 1;
     if (code > conversions.hi || -code < conversions.lo)
-      return false;
+      return plan;
   }
-  return true;
+  plan.k = k;
+  plan.c = c;
+  plan.n = conversions.n;
+  plan.planes = chain.inputBits;
+  plan.rowBytes = parityRowBytes(k);
+  plan.qBytes = roundUp(c, kColumnStep);
+  // The GEMM's operands in int8, and its sums within float's exact range
+  // (the fallback without an int8 engine): 8-bit inputs times the exact
+  // operand, 8-bit corrections times the recombination.
+  int64_t largestExact = 0, largestCoefficient = 0;
+  if (!makeOperand(chain, levels, stride, plan, largestExact,
+                   largestCoefficient) ||
+      128 * (largestExact * k + largestCoefficient * c) >=
+          (int64_t(1) << 24))
+    return ParityPlan();
+  if (!int8GemmIsFast())
+    plan.operandF.assign(plan.operand.begin(), plan.operand.end());
+  plan.affine = !portable && affineAvailable();
+  if (plan.affine)
+    plan.matrices = affineMatrices(
+        plan, lowBits(levels, stride, k, c, plan.rowBytes, plan.qBytes / 64));
+  plan.applies = true;
+  return plan;
 }
 
 int64_t detail::parityRowBytes(int64_t k) { return roundUp(k, 8); }
+
+/// Rows [r0, r1) of packInputBytes, compiled once per vector width.
+CIM_VECTOR_CLONES static void packRows(const int64_t *x, int64_t r0,
+                                       int64_t r1, int64_t k,
+                                       int64_t rowBytes, int top,
+                                       int8_t *bytes) {
+  for (int64_t row = r0; row < r1; ++row) {
+    const int64_t *__restrict in = x + row * k;
+    int8_t *__restrict to = bytes + row * rowBytes;
+    for (int64_t e = 0; e < k; ++e)
+      to[e] = static_cast<int8_t>(
+          static_cast<int64_t>(static_cast<uint64_t>(in[e]) << top) >> top);
+    for (int64_t e = k; e < rowBytes; ++e)
+      to[e] = 0;
+  }
+}
 
 void detail::packInputBytes(const int64_t *x, int64_t m, int64_t k,
                             int64_t inputBits, WorkerPool &pool,
@@ -305,39 +360,25 @@ void detail::packInputBytes(const int64_t *x, int64_t m, int64_t k,
   bytes.resize(static_cast<size_t>(m * rowBytes));
   const int top = 64 - static_cast<int>(inputBits);
   pool.parallelFor(m, 64, [&](int64_t r0, int64_t r1) {
-    for (int64_t row = r0; row < r1; ++row) {
-      const int64_t *in = x + row * k;
-      int8_t *to = bytes.data() + row * rowBytes;
-      for (int64_t e = 0; e < k; ++e)
-        to[e] = static_cast<int8_t>(
-            static_cast<int64_t>(static_cast<uint64_t>(in[e]) << top) >> top);
-      std::fill(to + k, to + rowBytes, int8_t(0));
-    }
+    packRows(x, r0, r1, k, rowBytes, top, bytes.data());
   });
 }
 
-bool detail::parityProducts(const std::vector<int8_t> &bytes, int64_t m,
-                            int64_t k, const int16_t *levels, int64_t stride,
-                            int64_t c, const ConversionChain &chain,
-                            const GemmMatrix &exact, WorkerPool &pool,
-                            std::vector<int64_t> &out, bool portable) {
-  const ChainConversions conversions(chain, c);
-  const int64_t n = conversions.n;
-  Parities parities;
-  parities.rowBytes = parityRowBytes(k);
-  parities.qBytes = roundUp(c, kColumnStep);
-  parities.planes = chain.inputBits;
-  parities.gfni = !portable && gfniAvailable();
-  makeTables(levels, stride, k, c, parities);
-  const Corrections corrections = correctionsFor(parities);
+bool detail::parityProducts(const ParityPlan &plan,
+                            const std::vector<int8_t> &bytes, int64_t m,
+                            const int16_t *levels, int64_t stride,
+                            WorkerPool &pool, std::vector<int64_t> &out) {
+  const int64_t n = plan.n;
+  std::vector<uint64_t> tables;
+  if (!plan.affine)
+    tables = lookupTables(plan, lowBits(levels, stride, plan.k, plan.c,
+                                        plan.rowBytes, plan.qBytes / 64));
+  const Parities parities{plan.rowBytes, plan.qBytes, plan.planes,
+                          plan.affine ? plan.matrices.data() : tables.data()};
+  const Corrections corrections = correctionsFor(plan);
   // One GEMM row: the input's bytes, then its corrections.
-  const int64_t lda = parities.rowBytes + parities.qBytes;
-  std::vector<int8_t> operand;
-  int64_t largest = 0;
-  linearOperand(conversions, exact, k, c, parities.rowBytes, lda, operand,
-                largest);
-  std::vector<float> operandF(operand.begin(), operand.end());
-  const bool onInt8 = int8GemmIsFast();
+  const int64_t lda = plan.rowBytes + plan.qBytes;
+  const bool onInt8 = plan.operandF.empty();
   out.resize(static_cast<size_t>(m * n));
   std::atomic<bool> failed{false};
   pool.parallelFor(m, 16, [&](int64_t r0, int64_t r1) {
@@ -349,24 +390,25 @@ bool detail::parityProducts(const std::vector<int8_t> &bytes, int64_t m,
     for (int64_t b0 = r0; b0 < r1; b0 += kBlockRows) {
       const int64_t rows = std::min(r1 - b0, kBlockRows);
       const int64_t gemmRows = roundUp(rows, kGemmRowStep);
-      const int8_t *in = bytes.data() + b0 * parities.rowBytes;
+      const int8_t *in = bytes.data() + b0 * plan.rowBytes;
       for (int64_t i = 0; i < rows; ++i)
-        std::memcpy(a + i * lda, in + i * parities.rowBytes,
-                    static_cast<size_t>(parities.rowBytes));
-      corrections(parities, in, rows, a + parities.rowBytes, lda);
+        std::memcpy(a + i * lda, in + i * plan.rowBytes,
+                    static_cast<size_t>(plan.rowBytes));
+      corrections(parities, in, rows, a + plan.rowBytes, lda);
       std::fill(a + rows * lda, a + gemmRows * lda, int8_t(0));
       if (onInt8) {
-        if (!int8Gemm(a, gemmRows, lda, lda, operand.data(), n, n, sums, n)) {
+        if (!int8Gemm(a, gemmRows, lda, lda, plan.operand.data(), n, n, sums,
+                      n)) {
           failed = true;
           return;
         }
       } else {
-        // Every sum is an integer below 2^24 (parityProductsApply).
+        // Every sum is an integer below 2^24 (planParity).
         float *af = scratch(aFloat, rows * lda);
         float *sf = scratch(sumFloat, rows * n);
         std::copy(a, a + rows * lda, af);
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, n, lda,
-                    1.0f, af, lda, operandF.data(), n, 0.0f, sf, n);
+                    1.0f, af, lda, plan.operandF.data(), n, 0.0f, sf, n);
         for (int64_t e = 0; e < rows * n; ++e)
           sums[e] = static_cast<int32_t>(sf[e]);
       }

@@ -26,7 +26,6 @@
 #define CIM_RUNTIME_LIB_PARITYPRODUCTS_H
 
 #include "ConversionChain.h"
-#include "Gemm.h"
 #include "WorkerPool.h"
 
 #include <cstdint>
@@ -34,14 +33,39 @@
 
 namespace cim::runtime::detail {
 
-/// Whether parityProducts computes `chain` on a K x C block whose column
-/// sums of positive and of negated negative levels are `positive` and
-/// `negative`, with `exact` (the K x N operand of the linear part: the
-/// levels, or the recombined weights with a recombine).
-bool parityProductsApply(const ConversionChain &chain, int64_t k, int64_t c,
-                         const std::vector<int64_t> &positive,
-                         const std::vector<int64_t> &negative,
-                         const GemmMatrix &exact);
+/// What parityProducts needs of one block for one chain, made once (the
+/// cells do not change between runs).
+struct ParityPlan {
+  /// Whether the method computes the chain on the block: one-bit DACs,
+  /// shift 1, at most 8 input bits, levels >= 0, no sum clips, and every
+  /// GEMM operand within int8.
+  bool applies = false;
+  int64_t k = 0, c = 0, n = 0, planes = 0;
+  /// Bytes per input row (K rounded up to whole groups of eight) and per
+  /// row of corrections (C rounded up to whole words).
+  int64_t rowBytes = 0, qBytes = 0;
+  /// The GEMM's second operand, (rowBytes + qBytes) x N: the linear
+  /// part's K rows (the levels, or the recombined weights with a
+  /// recombine), then the recombination of the C corrections (an identity
+  /// without a recombine). As float too where there is no int8 engine.
+  std::vector<int8_t> operand;
+  std::vector<float> operandF;
+  /// With the GF(2) affine instructions: per group of eight rows and
+  /// column of eight, the 8 x 8 bit matrix of the levels' low bits. (The
+  /// portable lookup tables are 32 times larger and made on each call.)
+  bool affine = false;
+  std::vector<uint64_t> matrices;
+};
+
+/// The plan for `chain` on the K x C `levels` (rows `stride` apart) whose
+/// column sums of positive and of negated negative levels are `positive`
+/// and `negative`. `portable` plans for the lookup tables even where the
+/// CPU has the GF(2) affine instructions.
+ParityPlan planParity(const ConversionChain &chain, const int16_t *levels,
+                      int64_t stride, int64_t k, int64_t c,
+                      const std::vector<int64_t> &positive,
+                      const std::vector<int64_t> &negative,
+                      bool portable = false);
 
 /// The inputs' low chain.inputBits bits, sign-extended, as int8: M rows of
 /// parityRowBytes(K) bytes (zero past K), made once for every chain of the
@@ -51,16 +75,13 @@ void packInputBytes(const int64_t *x, int64_t m, int64_t k, int64_t inputBits,
                     WorkerPool &pool, std::vector<int8_t> &bytes);
 
 /// The chain's result for the M inputs `bytes` (packInputBytes) and the
-/// K x C `levels` (rows `stride` apart), with `exact` as above: M x N
-/// recombined sums, or M x C shift-and-add sums without a recombine. Rows
-/// run on `pool`'s threads. The parities are found with the CPU's GF(2)
-/// affine instructions where it has them, unless `portable`. Returns
-/// false, with `out` unspecified, if the int8 GEMM could not run.
-bool parityProducts(const std::vector<int8_t> &bytes, int64_t m, int64_t k,
-                    const int16_t *levels, int64_t stride, int64_t c,
-                    const ConversionChain &chain, const GemmMatrix &exact,
-                    WorkerPool &pool, std::vector<int64_t> &out,
-                    bool portable = false);
+/// block `plan` was made for (its levels at `levels`, rows `stride`
+/// apart): M x N recombined sums, or M x C shift-and-add sums without a
+/// recombine. Rows run on `pool`'s threads. Returns false, with `out`
+/// unspecified, if the int8 GEMM could not run.
+bool parityProducts(const ParityPlan &plan, const std::vector<int8_t> &bytes,
+                    int64_t m, const int16_t *levels, int64_t stride,
+                    WorkerPool &pool, std::vector<int64_t> &out);
 
 /// The 8 x 8 bit matrix in `word` (row i = byte i, column j = bit j)
 /// transposed: bit 8 * i + j of the result is bit 8 * j + i of `word`.

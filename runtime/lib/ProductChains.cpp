@@ -127,6 +127,7 @@ BlockCache::block(const arch::ArchSpec &arch, int64_t array, int64_t row,
   entry.generation = generation;
   entry.hasRecombined = false;
   entry.hasLevels = false;
+  entry.hasParity = false;
   entry.levels = GemmMatrix();
   entry.row = row;
   entry.col = col;
@@ -166,15 +167,42 @@ const GemmMatrix &BlockCache::levels(Block &block, const arch::ArchSpec &arch,
   return block.levels;
 }
 
+/// Whether two encodings are the same.
+static bool sameEncoding(const arch::CellEncoding &a,
+                         const arch::CellEncoding &b) {
+  return a.scheme == b.scheme && a.weightBits == b.weightBits &&
+         a.bitsPerCell == b.bitsPerCell && a.slices == b.slices &&
+         a.pairedColumns == b.pairedColumns;
+}
+
+const ParityPlan &BlockCache::parity(Block &block, const arch::ArchSpec &arch,
+                                     const CellImage &cells,
+                                     const ConversionChain &chain) {
+  // Batch copies ask with their own instructions' encodings: compared by
+  // value.
+  const ConversionChain &was = block.parityChain;
+  if (block.hasParity && was.inputBits == chain.inputBits &&
+      was.dacBits == chain.dacBits && was.adcBits == chain.adcBits &&
+      was.adcShift == chain.adcShift && was.adcSigned == chain.adcSigned &&
+      !was.recombine == !chain.recombine &&
+      (!chain.recombine || sameEncoding(block.parityEncoding, *chain.recombine)))
+    return block.parity;
+  block.parity = planParity(
+      chain, cells.data() + block.row * arch.array.cols + block.col,
+      arch.array.cols, block.levels.rows, block.levels.cols, block.positive,
+      block.negative);
+  block.parityChain = chain;
+  if (chain.recombine)
+    block.parityEncoding = *chain.recombine;
+  block.hasParity = true;
+  return block.parity;
+}
+
 const GemmMatrix &BlockCache::recombined(Block &block,
                                          const arch::ArchSpec &arch,
                                          const CellImage &cells,
                                          const arch::CellEncoding &encoding) {
-  const arch::CellEncoding &e = block.encoding;
-  if (block.hasRecombined && e.scheme == encoding.scheme &&
-      e.weightBits == encoding.weightBits &&
-      e.bitsPerCell == encoding.bitsPerCell && e.slices == encoding.slices &&
-      e.pairedColumns == encoding.pairedColumns)
+  if (block.hasRecombined && sameEncoding(block.encoding, encoding))
     return block.recombined;
   // recombine() is linear in the column sums, so recombining each row of
   // levels gives the weight matrix whose product is the recombined sums.
@@ -279,17 +307,13 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
       cells.data() + mvm.row * arch.array.cols + mvm.col;
   // An ADC that only rounds: one exact product and the planes' parities.
   if (numerics == Numerics::Quantized) {
-    const GemmMatrix &exact =
-        chain.recombine
-            ? cache.recombined(block, arch, cells, chain.recombine->encoding)
-            : cache.levels(block, arch, cells);
-    if (parityProductsApply(conversion, k, c, block.positive, block.negative,
-                            exact)) {
+    const ParityPlan &plan = cache.parity(block, arch, cells, conversion);
+    if (plan.applies) {
       if (shared.bytes.empty())
         packInputBytes(x.ints.data(), m, k, dac.inputBits, pool,
                        shared.bytes);
-      if (parityProducts(shared.bytes, m, k, blockLevels, arch.array.cols, c,
-                         conversion, exact, pool, out.ints))
+      if (parityProducts(plan, shared.bytes, m, blockLevels, arch.array.cols,
+                         pool, out.ints))
         return Status::ok();
     }
   }

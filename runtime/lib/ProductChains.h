@@ -24,6 +24,7 @@
 #include "Gemm.h"
 #include "LookupProducts.h"
 #include "Numerics.h"
+#include "ParityProducts.h"
 
 #include "cim/runtime/Executor.h"
 #include "cim/runtime/Program.h"
@@ -91,6 +92,11 @@ public:
     GemmMatrix recombined;
     bool hasRecombined = false;
     arch::CellEncoding encoding;
+    /// parityProducts' plan, for the chain `parityChain` describes.
+    ParityPlan parity;
+    bool hasParity = false;
+    ConversionChain parityChain;
+    arch::CellEncoding parityEncoding;
   };
   /// Marks `array`'s blocks stale (a program instruction wrote it).
   void written(int64_t array) { ++generations[array]; }
@@ -101,6 +107,10 @@ public:
   /// The block's levels (K x C) as a GEMM operand.
   const GemmMatrix &levels(Block &block, const arch::ArchSpec &arch,
                            const CellImage &cells);
+  /// parityProducts' plan for `chain` on the block, made once.
+  const ParityPlan &parity(Block &block, const arch::ArchSpec &arch,
+                           const CellImage &cells,
+                           const ConversionChain &chain);
   /// The block's weights through `encoding` (K x N), computed once.
   const GemmMatrix &recombined(Block &block, const arch::ArchSpec &arch,
                                const CellImage &cells,

@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "../lib/Gemm.h"
 #include "../lib/ParityProducts.h"
 
 #include "ChainTestSupport.h"
@@ -110,6 +111,16 @@ GemmMatrix exactOperand(const LevelBlock &block, int64_t k, int64_t c,
   return matrix;
 }
 
+/// The plan's GEMM operand holds the linear part's K x N entries first.
+void expectLinearOperand(const ParityPlan &plan, const GemmMatrix &exact,
+                         const std::string &what) {
+  ASSERT_EQ(exact.cols, plan.n) << what;
+  for (int64_t r = 0; r < plan.k; ++r)
+    for (int64_t w = 0; w < plan.n; ++w)
+      ASSERT_EQ(plan.operand[r * plan.n + w], exact.asFloat[r * plan.n + w])
+          << what << " row " << r << " weight " << w;
+}
+
 /// The narrowest ADC (bits) that converts every column's rounded sums
 /// without clipping.
 int64_t narrowestAdc(const ColumnSums &sums, bool isSigned) {
@@ -187,7 +198,6 @@ TEST(RuntimeParityProducts, EqualTheNaiveChain) {
       {true, arch::SignedEncoding::Differential, true, 2},
       {true, arch::SignedEncoding::TwosComplement, false, 1},
   };
-  const bool gfni = true; // where the CPU lacks it, both runs are portable
   unsigned seed = 900;
   int64_t cases = 0, rounded = 0;
   for (const Scheme &s : schemes) {
@@ -207,16 +217,16 @@ TEST(RuntimeParityProducts, EqualTheNaiveChain) {
         const LevelBlock block = e ? encodedWeights(k, weights, *e, ++seed)
                                    : naturalLevels(k, c, maxLevel, ++seed);
         const ColumnSums sums = columnSums(block, k, c);
-        const GemmMatrix exact = exactOperand(block, k, c, e);
         const std::vector<int64_t> x = randomInts(kRows * k, -200, 200, ++seed);
         for (int64_t inputBits : {8, 5, 1}) {
           const bool isSigned = (seed + inputBits) % 2 == 0;
           ConversionChain chain{inputBits, 1, narrowestAdc(sums, isSigned), 1,
                                 isSigned, e};
           const std::string what = describe(chain, k, c, maxLevel);
-          ASSERT_TRUE(parityProductsApply(chain, k, c, sums.positive,
-                                          sums.negative, exact))
-              << what;
+          const ParityPlan plan = planParity(chain, block.levels(), block.stride,
+                                             k, c, sums.positive, sums.negative);
+          ASSERT_TRUE(plan.applies) << what;
+          expectLinearOperand(plan, exactOperand(block, k, c, e), what);
           Conversions seen;
           const std::vector<int64_t> expected = naiveChain(
               x, kRows, k, block.levels(), block.stride, c, chain, seen);
@@ -225,21 +235,25 @@ TEST(RuntimeParityProducts, EqualTheNaiveChain) {
           rounded += roundingChangedSomething(x, k, block, c, chain, expected);
           // One bit less: some column could clip.
           --chain.adcBits;
-          EXPECT_FALSE(parityProductsApply(chain, k, c, sums.positive,
-                                           sums.negative, exact))
+          EXPECT_FALSE(planParity(chain, block.levels(), block.stride, k, c,
+                                  sums.positive, sums.negative)
+                           .applies)
               << what;
           ++chain.adcBits;
+          const ParityPlan portable =
+              planParity(chain, block.levels(), block.stride, k, c,
+                         sums.positive, sums.negative, true);
+          ASSERT_TRUE(portable.applies && !portable.affine) << what;
           WorkerPool one(1), three(3);
           for (WorkerPool *pool : {&one, &three}) {
             std::vector<int8_t> bytes;
             packInputBytes(x.data(), kRows, k, inputBits, *pool, bytes);
-            for (bool portable : {false, true}) {
+            for (const ParityPlan *p : {&plan, &portable}) {
               std::vector<int64_t> out(expected.size(), 0x5A5A5A5A);
-              ASSERT_TRUE(parityProducts(bytes, kRows, k, block.levels(),
-                                         block.stride, c, chain, exact, *pool,
-                                         out, portable || !gfni));
+              ASSERT_TRUE(parityProducts(*p, bytes, kRows, block.levels(),
+                                         block.stride, *pool, out));
               EXPECT_EQ(out, expected)
-                  << what << (portable ? " portable" : " affine")
+                  << what << (p->affine ? " affine" : " portable")
                   << " threads " << pool->threads();
             }
           }
@@ -260,56 +274,56 @@ TEST(RuntimeParityProducts, AppliesOnlyWithinItsLimits) {
   offset.pairedColumns = false;
   const LevelBlock block = encodedWeights(k, 2, offset, 5);
   const ColumnSums sums = columnSums(block, k, c);
-  const GemmMatrix exact = exactOperand(block, k, c, &offset);
   const ConversionChain good{8, 1, 8, 1, false, &offset};
-  ASSERT_TRUE(
-      parityProductsApply(good, k, c, sums.positive, sums.negative, exact));
-  auto refusesShape = [&](ConversionChain chain, const ColumnSums &s,
-                          const GemmMatrix &operand, int64_t rows,
-                          int64_t columns) {
-    return !parityProductsApply(chain, rows, columns, s.positive, s.negative,
-                                operand);
+  auto plan = [&](const ConversionChain &chain, const LevelBlock &levels,
+                  const ColumnSums &s, int64_t rows, int64_t columns) {
+    return planParity(chain, levels.levels(), levels.stride, rows, columns,
+                      s.positive, s.negative);
   };
-  auto refuses = [&](ConversionChain chain, const ColumnSums &s,
-                     const GemmMatrix &operand) {
-    return refusesShape(chain, s, operand, k, c);
+  ASSERT_TRUE(plan(good, block, sums, k, c).applies);
+  auto refuses = [&](const ConversionChain &chain, const ColumnSums &s) {
+    return !plan(chain, block, s, k, c).applies;
   };
   // One-bit digits, shift 1, at most 8 input bits.
   ConversionChain chain = good;
   chain.dacBits = 2;
-  EXPECT_TRUE(refuses(chain, sums, exact));
+  EXPECT_TRUE(refuses(chain, sums));
   chain = good;
   for (int64_t shift : {0, 2}) {
     chain.adcShift = shift;
-    EXPECT_TRUE(refuses(chain, sums, exact)) << "shift " << shift;
+    EXPECT_TRUE(refuses(chain, sums)) << "shift " << shift;
   }
   chain = good;
   chain.inputBits = 9;
-  EXPECT_TRUE(refuses(chain, sums, exact));
+  EXPECT_TRUE(refuses(chain, sums));
   // A negative level anywhere.
   ColumnSums negative = sums;
   negative.negative[4] = 1;
-  EXPECT_TRUE(refuses(good, negative, exact));
+  EXPECT_TRUE(refuses(good, negative));
   // A column whose rounded sum would clip: at the edge, and one past.
   ColumnSums edge = sums;
   edge.positive[2] = 2 * 255; // 255, the largest code
-  EXPECT_FALSE(refuses(good, edge, exact));
+  EXPECT_FALSE(refuses(good, edge));
   edge.positive[2] = 2 * 255 + 1; // 255.5 rounds to 256
-  EXPECT_TRUE(refuses(good, edge, exact));
+  EXPECT_TRUE(refuses(good, edge));
   // Columns that are not whole weights, and sizes outside the tables.
-  EXPECT_TRUE(refusesShape(good, sums, exact, k, c - 1));
-  EXPECT_TRUE(refusesShape(good, sums, exact, 0, c));
-  EXPECT_TRUE(refusesShape(good, sums, exact, 513, c));
-  // An exact operand of the wrong shape, or beyond int8.
-  GemmMatrix wide = exact;
-  wide.asFloat[5] = 128;
-  EXPECT_TRUE(refuses(good, sums, wide));
-  wide.asFloat[5] = -129;
-  EXPECT_TRUE(refuses(good, sums, wide));
-  wide.asFloat[5] = -128;
-  EXPECT_FALSE(refuses(good, sums, wide));
-  GemmMatrix levels = exactOperand(block, k, c, nullptr);
-  EXPECT_TRUE(refuses(good, sums, levels));
+  EXPECT_FALSE(plan(good, block, sums, k, c - 1).applies);
+  EXPECT_FALSE(plan(good, block, sums, 0, c).applies);
+  const LevelBlock tall = encodedWeights(513, 2, offset, 7);
+  ConversionChain wide = good; // 512 rows of 3 round to at most 768
+  wide.adcBits = 10;
+  EXPECT_TRUE(plan(wide, tall, columnSums(tall, 512, c), 512, c).applies);
+  EXPECT_FALSE(plan(wide, tall, columnSums(tall, 513, c), 513, c).applies);
+  // Recombined weights beyond int8: with a reference level of 1 instead
+  // of 2, levels 3333 are 255 - 64 = 191; 0000 with 2 is -128, the edge.
+  LevelBlock off = block;
+  for (int64_t j = 0; j < 4; ++j)
+    off.levels()[3 * off.stride + j] = 0;
+  EXPECT_TRUE(plan(good, off, columnSums(off, k, c), k, c).applies);
+  for (int64_t j = 0; j < 4; ++j)
+    off.levels()[3 * off.stride + j] = 3;
+  off.levels()[3 * off.stride + c - 1] = 1;
+  EXPECT_FALSE(plan(good, off, columnSums(off, k, c), k, c).applies);
   // Recombination coefficients beyond int8 (offset on 1-bit cells: the
   // top slice counts 128).
   arch::CellEncoding bits = offset;
@@ -317,11 +331,10 @@ TEST(RuntimeParityProducts, AppliesOnlyWithinItsLimits) {
   bits.slices = 8;
   const int64_t bitsC = 2 * 8 + 1;
   const LevelBlock bitsBlock = encodedWeights(k, 2, bits, 6);
-  const ColumnSums bitsSums = columnSums(bitsBlock, k, bitsC);
   const ConversionChain bitsChain{8, 1, 8, 1, false, &bits};
-  EXPECT_FALSE(parityProductsApply(bitsChain, k, bitsC, bitsSums.positive,
-                                   bitsSums.negative,
-                                   exactOperand(bitsBlock, k, bitsC, &bits)));
+  EXPECT_FALSE(plan(bitsChain, bitsBlock, columnSums(bitsBlock, k, bitsC), k,
+                    bitsC)
+                   .applies);
 }
 
 } // namespace
