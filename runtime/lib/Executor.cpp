@@ -98,6 +98,17 @@ private:
   const ExecuteOptions &options;
 
   std::vector<Tensor> store;
+  /// Whether `inst` is the last reader of its first input's storage, which
+  /// no other input of it shares and no output binding keeps.
+  bool onlyReaderOfFirst(const Instruction &inst) const {
+    const int64_t root = storageOf(inst.inputs[0]);
+    if (readersLeft[root] != 1 || program.values[root].isOutput)
+      return false;
+    for (size_t i = 1; i < inst.inputs.size(); ++i)
+      if (storageOf(inst.inputs[i]) == root)
+        return false;
+    return true;
+  }
   /// A transfer's output reads its input's storage (the data is the same
   /// on every core): the value whose storage `id` reads, itself unless it
   /// was transferred. Its readers are counted on that value.
@@ -435,6 +446,11 @@ Status Simulator::issue(size_t c, int64_t start) {
     Tensor &moved = store[storageOf(inst.inputs[0])];
     out.ints = std::move(moved.ints);
     out.floats = std::move(moved.floats);
+  } else if (inst.opcode == Opcode::Accumulate && !options.observe &&
+             onlyReaderOfFirst(inst)) {
+    // The first sum's storage becomes the output's: no copy.
+    out.ints = std::move(store[storageOf(inst.inputs[0])].ints);
+    addPartials(inputs, out, &pool);
   } else if (!chains->skipsEvaluation(c, index)) {
     status = evaluate(arch, inst, inputs, image, options.numerics, out,
                       options.device, start, &pool);

@@ -73,6 +73,18 @@ static void recombine(const Instruction &inst, const Tensor &in, Tensor &out) {
   }
 }
 
+/// Runs body(begin, end) over [0, size): on the pool's threads for large
+/// element-wise ops (each element is computed alone, so the split cannot
+/// change a result), else at once.
+static void overElements(WorkerPool *pool, int64_t size,
+                         const std::function<void(int64_t, int64_t)> &body) {
+  constexpr int64_t kParallelElements = int64_t(1) << 16;
+  if (pool && pool->threads() > 1 && size >= kParallelElements)
+    pool->parallelFor(size, kParallelElements / 4, body);
+  else
+    body(0, size);
+}
+
 /// Row-major strides of `shape`.
 static std::vector<int64_t> stridesOf(const std::vector<int64_t> &shape) {
   std::vector<int64_t> strides(shape.size(), 1);
@@ -86,7 +98,7 @@ static std::vector<int64_t> stridesOf(const std::vector<int64_t> &shape) {
 template <typename T>
 static void slice(const std::vector<int64_t> &offsets, const Tensor &in,
                   const std::vector<T> &from, const Tensor &out,
-                  std::vector<T> &to) {
+                  std::vector<T> &to, WorkerPool *pool) {
   const int64_t size = out.numElements();
   to.resize(size);
   const size_t rank = out.shape.size();
@@ -94,6 +106,21 @@ static void slice(const std::vector<int64_t> &offsets, const Tensor &in,
     return;
   if (rank == 0) {
     to[0] = from[0];
+    return;
+  }
+  if (rank == 2) {
+    // Rows of a matrix (a crossbar block's inputs): split over the pool.
+    const int64_t rows = out.shape[0], run = out.shape[1];
+    const int64_t stride = in.shape[1];
+    const T *source = from.data() + offsets[0] * stride + offsets[1];
+    overElements(pool, size, [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin / run; r < rows && r * run < end; ++r) {
+        const int64_t first = std::max(begin, r * run);
+        const int64_t last = std::min(end, (r + 1) * run);
+        std::copy(source + r * stride + (first - r * run),
+                  source + r * stride + (last - r * run), to.data() + first);
+      }
+    });
     return;
   }
   const std::vector<int64_t> inStrides = stridesOf(in.shape);
@@ -177,17 +204,6 @@ static void mvmThroughDevice(const arch::ArchSpec &arch,
   }
 }
 
-/// Runs body(begin, end) over [0, size): on the pool's threads for large
-/// element-wise ops (each element is computed alone, so the split cannot
-/// change a result), else at once.
-static void overElements(WorkerPool *pool, int64_t size,
-                         const std::function<void(int64_t, int64_t)> &body) {
-  constexpr int64_t kParallelElements = int64_t(1) << 16;
-  if (pool && pool->threads() > 1 && size >= kParallelElements)
-    pool->parallelFor(size, kParallelElements / 4, body);
-  else
-    body(0, size);
-}
 
 /// cim.quantize's levels: symmetric narrow range; nearbyint rounds half to
 /// even under the default rounding mode; NaN becomes 0.
@@ -273,12 +289,8 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
     recombine(inst, in, out);
     return Status::ok();
   case Opcode::Accumulate:
-    out.ints.assign(size, 0);
-    overElements(pool, size, [&](int64_t begin, int64_t end) {
-      for (const Tensor *partial : inputs)
-        for (int64_t e = begin; e < end; ++e)
-          out.ints[e] += partial->ints[e];
-    });
+    out.ints.assign(in.ints.begin(), in.ints.end());
+    addPartials(inputs, out, pool);
     return Status::ok();
   case Opcode::Rescale: {
     // y = acc * input_scale * weight_scales[channel], channel the index
@@ -313,9 +325,9 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
     return Status::ok();
   case Opcode::Slice:
     if (out.isInteger())
-      slice(inst.offsets, in, in.ints, out, out.ints);
+      slice(inst.offsets, in, in.ints, out, out.ints, pool);
     else
-      slice(inst.offsets, in, in.floats, out, out.floats);
+      slice(inst.offsets, in, in.floats, out, out.floats, pool);
     return Status::ok();
   case Opcode::Concat:
     if (out.isInteger())
@@ -369,6 +381,19 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
     break;
   }
   return Status::ok();
+}
+
+void detail::addPartials(const std::vector<const Tensor *> &partials,
+                         Tensor &out, WorkerPool *pool) {
+  int64_t *sums = out.ints.data();
+  overElements(pool, static_cast<int64_t>(out.ints.size()),
+               [&](int64_t begin, int64_t end) {
+                 for (size_t i = 1; i < partials.size(); ++i) {
+                   const int64_t *partial = partials[i]->ints.data();
+                   for (int64_t e = begin; e < end; ++e)
+                     sums[e] += partial[e];
+                 }
+               });
 }
 
 void detail::idealProduct(const Tensor &x, const Tensor &w, WorkerPool &pool,

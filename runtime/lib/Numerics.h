@@ -38,6 +38,12 @@ Status evaluate(const arch::ArchSpec &arch, const Instruction &inst,
                 const DeviceModel *device = nullptr, int64_t cycle = 0,
                 WorkerPool *pool = nullptr);
 
+/// An accumulate's sums added into `out`, which holds the first already
+/// (the executor moves it there when nothing else reads it): out +=
+/// partials[i] for i >= 1.
+void addPartials(const std::vector<const Tensor *> &partials, Tensor &out,
+                 WorkerPool *pool);
+
 /// Ideal numerics of a rescale with a real-valued reference: out = x * w
 /// ([M, K] x [K, N], or per group [M, G, K] x [G, K, N]), accumulated in
 /// double and rounded to f32.

@@ -245,4 +245,29 @@ TEST(RuntimeNumerics, TransferredValuesShareStorageUntilTheirLastReader) {
   EXPECT_EQ(result.outputs["shaped"].shape, (std::vector<int64_t>{2, 2}));
 }
 
+// An accumulate takes its first sum's storage over only when it is that
+// storage's last reader and no other input of it shares it.
+TEST(RuntimeNumerics, AccumulateTakesOverOnlyADeadFirstSum) {
+  ProgramBuilder b(smallArch());
+  const CoreId a = core(0, 0, 0);
+  const ElementType i32 = ElementType::I32;
+  int64_t p0 = b.constant("p0", i32, {3}, {1, 2, 3});
+  int64_t twice = b.value("twice", i32, {3});
+  int64_t first = b.value("first", i32, {3});
+  int64_t last = b.value("last", i32, {3});
+  int64_t self = b.value("self", i32, {3});
+  int64_t doubled = b.value("doubled", i32, {3});
+  for (int64_t id : {first, last, doubled})
+    b.output(id);
+  b.add(a, make(Opcode::Accumulate, {p0, p0}, twice));     // 2 4 6
+  b.add(a, make(Opcode::Accumulate, {twice, p0}, first));  // twice read later
+  b.add(a, make(Opcode::Accumulate, {twice, twice}, self)); // shared inputs
+  b.add(a, make(Opcode::Accumulate, {self, p0, p0}, last)); // self is dead
+  b.add(a, make(Opcode::Accumulate, {p0, last}, doubled));  // p0's last read
+  ExecuteResult result = runOrFail(b.program, {});
+  EXPECT_EQ(result.outputs["first"].ints, (std::vector<int64_t>{3, 6, 9}));
+  EXPECT_EQ(result.outputs["last"].ints, (std::vector<int64_t>{6, 12, 18}));
+  EXPECT_EQ(result.outputs["doubled"].ints, (std::vector<int64_t>{7, 14, 21}));
+}
+
 } // namespace
