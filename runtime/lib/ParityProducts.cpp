@@ -381,7 +381,7 @@ bool detail::parityProducts(const ParityPlan &plan,
   const bool onInt8 = plan.operandF.empty();
   out.resize(static_cast<size_t>(m * n));
   std::atomic<bool> failed{false};
-  pool.parallelFor(m, 16, [&](int64_t r0, int64_t r1) {
+  pool.parallelFor(m, 128, [&](int64_t r0, int64_t r1) {
     thread_local std::vector<int8_t> aBuffer;
     thread_local std::vector<int32_t> sumBuffer;
     thread_local std::vector<float> aFloat, sumFloat;
