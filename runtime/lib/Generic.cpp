@@ -386,9 +386,23 @@ Status detail::evaluateGeneric(const Instruction &inst,
   const int64_t size = out.numElements();
   const bool integerOut = out.isInteger();
   const int64_t outBits = integerBits(out.type);
+  const bool copy = inst.body.empty() && inst.bodyResult == 0 &&
+                    accessed == 1 && inputs[0]->type == out.type;
+  // A copy whose points write every element once (an im2col, a
+  // transpose) leaves no fill visible: the output is only sized.
+  int64_t points = 1;
+  for (int64_t bound : inst.loopBounds)
+    points *= bound;
+  const bool overwritesAll = copy && !inst.hasInit && points == size &&
+                             copyWritesEachElementOnce(inst);
   if (inst.hasInit) {
     out.ints = inputs[accessed]->ints;
     out.floats = inputs[accessed]->floats;
+  } else if (overwritesAll) {
+    if (integerOut)
+      out.ints.resize(size);
+    else
+      out.floats.resize(size);
   } else if (integerOut) {
     // The fill is stored like a body result: wrapped to the output's
     // width, or (below) rounded to f32.
@@ -402,8 +416,7 @@ Status detail::evaluateGeneric(const Instruction &inst,
   }
   std::vector<const Tensor *> sources(inputs.begin() + leading, inputs.end());
 
-  if (inst.body.empty() && inst.bodyResult == 0 && accessed == 1 &&
-      inputs[0]->type == out.type) {
+  if (copy) {
     if (integerOut)
       copyNest(inst, inputs[0]->ints, out.ints, pool);
     else

@@ -182,6 +182,24 @@ TEST(GenericExecute, TransposeAndPadByStrides) {
   EXPECT_EQ(result.outputs.at("p"), Tensor::ofFloats({4, 5}, padded));
 }
 
+// A copy with as many points as output elements keeps the fill where its
+// points collide (the output is only left unfilled when every element is
+// written once).
+TEST(GenericExecute, CollidingCopyKeepsTheFillItNeverWrites) {
+  ProgramBuilder b(smallArch());
+  const int64_t g = b.input("g", F32, {2, 2});
+  const int64_t d = b.value("d", F32, {4});
+  b.output(d);
+  // d[i + j] = g[i, j]: writes 0, 1, 1, 2; element 3 keeps 0.5.
+  b.add(home, generic({g}, d, {2, 2}, {{0, {2, 1}}, {0, {1, 1}}}, {}, 0,
+                      /*fill=*/0.5));
+  const std::vector<double> gs = {1.25, -2, 3.5, 4};
+  ExecuteResult result =
+      runOrFail(b.program, {{"g", Tensor::ofFloats({2, 2}, gs)}});
+  EXPECT_EQ(result.outputs.at("d"),
+            Tensor::ofFloats({4}, {1.25, 3.5, 4, 0.5}));
+}
+
 // The fill is stored like a body result: rounded to f32, wrapped to
 // the integer output's width (elements no loop point writes keep it).
 TEST(GenericExecute, FillTakesTheOutputType) {
