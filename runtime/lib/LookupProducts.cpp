@@ -2,6 +2,7 @@
 
 #include "LookupProducts.h"
 
+#include "BitMatrix.h"
 #include "VectorClones.h"
 
 #include "cim/Arch/Converters.h"
@@ -22,17 +23,6 @@ constexpr int64_t kGroupRows = 8;
 constexpr int64_t kMasks = 256;
 /// The largest lookup table built for one block (bytes).
 constexpr int64_t kMaxTableBytes = int64_t(16) << 20;
-
-/// Bit i of byte r becomes bit r of byte i (an 8 x 8 bit transpose).
-uint64_t transposeBits(uint64_t x) {
-  uint64_t t = (x ^ (x >> 7)) & 0x00AA00AA00AA00AAULL;
-  x ^= t ^ (t << 7);
-  t = (x ^ (x >> 14)) & 0x0000CCCC0000CCCCULL;
-  x ^= t ^ (t << 14);
-  t = (x ^ (x >> 28)) & 0x00000000F0F0F0F0ULL;
-  x ^= t ^ (t << 28);
-  return x;
-}
 
 /// Tables of int8 when a group's sums fit (summed in int16).
 bool fitsInt8(int64_t k, int64_t maxLevel) {
@@ -249,7 +239,7 @@ void packRows(const int64_t *x, int64_t k, InputBits &out, int64_t r0,
       uint64_t group = 0;
       for (int64_t r = 0; r < kGroupRows; ++r)
         group |= static_cast<uint64_t>(bytes[g * kGroupRows + r]) << (8 * r);
-      const uint64_t transposed = transposeBits(group);
+      const uint64_t transposed = transposeBits8x8(group);
       for (int64_t i = 0; i < out.bits; ++i)
         out.masks[(row * out.bits + i) * out.groups + g] =
             static_cast<uint8_t>(transposed >> (8 * i));

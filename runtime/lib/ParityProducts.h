@@ -25,6 +25,7 @@
 #ifndef CIM_RUNTIME_LIB_PARITYPRODUCTS_H
 #define CIM_RUNTIME_LIB_PARITYPRODUCTS_H
 
+#include "BitMatrix.h"
 #include "ConversionChain.h"
 #include "WorkerPool.h"
 
@@ -82,18 +83,6 @@ void packInputBytes(const int64_t *x, int64_t m, int64_t k, int64_t inputBits,
 bool parityProducts(const ParityPlan &plan, const std::vector<int8_t> &bytes,
                     int64_t m, const int16_t *levels, int64_t stride,
                     WorkerPool &pool, std::vector<int64_t> &out);
-
-/// The 8 x 8 bit matrix in `word` (row i = byte i, column j = bit j)
-/// transposed: bit 8 * i + j of the result is bit 8 * j + i of `word`.
-inline uint64_t transposeBits8x8(uint64_t word) {
-  uint64_t t = (word ^ (word >> 7)) & 0x00AA00AA00AA00AAull;
-  word ^= t ^ (t << 7);
-  t = (word ^ (word >> 14)) & 0x0000CCCC0000CCCCull;
-  word ^= t ^ (t << 14);
-  t = (word ^ (word >> 28)) & 0x00000000F0F0F0F0ull;
-  word ^= t ^ (t << 28);
-  return word;
-}
 
 } // namespace cim::runtime::detail
 
