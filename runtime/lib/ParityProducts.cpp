@@ -3,6 +3,7 @@
 #include "ParityProducts.h"
 
 #include "Int8Gemm.h"
+#include "Scratch.h"
 #include "VectorClones.h"
 
 #include <cblas.h>
@@ -33,12 +34,6 @@ constexpr int64_t kMaxColumns = 512, kMaxRows = 512;
 
 int64_t roundUp(int64_t value, int64_t step) {
   return (value + step - 1) / step * step;
-}
-
-template <typename T> T *scratch(std::vector<T> &buffer, int64_t size) {
-  if (buffer.size() < static_cast<size_t>(size))
-    buffer.resize(static_cast<size_t>(size));
-  return buffer.data();
 }
 
 /// The levels' low bits: `words` words per level row, rows up to
@@ -153,33 +148,19 @@ bool makeOperand(const ConversionChain &chain, const int16_t *levels,
   return true;
 }
 
-#ifdef CIM_PARITY_GFNI
-bool affineAvailable() {
-  static const bool available = __builtin_cpu_supports("avx512f") &&
-                                __builtin_cpu_supports("avx512bw") &&
-                                __builtin_cpu_supports("gfni");
-  return available;
-}
-#else
-bool affineAvailable() { return false; }
-#endif
 
-/// The level tables one call uses: the plan's matrices, or lookup tables.
-struct Parities {
-  int64_t rowBytes, qBytes, planes;
-  const uint64_t *table;
-};
-
-/// Q of `count` input rows (rowBytes apart) into `q` (qBytes per row,
-/// rows `ldq` apart): per column, its planes' parities as a two's
-/// complement `planes`-bit integer.
+/// Q of `count` input rows (plan.rowBytes apart) into `q` (plan.qBytes
+/// per row, rows `ldq` apart): per column, its planes' parities as a two's
+/// complement `planes`-bit integer. `table` is the plan's matrices or the
+/// call's lookup tables.
 template <int W>
-void portableCorrections(const Parities &parities, const int8_t *rows,
-                         int64_t count, int8_t *q, int64_t ldq) {
-  const int64_t groups = parities.rowBytes / 8, planes = parities.planes;
+void portableCorrections(const ParityPlan &plan, const uint64_t *table,
+                         const int8_t *rows, int64_t count, int8_t *q,
+                         int64_t ldq) {
+  const int64_t groups = plan.rowBytes / 8, planes = plan.planes;
   const int down = 8 - static_cast<int>(planes);
   for (int64_t i = 0; i < count; ++i) {
-    const int8_t *row = rows + i * parities.rowBytes;
+    const int8_t *row = rows + i * plan.rowBytes;
     uint64_t acc[8][W] = {};
     for (int64_t g = 0; g < groups; ++g) {
       uint64_t word;
@@ -188,7 +169,7 @@ void portableCorrections(const Parities &parities, const int8_t *rows,
         continue;
       // Byte p of the transpose: plane p's digits of the group's rows.
       const uint64_t t = transposeBits8x8(word);
-      const uint64_t *group = parities.table + g * 256 * W;
+      const uint64_t *group = table + g * 256 * W;
       for (int64_t p = 0; p < planes; ++p) {
         const uint64_t *entry = group + ((t >> (8 * p)) & 255) * W;
         for (int w = 0; w < W; ++w)
@@ -197,7 +178,7 @@ void portableCorrections(const Parities &parities, const int8_t *rows,
     }
     // Column j's parities, plane p at bit p, eight columns at a time.
     int8_t *to = q + i * ldq;
-    for (int64_t j0 = 0; j0 < parities.qBytes; j0 += 8) {
+    for (int64_t j0 = 0; j0 < plan.qBytes; j0 += 8) {
       uint64_t byPlane = 0;
       for (int64_t p = 0; p < planes; ++p)
         byPlane |= ((acc[p][j0 / 64] >> (j0 % 64)) & 255) << (8 * p);
@@ -218,20 +199,20 @@ void portableCorrections(const Parities &parities, const int8_t *rows,
 /// column matrices multiplies all planes at once, and a last transpose
 /// puts plane p at bit p of each column's byte.
 __attribute__((target("avx512f,avx512bw,gfni"))) void
-gfniCorrections(const Parities &parities, const int8_t *rows, int64_t count,
-                int8_t *q, int64_t ldq) {
-  const int64_t groups = parities.rowBytes / 8;
-  const int64_t blocks = parities.qBytes / 64, columnGroups = blocks * 8;
+gfniCorrections(const ParityPlan &plan, const uint64_t *table,
+                const int8_t *rows, int64_t count, int8_t *q, int64_t ldq) {
+  const int64_t groups = plan.rowBytes / 8;
+  const int64_t blocks = plan.qBytes / 64, columnGroups = blocks * 8;
   const __m512i reversedUnits = _mm512_set1_epi64(0x0102040810204080ll);
   const __m512i units = _mm512_set1_epi64(0x8040201008040201ll);
   // Sign-extend from `planes` bits: (v & mask ^ sign) - sign, per byte.
-  const int64_t planes = parities.planes;
+  const int64_t planes = plan.planes;
   const __m512i mask = _mm512_set1_epi8(
       static_cast<char>(planes == 8 ? 0xFF : (1 << planes) - 1));
   const __m512i sign = _mm512_set1_epi8(static_cast<char>(1 << (planes - 1)));
   alignas(64) uint64_t transposed[kMaxRows / 8];
   for (int64_t i = 0; i < count; ++i) {
-    const int8_t *row = rows + i * parities.rowBytes;
+    const int8_t *row = rows + i * plan.rowBytes;
     for (int64_t g0 = 0; g0 < groups; g0 += 8) {
       const int64_t left = std::min<int64_t>(8, groups - g0);
       const __m512i digits = _mm512_maskz_loadu_epi64(
@@ -245,7 +226,7 @@ gfniCorrections(const Parities &parities, const int8_t *rows, int64_t count,
     for (int64_t g = 0; g < groups; ++g) {
       const __m512i planesOfGroup = _mm512_set1_epi64(
           static_cast<long long>(transposed[g]));
-      const uint64_t *matrices = parities.table + g * columnGroups;
+      const uint64_t *matrices = table + g * columnGroups;
       for (int64_t b = 0; b < blocks; ++b)
         acc[b] = _mm512_xor_si512(
             acc[b], _mm512_gf2p8affine_epi64_epi8(
@@ -263,8 +244,8 @@ gfniCorrections(const Parities &parities, const int8_t *rows, int64_t count,
 }
 #endif
 
-using Corrections = void (*)(const Parities &, const int8_t *, int64_t,
-                             int8_t *, int64_t);
+using Corrections = void (*)(const ParityPlan &, const uint64_t *,
+                             const int8_t *, int64_t, int8_t *, int64_t);
 
 Corrections correctionsFor(const ParityPlan &plan) {
 #ifdef CIM_PARITY_GFNI
@@ -285,12 +266,23 @@ Corrections correctionsFor(const ParityPlan &plan) {
 
 } // namespace
 
+bool detail::parityAffineAvailable() {
+#ifdef CIM_PARITY_GFNI
+  static const bool available = __builtin_cpu_supports("avx512f") &&
+                                __builtin_cpu_supports("avx512bw") &&
+                                __builtin_cpu_supports("gfni");
+  return available;
+#else
+  return false;
+#endif
+}
+
 ParityPlan detail::planParity(const ConversionChain &chain,
                               const int16_t *levels, int64_t stride,
                               int64_t k, int64_t c,
                               const std::vector<int64_t> &positive,
                               const std::vector<int64_t> &negative,
-                              bool portable) {
+                              const ParityWays &ways) {
   ParityPlan plan;
   // One-bit digits (the top plane's is the sign), codes of sums that drop
   // one bit, at most eight planes (Q is a byte's bits).
@@ -325,9 +317,9 @@ ParityPlan detail::planParity(const ConversionChain &chain,
       128 * (largestExact * k + largestCoefficient * c) >=
           (int64_t(1) << 24))
     return ParityPlan();
-  if (!int8GemmIsFast())
+  if (ways.floatGemm || !int8GemmIsFast())
     plan.operandF.assign(plan.operand.begin(), plan.operand.end());
-  plan.affine = !portable && affineAvailable();
+  plan.affine = !ways.lookupTables && parityAffineAvailable();
   if (plan.affine)
     plan.matrices = affineMatrices(
         plan, lowBits(levels, stride, k, c, plan.rowBytes, plan.qBytes / 64));
@@ -373,8 +365,7 @@ bool detail::parityProducts(const ParityPlan &plan,
   if (!plan.affine)
     tables = lookupTables(plan, lowBits(levels, stride, plan.k, plan.c,
                                         plan.rowBytes, plan.qBytes / 64));
-  const Parities parities{plan.rowBytes, plan.qBytes, plan.planes,
-                          plan.affine ? plan.matrices.data() : tables.data()};
+  const uint64_t *table = plan.affine ? plan.matrices.data() : tables.data();
   const Corrections corrections = correctionsFor(plan);
   // One GEMM row: the input's bytes, then its corrections.
   const int64_t lda = plan.rowBytes + plan.qBytes;
@@ -394,7 +385,7 @@ bool detail::parityProducts(const ParityPlan &plan,
       for (int64_t i = 0; i < rows; ++i)
         std::memcpy(a + i * lda, in + i * plan.rowBytes,
                     static_cast<size_t>(plan.rowBytes));
-      corrections(parities, in, rows, a + plan.rowBytes, lda);
+      corrections(plan, table, in, rows, a + plan.rowBytes, lda);
       std::fill(a + rows * lda, a + gemmRows * lda, int8_t(0));
       if (onInt8) {
         if (!int8Gemm(a, gemmRows, lda, lda, plan.operand.data(), n, n, sums,

@@ -12,12 +12,15 @@
 // so the chain is one exact product of the whole input (P times fewer
 // multiply-adds than the planes') plus a correction that needs only each
 // plane's column-sum parities. A sum's parity is the parity of the digits
-// ANDed with the levels' low bits: a GF(2) product, computed by table
-// lookups over groups of eight rows (the XOR of every subset of a group's
-// level bits, one 256-entry table per group), for all columns at once.
-// Q's bits, read back per column, are Q itself as a two's complement
-// `top + 1`-bit integer. The recombine is linear, so with a recombine the
-// exact product uses the recombined weights and Q is recombined per row.
+// ANDed with the levels' low bits: a GF(2) product, for all columns at
+// once, by the CPU's GF(2) affine instructions (an 8 x 8 bit matrix of a
+// group of rows' level bits times the group's digits of all planes) or,
+// without them, by lookups in tables of the XOR of every subset of a
+// group of eight rows' level bits. Q's bits, read back per column, are Q
+// itself as a two's complement `top + 1`-bit integer. The recombine is
+// linear, so each row's input bytes and Q bytes go through one int8 GEMM
+// with the recombined weights stacked on the recombination coefficients
+// (an identity without a recombine).
 // The integers are the instruction path's, bit for bit.
 //
 //===----------------------------------------------------------------------===//
@@ -48,7 +51,8 @@ struct ParityPlan {
   /// The GEMM's second operand, (rowBytes + qBytes) x N: the linear
   /// part's K rows (the levels, or the recombined weights with a
   /// recombine), then the recombination of the C corrections (an identity
-  /// without a recombine). As float too where there is no int8 engine.
+  /// without a recombine). As float too when the GEMM is a float one
+  /// (no int8 engine); operandF is empty otherwise.
   std::vector<int8_t> operand;
   std::vector<float> operandF;
   /// With the GF(2) affine instructions: per group of eight rows and
@@ -58,15 +62,26 @@ struct ParityPlan {
   std::vector<uint64_t> matrices;
 };
 
+/// The ways a plan's products are computed, when the fastest the CPU has
+/// are not wanted (tests of the fallbacks).
+struct ParityWays {
+  /// Parities by the lookup tables even with GF(2) affine instructions.
+  bool lookupTables = false;
+  /// The exact GEMM in float even with an int8 matrix engine.
+  bool floatGemm = false;
+};
+
+/// Whether the CPU has the GF(2) affine instructions (GFNI, AVX-512).
+bool parityAffineAvailable();
+
 /// The plan for `chain` on the K x C `levels` (rows `stride` apart) whose
 /// column sums of positive and of negated negative levels are `positive`
-/// and `negative`. `portable` plans for the lookup tables even where the
-/// CPU has the GF(2) affine instructions.
+/// and `negative`.
 ParityPlan planParity(const ConversionChain &chain, const int16_t *levels,
                       int64_t stride, int64_t k, int64_t c,
                       const std::vector<int64_t> &positive,
                       const std::vector<int64_t> &negative,
-                      bool portable = false);
+                      const ParityWays &ways = {});
 
 /// The inputs' low chain.inputBits bits, sign-extended, as int8: M rows of
 /// parityRowBytes(K) bytes (zero past K), made once for every chain of the

@@ -3,6 +3,7 @@
 #include "PlaneProducts.h"
 
 #include "Int8Gemm.h"
+#include "Scratch.h"
 #include "VectorClones.h"
 
 #include "cim/Arch/Converters.h"
@@ -25,12 +26,6 @@ constexpr int64_t kBlockGemmRows = 512;
 constexpr int64_t kGemmRowStep = 32;
 int64_t roundUp(int64_t rows) {
   return (rows + kGemmRowStep - 1) / kGemmRowStep * kGemmRowStep;
-}
-
-template <typename T> T *scratch(std::vector<T> &buffer, int64_t size) {
-  if (buffer.size() < static_cast<size_t>(size))
-    buffer.resize(static_cast<size_t>(size));
-  return buffer.data();
 }
 
 /// One product's state; rows() computes a range of input rows on any

@@ -175,25 +175,29 @@ static bool sameEncoding(const arch::CellEncoding &a,
          a.pairedColumns == b.pairedColumns;
 }
 
+/// Whether two chains convert alike (batch copies ask with their own
+/// instructions' encodings: compared by value).
+static bool sameChain(const ConversionChain &a, const ConversionChain &b) {
+  return a.inputBits == b.inputBits && a.dacBits == b.dacBits &&
+         a.adcBits == b.adcBits && a.adcShift == b.adcShift &&
+         a.adcSigned == b.adcSigned && !a.recombine == !b.recombine &&
+         (!a.recombine || sameEncoding(*a.recombine, *b.recombine));
+}
+
 const ParityPlan &BlockCache::parity(Block &block, const arch::ArchSpec &arch,
                                      const CellImage &cells,
                                      const ConversionChain &chain) {
-  // Batch copies ask with their own instructions' encodings: compared by
-  // value.
-  const ConversionChain &was = block.parityChain;
-  if (block.hasParity && was.inputBits == chain.inputBits &&
-      was.dacBits == chain.dacBits && was.adcBits == chain.adcBits &&
-      was.adcShift == chain.adcShift && was.adcSigned == chain.adcSigned &&
-      !was.recombine == !chain.recombine &&
-      (!chain.recombine || sameEncoding(block.parityEncoding, *chain.recombine)))
+  if (block.hasParity && sameChain(block.parityChain, chain))
     return block.parity;
   block.parity = planParity(
       chain, cells.data() + block.row * arch.array.cols + block.col,
       arch.array.cols, block.levels.rows, block.levels.cols, block.positive,
       block.negative);
   block.parityChain = chain;
-  if (chain.recombine)
+  if (chain.recombine) {
     block.parityEncoding = *chain.recombine;
+    block.parityChain.recombine = &block.parityEncoding;
+  }
   block.hasParity = true;
   return block.parity;
 }

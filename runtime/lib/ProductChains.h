@@ -92,7 +92,8 @@ public:
     GemmMatrix recombined;
     bool hasRecombined = false;
     arch::CellEncoding encoding;
-    /// parityProducts' plan, for the chain `parityChain` describes.
+    /// parityProducts' plan, for the chain `parityChain` describes (its
+    /// recombine, if any, is `parityEncoding`: the block's own copy).
     ParityPlan parity;
     bool hasParity = false;
     ConversionChain parityChain;

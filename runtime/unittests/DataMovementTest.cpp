@@ -94,6 +94,32 @@ TEST(RuntimeDataMovement, SliceAndConcatCopyElements) {
   }
 }
 
+// A matrix slice large enough to be split over threads, whose ranges end
+// mid-row: every thread count gives the rows of the window.
+TEST(RuntimeDataMovement, LargeMatrixSliceOnThreads) {
+  const int64_t rows = 310, cols = 261, m = 300, n = 250, r0 = 4, c0 = 7;
+  std::vector<int64_t> data(rows * cols);
+  for (int64_t e = 0; e < rows * cols; ++e)
+    data[e] = e * 7 - 3;
+  ProgramBuilder b(smallArch());
+  const int64_t in = b.input("x", ElementType::I32, {rows, cols});
+  const int64_t out = b.value("s", ElementType::I32, {m, n});
+  b.output(out);
+  b.add(core(0, 0, 0), slice(in, out, {r0, c0}, {m, n}));
+  std::vector<int64_t> expected;
+  for (int64_t r = 0; r < m; ++r)
+    for (int64_t c = 0; c < n; ++c)
+      expected.push_back(data[(r0 + r) * cols + c0 + c]);
+  for (int64_t threads : {1, 2, 3}) {
+    ExecuteOptions options;
+    options.threads = threads;
+    ExecuteResult result = runOrFail(
+        b.program, {{"x", Tensor::ofInts(ElementType::I32, {rows, cols}, data)}},
+        options);
+    EXPECT_EQ(result.outputs.at("s").ints, expected) << threads << " threads";
+  }
+}
+
 TEST(RuntimeDataMovement, HigherRankSliceAndInnerConcat) {
   ProgramBuilder b(smallArch());
   const CoreId home = core(0, 0, 0);

@@ -5,15 +5,17 @@
 // planes' parity corrections. Each case is checked against the chain
 // written out one conversion at a time (ChainTestSupport.h), with every
 // encoding, input widths whose top plane is the sign, K and C off the
-// group, word and GEMM block sizes, on one and three threads, by both ways
-// of finding the parities (the GF(2) affine instructions where the CPU has
-// them, and the portable table lookups). The ADC sits at the edge of its
+// group, word and GEMM block sizes, on one and three threads, by every way
+// of computing it (parities by the GF(2) affine instructions where the CPU
+// has them, or by table lookups; the exact GEMM on the int8 engine where
+// there is one, or in float). The ADC sits at the edge of its
 // range, and the rounding changes results (else the corrections would go
 // untested). The limits of the method are checked on their own.
 //
 //===----------------------------------------------------------------------===//
 
 #include "../lib/Gemm.h"
+#include "../lib/Int8Gemm.h"
 #include "../lib/ParityProducts.h"
 
 #include "ChainTestSupport.h"
@@ -240,20 +242,27 @@ TEST(RuntimeParityProducts, EqualTheNaiveChain) {
                            .applies)
               << what;
           ++chain.adcBits;
-          const ParityPlan portable =
-              planParity(chain, block.levels(), block.stride, k, c,
-                         sums.positive, sums.negative, true);
-          ASSERT_TRUE(portable.applies && !portable.affine) << what;
+          // Every way: affine or lookup parities, int8 or float GEMM.
+          std::vector<ParityPlan> plans = {plan};
+          for (ParityWays ways : {ParityWays{true, false}, ParityWays{false, true},
+                                  ParityWays{true, true}})
+            plans.push_back(planParity(chain, block.levels(), block.stride, k,
+                                       c, sums.positive, sums.negative, ways));
+          ASSERT_EQ(plan.affine, parityAffineAvailable()) << what;
+          ASSERT_EQ(plan.operandF.empty(), int8GemmIsFast()) << what;
+          ASSERT_TRUE(plans[1].applies && !plans[1].affine) << what;
+          ASSERT_TRUE(plans[2].applies && !plans[2].operandF.empty()) << what;
           WorkerPool one(1), three(3);
           for (WorkerPool *pool : {&one, &three}) {
             std::vector<int8_t> bytes;
             packInputBytes(x.data(), kRows, k, inputBits, *pool, bytes);
-            for (const ParityPlan *p : {&plan, &portable}) {
+            for (const ParityPlan &p : plans) {
               std::vector<int64_t> out(expected.size(), 0x5A5A5A5A);
-              ASSERT_TRUE(parityProducts(*p, bytes, kRows, block.levels(),
+              ASSERT_TRUE(parityProducts(p, bytes, kRows, block.levels(),
                                          block.stride, *pool, out));
               EXPECT_EQ(out, expected)
-                  << what << (p->affine ? " affine" : " portable")
+                  << what << (p.affine ? " affine" : " lookups")
+                  << (p.operandF.empty() ? " int8" : " float")
                   << " threads " << pool->threads();
             }
           }
