@@ -179,18 +179,19 @@ bool ConstantData::sameBits(const std::vector<double> &a,
 }
 
 std::vector<double> ConstantData::values() const {
-  std::vector<double> out;
-  copyTo(out);
+  std::vector<double> out(count);
+  withElements(data(), width, count,
+               [&](size_t i, double x) { out[i] = x; });
   return out;
 }
 
-void ConstantData::copyTo(std::vector<double> &out) const {
+void ConstantData::copyTo(Elements<double> &out) const {
   out.resize(count);
   withElements(data(), width, count,
                [&](size_t i, double x) { out[i] = x; });
 }
 
-void ConstantData::copyTo(std::vector<int64_t> &out) const {
+void ConstantData::copyTo(Elements<int64_t> &out) const {
   out.resize(count);
   withElements(data(), width, count,
                [&](size_t i, double x) { out[i] = static_cast<int64_t>(x); });

@@ -88,8 +88,8 @@ private:
   void release(int64_t id) {
     id = storageOf(id);
     if (--readersLeft[id] == 0 && !program.values[id].isOutput) {
-      std::vector<int64_t>().swap(store[id].ints);
-      std::vector<double>().swap(store[id].floats);
+      Elements<int64_t>().swap(store[id].ints);
+      Elements<double>().swap(store[id].floats);
     }
   }
 

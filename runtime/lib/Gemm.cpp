@@ -71,7 +71,7 @@ static void gemmAs(const int64_t *a, int64_t m, int64_t k, const T *b,
 }
 
 bool detail::exactGemm(const int64_t *a, int64_t m, int64_t k,
-                       const GemmMatrix &b, std::vector<int64_t> &out,
+                       const GemmMatrix &b, Elements<int64_t> &out,
                        WorkerPool *pool) {
   const int64_t n = b.cols;
   int64_t maxA = 0;
@@ -103,7 +103,7 @@ bool detail::exactGemm(const int64_t *a, int64_t m, int64_t k,
 
 bool detail::exactFloatGemm(const std::vector<float> &a, int64_t m,
                             int64_t k, int64_t maxA, const GemmMatrix &b,
-                            std::vector<int64_t> &out, WorkerPool *pool) {
+                            Elements<int64_t> &out, WorkerPool *pool) {
   const int64_t n = b.cols;
   if (static_cast<double>(maxA) * static_cast<double>(b.maxAbs) *
           static_cast<double>(k) >=

@@ -12,6 +12,7 @@
 #ifndef CIM_RUNTIME_LIB_GEMM_H
 #define CIM_RUNTIME_LIB_GEMM_H
 
+#include "cim/runtime/Elements.h"
 #include "WorkerPool.h"
 
 #include <cstdint>
@@ -35,14 +36,14 @@ struct GemmMatrix {
 /// bound maxAbs(a) * maxAbs(b) * K reaches 2^53. With a pool, blocks of
 /// rows run on its threads (the integers are exact in any order).
 bool exactGemm(const int64_t *a, int64_t m, int64_t k, const GemmMatrix &b,
-               std::vector<int64_t> &out, WorkerPool *pool = nullptr);
+               Elements<int64_t> &out, WorkerPool *pool = nullptr);
 
 /// out = a * b for an integer-valued float `a` (M x K, entries at most
 /// `maxA` in magnitude), exactly; false (out untouched) when float cannot
 /// hold every partial sum.
 bool exactFloatGemm(const std::vector<float> &a, int64_t m, int64_t k,
                     int64_t maxA, const GemmMatrix &b,
-                    std::vector<int64_t> &out, WorkerPool *pool = nullptr);
+                    Elements<int64_t> &out, WorkerPool *pool = nullptr);
 
 /// c = a * b in double for real-valued operands: a is M x K with rows
 /// `lda` apart, b K x N with rows `ldb` apart, c M x N with rows `ldc`

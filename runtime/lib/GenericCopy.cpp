@@ -131,8 +131,8 @@ void runNest(const std::vector<CopyLoop> &loops, int64_t i, int64_t o,
 constexpr int64_t kParallelCopy = int64_t(1) << 16;
 
 template <typename T>
-void stridedCopy(const Instruction &inst, const std::vector<T> &from,
-                 std::vector<T> &to, WorkerPool *pool) {
+void stridedCopy(const Instruction &inst, const Elements<T> &from,
+                 Elements<T> &to, WorkerPool *pool) {
   int64_t points = 1;
   for (int64_t bound : inst.loopBounds)
     points *= bound;
@@ -176,12 +176,12 @@ bool detail::outputLoopsWriteDistinctElements(const Instruction &inst) {
   return writesEachElementOnce(loops);
 }
 
-void detail::copyNest(const Instruction &inst, const std::vector<int64_t> &from,
-                      std::vector<int64_t> &to, WorkerPool *pool) {
+void detail::copyNest(const Instruction &inst, const Elements<int64_t> &from,
+                      Elements<int64_t> &to, WorkerPool *pool) {
   stridedCopy(inst, from, to, pool);
 }
 
-void detail::copyNest(const Instruction &inst, const std::vector<double> &from,
-                      std::vector<double> &to, WorkerPool *pool) {
+void detail::copyNest(const Instruction &inst, const Elements<double> &from,
+                      Elements<double> &to, WorkerPool *pool) {
   stridedCopy(inst, from, to, pool);
 }

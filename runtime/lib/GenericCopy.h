@@ -13,6 +13,7 @@
 #define CIM_RUNTIME_LIB_GENERICCOPY_H
 
 #include "WorkerPool.h"
+#include "cim/runtime/Elements.h"
 #include "cim/runtime/Program.h"
 
 #include <cstdint>
@@ -35,10 +36,10 @@ bool copyWritesEachElementOnce(const Instruction &inst);
 /// in their order.
 bool outputLoopsWriteDistinctElements(const Instruction &inst);
 
-void copyNest(const Instruction &inst, const std::vector<int64_t> &from,
-              std::vector<int64_t> &to, WorkerPool *pool = nullptr);
-void copyNest(const Instruction &inst, const std::vector<double> &from,
-              std::vector<double> &to, WorkerPool *pool = nullptr);
+void copyNest(const Instruction &inst, const Elements<int64_t> &from,
+              Elements<int64_t> &to, WorkerPool *pool = nullptr);
+void copyNest(const Instruction &inst, const Elements<double> &from,
+              Elements<double> &to, WorkerPool *pool = nullptr);
 
 } // namespace cim::runtime::detail
 

@@ -99,7 +99,7 @@ template <typename T, typename A> struct LookupJob {
 
   LookupJob(const InputBits &x, const int16_t *levels, int64_t stride,
             int64_t k, int64_t c, const ConversionChain &chain, T *tables,
-            std::vector<int64_t> &result)
+            Elements<int64_t> &result)
       : x(x), levels(levels), stride(stride), k(k), c(c),
         width((c + chunk - 1) / chunk * chunk),
         planes(arch::dacPlanes(chain.inputBits, chain.dacBits)), chain(chain),
@@ -210,7 +210,7 @@ CIM_LOOKUP_KERNELS(32)
 template <typename Job>
 void run(const InputBits &x, const int16_t *levels, int64_t stride, int64_t k,
          int64_t c, const ConversionChain &chain, WorkerPool &pool,
-         std::vector<int64_t> &out,
+         Elements<int64_t> &out,
          void (*tables)(Job &, int64_t, int64_t),
          void (*rows)(Job &, int64_t, int64_t)) {
   constexpr int64_t chunk = Job::chunk;
@@ -281,7 +281,7 @@ void detail::lookupProducts(const InputBits &x, const int16_t *levels,
                             int64_t stride, int64_t k, int64_t c,
                             int64_t maxLevel,
                             const ConversionChain &chain, WorkerPool &pool,
-                            std::vector<int64_t> &out) {
+                            Elements<int64_t> &out) {
   if (fitsInt8(k, maxLevel))
     run<Job8>(x, levels, stride, k, c, chain, pool, out, buildTables8,
               computeRows8);

@@ -17,6 +17,7 @@
 #ifndef CIM_RUNTIME_LIB_LOOKUPPRODUCTS_H
 #define CIM_RUNTIME_LIB_LOOKUPPRODUCTS_H
 
+#include "cim/runtime/Elements.h"
 #include "ConversionChain.h"
 #include "WorkerPool.h"
 
@@ -51,7 +52,7 @@ bool lookupApplies(const ConversionChain &chain, int64_t k, int64_t c,
 void lookupProducts(const InputBits &x, const int16_t *levels, int64_t stride,
                     int64_t k, int64_t c, int64_t maxLevel,
                     const ConversionChain &chain, WorkerPool &pool,
-                    std::vector<int64_t> &out);
+                    Elements<int64_t> &out);
 
 } // namespace cim::runtime::detail
 

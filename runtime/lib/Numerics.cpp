@@ -97,8 +97,8 @@ static std::vector<int64_t> stridesOf(const std::vector<int64_t> &shape) {
 /// run is one contiguous copy.
 template <typename T>
 static void slice(const std::vector<int64_t> &offsets, const Tensor &in,
-                  const std::vector<T> &from, const Tensor &out,
-                  std::vector<T> &to, WorkerPool *pool) {
+                  const Elements<T> &from, const Tensor &out,
+                  Elements<T> &to, WorkerPool *pool) {
   const int64_t size = out.numElements();
   to.resize(size);
   const size_t rank = out.shape.size();
@@ -145,8 +145,8 @@ static void slice(const std::vector<int64_t> &offsets, const Tensor &in,
 /// inputs' blocks of (their axis extent x inner) elements in turn.
 template <typename T>
 static void concat(int64_t axis, const std::vector<const Tensor *> &inputs,
-                   std::vector<T> Tensor::*field, Tensor &out) {
-  std::vector<T> &to = out.*field;
+                   Elements<T> Tensor::*field, Tensor &out) {
+  Elements<T> &to = out.*field;
   to.clear();
   to.reserve(out.numElements());
   int64_t outer = 1, inner = 1;
@@ -157,7 +157,7 @@ static void concat(int64_t axis, const std::vector<const Tensor *> &inputs,
   for (int64_t o = 0; o < outer; ++o)
     for (const Tensor *piece : inputs) {
       const int64_t block = piece->shape[axis] * inner;
-      const std::vector<T> &from = piece->*field;
+      const Elements<T> &from = piece->*field;
       to.insert(to.end(), from.begin() + o * block,
                 from.begin() + (o + 1) * block);
     }
@@ -401,9 +401,12 @@ void detail::idealProduct(const Tensor &x, const Tensor &w, WorkerPool &pool,
   const bool grouped = out.shape.size() == 3;
   const int64_t groups = grouped ? out.shape[1] : 1;
   const int64_t n = out.shape.back(), k = x.shape.back();
-  out.floats.assign(static_cast<size_t>(out.numElements()), 0.0);
-  if (out.numElements() == 0 || k == 0)
-    return; // an empty product, or sums of nothing
+  if (out.numElements() == 0 || k == 0) {
+    // An empty product, or sums of nothing.
+    out.floats.assign(static_cast<size_t>(out.numElements()), 0.0);
+    return;
+  }
+  out.floats.resize(static_cast<size_t>(out.numElements()));
   const int64_t m = out.numElements() / (groups * n);
   // Group g: rows of x every groups * k elements from g * k; its K x N
   // weight block; rows of out every groups * n from g * n.

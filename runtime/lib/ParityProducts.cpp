@@ -359,7 +359,7 @@ void detail::packInputBytes(const int64_t *x, int64_t m, int64_t k,
 bool detail::parityProducts(const ParityPlan &plan,
                             const std::vector<int8_t> &bytes, int64_t m,
                             const int16_t *levels, int64_t stride,
-                            WorkerPool &pool, std::vector<int64_t> &out) {
+                            WorkerPool &pool, Elements<int64_t> &out) {
   const int64_t n = plan.n;
   std::vector<uint64_t> tables;
   if (!plan.affine)

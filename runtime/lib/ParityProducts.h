@@ -28,6 +28,7 @@
 #ifndef CIM_RUNTIME_LIB_PARITYPRODUCTS_H
 #define CIM_RUNTIME_LIB_PARITYPRODUCTS_H
 
+#include "cim/runtime/Elements.h"
 #include "BitMatrix.h"
 #include "ConversionChain.h"
 #include "WorkerPool.h"
@@ -97,7 +98,7 @@ void packInputBytes(const int64_t *x, int64_t m, int64_t k, int64_t inputBits,
 /// unspecified, if the int8 GEMM could not run.
 bool parityProducts(const ParityPlan &plan, const std::vector<int8_t> &bytes,
                     int64_t m, const int16_t *levels, int64_t stride,
-                    WorkerPool &pool, std::vector<int64_t> &out);
+                    WorkerPool &pool, Elements<int64_t> &out);
 
 } // namespace cim::runtime::detail
 

@@ -233,7 +233,7 @@ constexpr int64_t kColumnSplitRows = 256;
 template <typename S>
 bool runProduct(const int64_t *x, int64_t m, int64_t k, const int16_t *levels,
                 int64_t stride, int64_t c, const ConversionChain &chain,
-                WorkerPool &pool, std::vector<int64_t> &out,
+                WorkerPool &pool, Elements<int64_t> &out,
                 void (*rows)(PlaneJob<S> &, int64_t, int64_t)) {
   const int64_t planes = arch::dacPlanes(chain.inputBits, chain.dacBits);
   const int64_t n = ChainConversions(chain, c).n;
@@ -276,7 +276,7 @@ bool runProduct(const int64_t *x, int64_t m, int64_t k, const int16_t *levels,
 bool detail::planeProducts(const int64_t *x, int64_t m, int64_t k,
                            const int16_t *levels, int64_t stride, int64_t c,
                            const ConversionChain &chain, WorkerPool &pool,
-                           std::vector<int64_t> &out) {
+                           Elements<int64_t> &out) {
   if (combinesIn32Bits(chain))
     return runProduct<int32_t>(x, m, k, levels, stride, c, chain, pool, out,
                                rows32);

@@ -15,6 +15,7 @@
 #ifndef CIM_RUNTIME_LIB_PLANEPRODUCTS_H
 #define CIM_RUNTIME_LIB_PLANEPRODUCTS_H
 
+#include "cim/runtime/Elements.h"
 #include "ConversionChain.h"
 #include "WorkerPool.h"
 
@@ -37,7 +38,7 @@ bool planeProductsApply(const ConversionChain &chain, int64_t k, int64_t c,
 bool planeProducts(const int64_t *x, int64_t m, int64_t k,
                    const int16_t *levels, int64_t stride, int64_t c,
                    const ConversionChain &chain, WorkerPool &pool,
-                   std::vector<int64_t> &out);
+                   Elements<int64_t> &out);
 
 } // namespace cim::runtime::detail
 

@@ -253,8 +253,8 @@ static bool adcIsLossless(const ProductChain &chain,
 
 /// recombine's loop, on `sums` (M x C) into out (M x N).
 static void recombineRows(const arch::CellEncoding &encoding,
-                          const std::vector<int64_t> &sums, int64_t m,
-                          int64_t c, int64_t n, std::vector<int64_t> &out) {
+                          const Elements<int64_t> &sums, int64_t m,
+                          int64_t c, int64_t n, Elements<int64_t> &out) {
   const int64_t perWeight = encoding.columnsPerWeight();
   out.resize(static_cast<size_t>(m * n));
   for (int64_t i = 0; i < m; ++i) {
@@ -350,7 +350,7 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
                 : arch::dacDigit(x.ints[e], plane, dac.inputBits,
                                  dac.dacBits));
   }
-  std::vector<int64_t> sums;
+  Elements<int64_t> sums;
   const int64_t maxDigit = int64_t(1) << dac.dacBits;
   const bool exact =
       exactFloatGemm(shared.values, p * m, k, maxDigit,
@@ -378,7 +378,7 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
     for (int64_t &sum : sums)
       sum = arch::adcConvert(sum, adc.adcBits, adc.shift, adc.signedRange);
   // Shift-and-add of the planes.
-  std::vector<int64_t> combined(static_cast<size_t>(m * c), 0);
+  Elements<int64_t> combined(static_cast<size_t>(m * c), 0);
   for (int64_t plane = 0; plane < p; ++plane) {
     const int64_t weight = int64_t(1) << (plane * dac.dacBits);
     for (int64_t e = 0; e < m * c; ++e)

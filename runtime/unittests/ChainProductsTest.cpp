@@ -54,13 +54,13 @@ void expectMethodsEqualNaive(const std::vector<int64_t> &x, int64_t m,
     if (lookup) {
       InputBits bits;
       packInputBits(x.data(), m, k, chain.inputBits, *pool, bits);
-      std::vector<int64_t> out(expected.size(), 0x5A5A5A5A);
+      Elements<int64_t> out(expected.size(), 0x5A5A5A5A);
       lookupProducts(bits, block.levels(), block.stride, k, c, maxLevel, chain,
                      *pool, out);
       EXPECT_EQ(out, expected) << "lookup " << what << threads;
     }
     if (planes) {
-      std::vector<int64_t> out(expected.size(), 0x5A5A5A5A);
+      Elements<int64_t> out(expected.size(), 0x5A5A5A5A);
       ASSERT_TRUE(planeProducts(x.data(), m, k, block.levels(), block.stride,
                                 c, chain, *pool, out));
       EXPECT_EQ(out, expected) << "planes " << what << threads;
@@ -244,7 +244,7 @@ TEST(RuntimeChainProducts, ExtremeSumsAtEachTableWidth) {
       WorkerPool pool(3);
       InputBits bits;
       packInputBits(x.data(), m, e.k, 8, pool, bits);
-      std::vector<int64_t> out;
+      Elements<int64_t> out;
       lookupProducts(bits, block.levels(), block.stride, e.k, e.c, e.maxLevel,
                      chain, pool, out);
       EXPECT_EQ(out, matmul(x, w, m, e.k, e.c))

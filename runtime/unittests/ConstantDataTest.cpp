@@ -27,7 +27,7 @@ void expectReadsBack(const ConstantData &data,
                      const std::vector<double> &values) {
   ASSERT_EQ(data.size(), values.size());
   const std::vector<double> all = data.values();
-  std::vector<double> copied = {42, 43};
+  Elements<double> copied = {42, 43};
   data.copyTo(copied);
   ASSERT_EQ(all.size(), values.size());
   ASSERT_EQ(copied.size(), values.size());
@@ -153,7 +153,7 @@ TEST(RuntimeConstantData, CopiesIntoIntegers) {
   };
   for (const std::vector<double> &values : sets) {
     const ConstantData data(values);
-    std::vector<int64_t> ints = {99, 99, 99, 99, 99, 99};
+    Elements<int64_t> ints = {99, 99, 99, 99, 99, 99};
     data.copyTo(ints);
     ASSERT_EQ(ints.size(), values.size());
     for (size_t i = 0; i < values.size(); ++i)
@@ -161,7 +161,7 @@ TEST(RuntimeConstantData, CopiesIntoIntegers) {
           << "element " << i << " of " << data.bytes() << " bytes";
   }
   // Spelled out: a mistaken conversion in the line above would agree.
-  std::vector<int64_t> ints;
+  Elements<int64_t> ints;
   ConstantData({3e9, -3000000001.0}).copyTo(ints);
   EXPECT_EQ(ints, (std::vector<int64_t>{3000000000LL, -3000000001LL}));
   ConstantData({-5, 300, 70000}).copyTo(ints);
@@ -210,7 +210,7 @@ TEST(RuntimeConstantData, EmptyAndClear) {
   EXPECT_EQ(data.size(), 0u);
   EXPECT_EQ(data.bytes(), 0u);
   EXPECT_TRUE(data.values().empty());
-  std::vector<int64_t> ints = {1, 2};
+  Elements<int64_t> ints = {1, 2};
   data.copyTo(ints);
   EXPECT_TRUE(ints.empty());
   EXPECT_TRUE(data == none);

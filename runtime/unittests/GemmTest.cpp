@@ -35,7 +35,7 @@ TEST(RuntimeGemm, ExactInFloatAndDouble) {
     b[0] = bMax;
     GemmMatrix matrix;
     matrix.assign(k, n, b);
-    std::vector<int64_t> out;
+    Elements<int64_t> out;
     ASSERT_TRUE(exactGemm(a.data(), m, k, matrix, out)) << aMax << " " << bMax;
     EXPECT_EQ(out, matmul(a, b, m, k, n)) << aMax << " " << bMax;
   }
@@ -46,7 +46,7 @@ TEST(RuntimeGemm, RefusesBeyondDouble) {
   std::vector<int64_t> a(m * k, int64_t(1) << 30), b(k * n, int64_t(1) << 30);
   GemmMatrix matrix;
   matrix.assign(k, n, b);
-  std::vector<int64_t> out;
+  Elements<int64_t> out;
   EXPECT_FALSE(exactGemm(a.data(), m, k, matrix, out));
 }
 

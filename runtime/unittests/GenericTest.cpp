@@ -502,7 +502,7 @@ TEST(GenericExecute, LargeCopiesSplitOverThreadsOnlyWhenPointsAreDisjoint) {
     return inst;
   };
   // The copy point by point, in the original loop order.
-  auto serial = [](const Instruction &inst, const std::vector<double> &from,
+  auto serial = [](const Instruction &inst, const Elements<double> &from,
                    std::vector<double> &to) {
     const size_t loops = inst.loopBounds.size();
     std::vector<int64_t> index(loops, 0);
@@ -544,14 +544,14 @@ TEST(GenericExecute, LargeCopiesSplitOverThreadsOnlyWhenPointsAreDisjoint) {
   EXPECT_FALSE(detail::copyWritesEachElementOnce(colliding));
   EXPECT_FALSE(detail::copyWritesEachElementOnce(overwriting));
   for (const auto &[inst, sizes] : cases) {
-    std::vector<double> from(sizes.first);
+    Elements<double> from(sizes.first);
     for (size_t e = 0; e < from.size(); ++e)
       from[e] = static_cast<double>(e) * 0.5 - 3;
     std::vector<double> expected(sizes.second, -1);
     serial(*inst, from, expected);
     for (int64_t threads : {1, 2, 3}) {
       detail::WorkerPool pool(threads);
-      std::vector<double> got(sizes.second, -1);
+      Elements<double> got(sizes.second, -1);
       detail::copyNest(*inst, from, got, &pool);
       EXPECT_EQ(got, expected) << threads << " threads, "
                                << inst->loopBounds.size() << " loops";

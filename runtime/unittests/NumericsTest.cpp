@@ -24,7 +24,8 @@ std::vector<int64_t> dacPlanes(const std::vector<int64_t> &xs,
   ExecuteResult result = runOrFail(
       b.program, {{"x", Tensor::ofInts(ElementType::I8, {1, n}, xs)}});
   EXPECT_EQ(result.outputs["p"].shape, (std::vector<int64_t>{planes, 1, n}));
-  return result.outputs["p"].ints;
+  const Elements<int64_t> &planeDigits = result.outputs["p"].ints;
+  return {planeDigits.begin(), planeDigits.end()};
 }
 
 TEST(RuntimeNumerics, DacPlanesOneBit) {
@@ -100,7 +101,9 @@ std::vector<int64_t> convert(const std::vector<int64_t> &sums, int64_t bits,
   b.add(core(0, 0, 0), adc(s, v, bits, shift, signedRange));
   ExecuteOptions options;
   options.numerics = numerics;
-  return runOrFail(b.program, {}, options).outputs["v"].ints;
+  const Elements<int64_t> codes =
+      runOrFail(b.program, {}, options).outputs["v"].ints;
+  return {codes.begin(), codes.end()};
 }
 
 TEST(RuntimeNumerics, AdcRoundsHalfAwayAndClipsUnsignedRange) {
@@ -137,7 +140,7 @@ TEST(RuntimeNumerics, IdealIsExactWhereQuantizedClips) {
   ExecuteOptions ideal;
   ideal.numerics = Numerics::Ideal;
   EXPECT_EQ(runOrFail(b.program, inputs, ideal).outputs["y"].ints, expected);
-  const std::vector<int64_t> clipped =
+  const Elements<int64_t> clipped =
       runOrFail(b.program, inputs).outputs["y"].ints;
   ASSERT_EQ(clipped.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i)

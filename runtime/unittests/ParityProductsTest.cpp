@@ -257,7 +257,7 @@ TEST(RuntimeParityProducts, EqualTheNaiveChain) {
             std::vector<int8_t> bytes;
             packInputBytes(x.data(), kRows, k, inputBits, *pool, bytes);
             for (const ParityPlan &p : plans) {
-              std::vector<int64_t> out(expected.size(), 0x5A5A5A5A);
+              Elements<int64_t> out(expected.size(), 0x5A5A5A5A);
               ASSERT_TRUE(parityProducts(p, bytes, kRows, block.levels(),
                                          block.stride, *pool, out));
               EXPECT_EQ(out, expected)

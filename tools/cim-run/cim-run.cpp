@@ -408,11 +408,11 @@ std::string collectOutputs(const Program &program, const ExecuteResult &result,
       array.dtype = value.type == ElementType::I64  ? NpyDType::Int64
                     : value.type == ElementType::I1 ? NpyDType::Bool
                                                     : NpyDType::Int32;
-      array.ints = tensor.ints;
+      array.ints.assign(tensor.ints.begin(), tensor.ints.end());
     } else {
       array.dtype = value.type == ElementType::F64 ? NpyDType::Float64
                                                   : NpyDType::Float32;
-      array.floats = tensor.floats;
+      array.floats.assign(tensor.floats.begin(), tensor.floats.end());
     }
     PendingFile file;
     file.path =

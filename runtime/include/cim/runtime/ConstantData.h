@@ -13,6 +13,8 @@
 #ifndef CIM_RUNTIME_CONSTANTDATA_H
 #define CIM_RUNTIME_CONSTANTDATA_H
 
+#include "cim/runtime/Elements.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -51,8 +53,8 @@ public:
   std::vector<double> values() const;
   /// Every element into `out` (resized to size()); the int64 form is for
   /// integer-valued constants (what validation admits for integer types).
-  void copyTo(std::vector<double> &out) const;
-  void copyTo(std::vector<int64_t> &out) const;
+  void copyTo(Elements<double> &out) const;
+  void copyTo(Elements<int64_t> &out) const;
   /// Whether every element is stored as an integer (then all are integers
   /// of at most 32 bits).
   bool storesIntegers() const {

@@ -10,6 +10,7 @@
 #ifndef CIM_RUNTIME_TENSOR_H
 #define CIM_RUNTIME_TENSOR_H
 
+#include "cim/runtime/Elements.h"
 #include "cim/runtime/Program.h"
 
 #include <cstdint>
@@ -22,23 +23,23 @@ struct Tensor {
   ElementType type = ElementType::F32;
   std::vector<int64_t> shape;
   /// The elements when isInteger(type).
-  std::vector<int64_t> ints;
+  Elements<int64_t> ints;
   /// The elements when type is F32.
-  std::vector<double> floats;
+  Elements<double> floats;
 
   static Tensor ofInts(ElementType type, std::vector<int64_t> shape,
                        std::vector<int64_t> data) {
     Tensor t;
     t.type = type;
     t.shape = std::move(shape);
-    t.ints = std::move(data);
+    t.ints.assign(data.begin(), data.end());
     return t;
   }
   static Tensor ofFloats(std::vector<int64_t> shape, std::vector<double> data) {
     Tensor t;
     t.type = ElementType::F32;
     t.shape = std::move(shape);
-    t.floats = std::move(data);
+    t.floats.assign(data.begin(), data.end());
     return t;
   }
 
