@@ -126,6 +126,25 @@ private:
   std::vector<char> needed;
   /// The crossbar products computed in one pass when their mvm issues.
   std::unique_ptr<ProductChains> chains;
+  /// Chains whose parity products wait for a reader (or for a program
+  /// that rewrites cells): many small ones then run together, spread
+  /// over the threads, instead of each on one thread. `waiting` marks
+  /// their results, `waitingInputs` the reads still to be released.
+  std::vector<ParityJob> waitingJobs;
+  std::vector<int64_t> waitingInputs;
+  std::vector<char> waiting;
+  void runWaitingChains();
+  bool readsWaiting(const Instruction &inst, const ProductChain *chain) const;
+  /// Whether `inst` is a transfer whose output reads its input's storage
+  /// (no copy, no read of the data).
+  bool sharesInputStorage(const Instruction &inst) const {
+    return inst.opcode == Opcode::Transfer && !options.observe &&
+           !program.values[inst.output].isOutput &&
+           program.values[inst.output].shape ==
+               program.values[inst.inputs[0]].shape &&
+           program.values[inst.output].type ==
+               program.values[inst.inputs[0]].type;
+  }
   BlockCache blockCache;
   SerialBlas serialBlas;
   WorkerPool pool;
@@ -176,6 +195,27 @@ Tensor &Simulator::valueOf(int64_t id) {
   return t;
 }
 
+void Simulator::runWaitingChains() {
+  if (waitingJobs.empty())
+    return;
+  runParityJobs(waitingJobs, pool);
+  waitingJobs.clear();
+  std::fill(waiting.begin(), waiting.end(), 0);
+  for (int64_t id : waitingInputs)
+    release(id);
+  waitingInputs.clear();
+}
+
+bool Simulator::readsWaiting(const Instruction &inst,
+                             const ProductChain *chain) const {
+  if (waitingJobs.empty())
+    return false;
+  for (int64_t id : inst.inputs)
+    if (waiting[storageOf(id)])
+      return true;
+  return chain && waiting[storageOf(chain->input)];
+}
+
 Status Simulator::cellsOf(int64_t array, CellImage *&image) {
   auto [it, inserted] = cells.emplace(array, CellImage());
   if (inserted)
@@ -184,6 +224,8 @@ Status Simulator::cellsOf(int64_t array, CellImage *&image) {
   auto pending = pendingPrograms.find(array);
   if (pending == pendingPrograms.end())
     return Status::ok();
+  // Waiting chains read plans of the cells about to change.
+  runWaitingChains();
   for (auto [c, index] : pending->second) {
     const Instruction &inst = program.cores[c].instructions[index];
     const int64_t levels = inst.inputs[0];
@@ -204,6 +246,7 @@ Status Simulator::cellsOf(int64_t array, CellImage *&image) {
 Status Simulator::bind(const TensorMap &inputs) {
   store.resize(program.values.size());
   sharedWith.assign(program.values.size(), -1);
+  waiting.assign(program.values.size(), 0);
   readersLeft.assign(program.values.size(), 0);
   for (const CoreProgram &core : program.cores)
     for (const Instruction &inst : core.instructions)
@@ -409,28 +452,34 @@ Status Simulator::issue(size_t c, int64_t start) {
       for (int64_t id : inst.inputs)
         inputs.push_back(&valueOf(id));
   }
+  const ProductChain *chain = computed ? chains->atMvm(c, index) : nullptr;
+  if (computed && status && readsWaiting(inst, chain) &&
+      !sharesInputStorage(inst))
+    runWaitingChains();
   if (!status || inst.opcode == Opcode::Program) {
     // Failed applying a program, or a program (deferred above).
   } else if (!computed) {
     // Nothing reads it: timed and charged, not computed.
-  } else if (const ProductChain *chain = chains->atMvm(c, index)) {
+  } else if (chain) {
+    const size_t jobs = waitingJobs.size();
     status = evaluateChain(arch, *chain, program.values[inst.output].shape.back(),
                            valueOf(chain->input), &store[chain->planes], *image,
                            arrayIndex(arch, inst.array), options.numerics,
-                           blockCache, pool, store[chain->result]);
-    release(chain->input);
+                           blockCache, pool, store[chain->result],
+                           options.observe ? nullptr : &waitingJobs);
+    if (waitingJobs.size() > jobs) {
+      waiting[chain->result] = 1;
+      waitingInputs.push_back(chain->input);
+    } else {
+      release(chain->input);
+    }
   } else if (inst.opcode == Opcode::Rescale && inst.idealInput >= 0 &&
              options.numerics == Numerics::Ideal) {
     idealProduct(valueOf(inst.idealInput), valueOf(inst.idealWeight), pool,
                  out);
     release(inst.idealInput);
     release(inst.idealWeight);
-  } else if (inst.opcode == Opcode::Transfer && !options.observe &&
-             !program.values[inst.output].isOutput &&
-             program.values[inst.output].shape ==
-                 program.values[inst.inputs[0]].shape &&
-             program.values[inst.output].type ==
-                 program.values[inst.inputs[0]].type) {
+  } else if (sharesInputStorage(inst)) {
     // A copy between cores: the output reads the input's storage, which
     // now also waits for the output's readers (outputs are kept whole).
     const int64_t root = storageOf(inst.inputs[0]);
@@ -614,6 +663,7 @@ Status Simulator::run() {
   for (size_t c = 0; c < cores; ++c)
     if (pc[c] < program.cores[c].instructions.size())
       return deadlock();
+  runWaitingChains();
   return Status::ok();
 }
 

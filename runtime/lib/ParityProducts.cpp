@@ -28,6 +28,8 @@ constexpr int64_t kBlockRows = 256;
 /// GEMM row counts are rounded up to a multiple of this: a handful of
 /// GEMM shapes, each compiled once.
 constexpr int64_t kGemmRowStep = 32;
+/// Rows of one piece of work on a thread (runParityJobs).
+constexpr int64_t kPieceRows = 128;
 /// Columns are handled 64 at a time (a word of parities).
 constexpr int64_t kColumnStep = 64;
 constexpr int64_t kMaxColumns = 512, kMaxRows = 512;
@@ -356,55 +358,96 @@ void detail::packInputBytes(const int64_t *x, int64_t m, int64_t k,
   });
 }
 
-bool detail::parityProducts(const ParityPlan &plan,
-                            const std::vector<int8_t> &bytes, int64_t m,
-                            const int16_t *levels, int64_t stride,
-                            WorkerPool &pool, Elements<int64_t> &out) {
-  const int64_t n = plan.n;
-  std::vector<uint64_t> tables;
+ParityJob detail::parityJob(const ParityPlan &plan,
+                            std::shared_ptr<const std::vector<int8_t>> bytes,
+                            int64_t m, const int16_t *levels, int64_t stride,
+                            Elements<int64_t> &out) {
+  ParityJob job;
+  job.plan = &plan;
+  job.bytes = std::move(bytes);
+  job.m = m;
   if (!plan.affine)
-    tables = lookupTables(plan, lowBits(levels, stride, plan.k, plan.c,
-                                        plan.rowBytes, plan.qBytes / 64));
-  const uint64_t *table = plan.affine ? plan.matrices.data() : tables.data();
+    job.tables = lookupTables(plan, lowBits(levels, stride, plan.k, plan.c,
+                                            plan.rowBytes, plan.qBytes / 64));
+  out.resize(static_cast<size_t>(m * plan.n));
+  job.out = out.data();
+  return job;
+}
+
+/// GEMM rows of `a` (rows x lda, the corrections already in) times the
+/// plan's operand in float: exact, every sum an integer below 2^24
+/// (planParity). The operand is converted here when the plan has no float
+/// copy (the int8 GEMM failed at run time).
+static void floatRows(const ParityPlan &plan, const int8_t *a, int64_t rows,
+                      int32_t *sums) {
+  const int64_t lda = plan.rowBytes + plan.qBytes, n = plan.n;
+  thread_local std::vector<float> aFloat, sumFloat, operandFloat;
+  const float *operand = plan.operandF.data();
+  if (plan.operandF.empty()) {
+    operandFloat.assign(plan.operand.begin(), plan.operand.end());
+    operand = operandFloat.data();
+  }
+  float *af = scratch(aFloat, rows * lda);
+  float *sf = scratch(sumFloat, rows * n);
+  std::copy(a, a + rows * lda, af);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, n, lda, 1.0f,
+              af, lda, operand, n, 0.0f, sf, n);
+  for (int64_t e = 0; e < rows * n; ++e)
+    sums[e] = static_cast<int32_t>(sf[e]);
+}
+
+void detail::parityRows(const ParityJob &job, int64_t r0, int64_t r1) {
+  const ParityPlan &plan = *job.plan;
+  const int64_t n = plan.n;
+  const uint64_t *table =
+      plan.affine ? plan.matrices.data() : job.tables.data();
   const Corrections corrections = correctionsFor(plan);
   // One GEMM row: the input's bytes, then its corrections.
   const int64_t lda = plan.rowBytes + plan.qBytes;
-  const bool onInt8 = plan.operandF.empty();
-  out.resize(static_cast<size_t>(m * n));
-  std::atomic<bool> failed{false};
-  pool.parallelFor(m, 128, [&](int64_t r0, int64_t r1) {
-    thread_local std::vector<int8_t> aBuffer;
-    thread_local std::vector<int32_t> sumBuffer;
-    thread_local std::vector<float> aFloat, sumFloat;
-    int8_t *a = scratch(aBuffer, kBlockRows * lda);
-    int32_t *sums = scratch(sumBuffer, kBlockRows * n);
-    for (int64_t b0 = r0; b0 < r1; b0 += kBlockRows) {
-      const int64_t rows = std::min(r1 - b0, kBlockRows);
-      const int64_t gemmRows = roundUp(rows, kGemmRowStep);
-      const int8_t *in = bytes.data() + b0 * plan.rowBytes;
-      for (int64_t i = 0; i < rows; ++i)
-        std::memcpy(a + i * lda, in + i * plan.rowBytes,
-                    static_cast<size_t>(plan.rowBytes));
-      corrections(plan, table, in, rows, a + plan.rowBytes, lda);
-      std::fill(a + rows * lda, a + gemmRows * lda, int8_t(0));
-      if (onInt8) {
-        if (!int8Gemm(a, gemmRows, lda, lda, plan.operand.data(), n, n, sums,
-                      n)) {
-          failed = true;
-          return;
+  thread_local std::vector<int8_t> aBuffer;
+  thread_local std::vector<int32_t> sumBuffer;
+  int8_t *a = scratch(aBuffer, kBlockRows * lda);
+  int32_t *sums = scratch(sumBuffer, kBlockRows * n);
+  for (int64_t b0 = r0; b0 < r1; b0 += kBlockRows) {
+    const int64_t rows = std::min(r1 - b0, kBlockRows);
+    const int64_t gemmRows = roundUp(rows, kGemmRowStep);
+    const int8_t *in = job.bytes->data() + b0 * plan.rowBytes;
+    for (int64_t i = 0; i < rows; ++i)
+      std::memcpy(a + i * lda, in + i * plan.rowBytes,
+                  static_cast<size_t>(plan.rowBytes));
+    corrections(plan, table, in, rows, a + plan.rowBytes, lda);
+    std::fill(a + rows * lda, a + gemmRows * lda, int8_t(0));
+    if (!plan.operandF.empty() ||
+        !int8Gemm(a, gemmRows, lda, lda, plan.operand.data(), n, n, sums, n))
+      floatRows(plan, a, rows, sums);
+    std::copy(sums, sums + rows * n, job.out + b0 * n);
+  }
+}
+
+void detail::runParityJobs(const std::vector<ParityJob> &jobs,
+                           WorkerPool &pool) {
+  // Pieces of kPieceRows rows of every job, taken in turn by the threads:
+  // chains of a few rows (the last layers) spread over the threads too.
+  std::vector<std::pair<size_t, int64_t>> pieces;
+  for (size_t j = 0; j < jobs.size(); ++j)
+    for (int64_t r = 0; r < jobs[j].m; r += kPieceRows)
+      pieces.push_back({j, r});
+  std::atomic<size_t> next{0};
+  pool.parallelFor(
+      static_cast<int64_t>(std::min<size_t>(pieces.size(), pool.threads())),
+      1, [&](int64_t, int64_t) {
+        for (size_t i = next++; i < pieces.size(); i = next++) {
+          const ParityJob &job = jobs[pieces[i].first];
+          const int64_t r0 = pieces[i].second;
+          parityRows(job, r0, std::min(job.m, r0 + kPieceRows));
         }
-      } else {
-        // Every sum is an integer below 2^24 (planParity).
-        float *af = scratch(aFloat, rows * lda);
-        float *sf = scratch(sumFloat, rows * n);
-        std::copy(a, a + rows * lda, af);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, n, lda,
-                    1.0f, af, lda, plan.operandF.data(), n, 0.0f, sf, n);
-        for (int64_t e = 0; e < rows * n; ++e)
-          sums[e] = static_cast<int32_t>(sf[e]);
-      }
-      std::copy(sums, sums + rows * n, out.data() + b0 * n);
-    }
-  });
-  return !failed;
+      });
+}
+
+void detail::parityProducts(const ParityPlan &plan,
+                            std::shared_ptr<const std::vector<int8_t>> bytes,
+                            int64_t m, const int16_t *levels, int64_t stride,
+                            WorkerPool &pool, Elements<int64_t> &out) {
+  runParityJobs({parityJob(plan, std::move(bytes), m, levels, stride, out)},
+                pool);
 }

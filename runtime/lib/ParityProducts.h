@@ -34,6 +34,7 @@
 #include "WorkerPool.h"
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace cim::runtime::detail {
@@ -91,12 +92,35 @@ int64_t parityRowBytes(int64_t k);
 void packInputBytes(const int64_t *x, int64_t m, int64_t k, int64_t inputBits,
                     WorkerPool &pool, std::vector<int8_t> &bytes);
 
-/// The chain's result for the M inputs `bytes` (packInputBytes) and the
-/// block `plan` was made for (its levels at `levels`, rows `stride`
-/// apart): M x N recombined sums, or M x C shift-and-add sums without a
-/// recombine. Rows run on `pool`'s threads. Returns false, with `out`
-/// unspecified, if the int8 GEMM could not run.
-bool parityProducts(const ParityPlan &plan, const std::vector<int8_t> &bytes,
+/// One chain's products for the M inputs `bytes` (packInputBytes) on the
+/// block `plan` was made for: M x N recombined sums, or M x C
+/// shift-and-add sums without a recombine, into `out`. A job holds what
+/// its rows read (the plan and `out` by reference: they must outlive it),
+/// so jobs of many chains can wait and then run together.
+struct ParityJob {
+  const ParityPlan *plan = nullptr;
+  std::shared_ptr<const std::vector<int8_t>> bytes;
+  int64_t m = 0;
+  /// The lookup tables, without the affine instructions.
+  std::vector<uint64_t> tables;
+  int64_t *out = nullptr;
+};
+
+/// The job for the block whose levels are at `levels` (rows `stride`
+/// apart); sizes `out` to M x N.
+ParityJob parityJob(const ParityPlan &plan,
+                    std::shared_ptr<const std::vector<int8_t>> bytes,
+                    int64_t m, const int16_t *levels, int64_t stride,
+                    Elements<int64_t> &out);
+/// Rows [r0, r1) of a job's result; any thread. The GEMM is the int8 one
+/// unless the plan is a float one or the int8 GEMM fails, then float
+/// (exact either way).
+void parityRows(const ParityJob &job, int64_t r0, int64_t r1);
+/// Every job's rows, in pieces that `pool`'s threads take in turn.
+void runParityJobs(const std::vector<ParityJob> &jobs, WorkerPool &pool);
+/// One job, made and run.
+void parityProducts(const ParityPlan &plan,
+                    std::shared_ptr<const std::vector<int8_t>> bytes,
                     int64_t m, const int16_t *levels, int64_t stride,
                     WorkerPool &pool, Elements<int64_t> &out);
 

@@ -271,7 +271,7 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
                              const CellImage &cells,
                              int64_t arrayIndex, Numerics numerics,
                              BlockCache &cache, WorkerPool &pool,
-                             Tensor &out) {
+                             Tensor &out, std::vector<ParityJob> *deferred) {
   const Instruction &mvm = *chain.mvm, &dac = *chain.dac, &adc = *chain.adc;
   const int64_t k = x.shape.empty() ? 1 : x.shape.back();
   const int64_t m = k ? x.numElements() / k : 0;
@@ -313,12 +313,18 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
   if (numerics == Numerics::Quantized) {
     const ParityPlan &plan = cache.parity(block, arch, cells, conversion);
     if (plan.applies) {
-      if (shared.bytes.empty())
-        packInputBytes(x.ints.data(), m, k, dac.inputBits, pool,
-                       shared.bytes);
-      if (parityProducts(plan, shared.bytes, m, blockLevels, arch.array.cols,
-                         pool, out.ints))
-        return Status::ok();
+      if (!shared.bytes) {
+        auto bytes = std::make_shared<std::vector<int8_t>>();
+        packInputBytes(x.ints.data(), m, k, dac.inputBits, pool, *bytes);
+        shared.bytes = std::move(bytes);
+      }
+      ParityJob job = parityJob(plan, shared.bytes, m, blockLevels,
+                                arch.array.cols, out.ints);
+      if (deferred)
+        deferred->push_back(std::move(job));
+      else
+        runParityJobs({job}, pool);
+      return Status::ok();
     }
   }
   // On a matrix engine: by exact int8 GEMMs of the planes' digits.

@@ -32,6 +32,7 @@
 #include "cim/runtime/Tensor.h"
 
 #include <map>
+#include <memory>
 #include <tuple>
 #include <vector>
 
@@ -122,8 +123,9 @@ public:
     std::vector<float> values;
     /// The same digits as input bits, for lookups (LookupProducts.h).
     InputBits bits;
-    /// The inputs as int8 rows, for parityProducts.
-    std::vector<int8_t> bytes;
+    /// The inputs as int8 rows, for parity jobs (which keep them while
+    /// they wait).
+    std::shared_ptr<const std::vector<int8_t>> bytes;
     int64_t remaining = 0;
   };
   Digits &digits(int64_t planes) { return planeDigits[planes]; }
@@ -142,12 +144,14 @@ private:
 
 /// Computes `chain.result` into `out` (type and shape already set) from the
 /// dac's input `x`, the planes if they were computed (else null), and the
-/// array's cells; the block is `columns` wide.
+/// array's cells; the block is `columns` wide. With `deferred`, a chain the
+/// parity products compute is only sized: its job joins `deferred`, to be
+/// run (runParityJobs) before anything reads `out` or rewrites the cells.
 Status evaluateChain(const arch::ArchSpec &arch, const ProductChain &chain,
                      int64_t columns, const Tensor &x, const Tensor *planes,
                      const CellImage &cells, int64_t arrayIndex,
                      Numerics numerics, BlockCache &cache, WorkerPool &pool,
-                     Tensor &out);
+                     Tensor &out, std::vector<ParityJob> *deferred = nullptr);
 
 } // namespace cim::runtime::detail
 

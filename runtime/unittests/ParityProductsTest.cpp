@@ -254,12 +254,12 @@ TEST(RuntimeParityProducts, EqualTheNaiveChain) {
           ASSERT_TRUE(plans[2].applies && !plans[2].operandF.empty()) << what;
           WorkerPool one(1), three(3);
           for (WorkerPool *pool : {&one, &three}) {
-            std::vector<int8_t> bytes;
-            packInputBytes(x.data(), kRows, k, inputBits, *pool, bytes);
+            auto bytes = std::make_shared<std::vector<int8_t>>();
+            packInputBytes(x.data(), kRows, k, inputBits, *pool, *bytes);
             for (const ParityPlan &p : plans) {
               Elements<int64_t> out(expected.size(), 0x5A5A5A5A);
-              ASSERT_TRUE(parityProducts(p, bytes, kRows, block.levels(),
-                                         block.stride, *pool, out));
+              parityProducts(p, bytes, kRows, block.levels(), block.stride,
+                             *pool, out);
               EXPECT_EQ(out, expected)
                   << what << (p.affine ? " affine" : " lookups")
                   << (p.operandF.empty() ? " int8" : " float")
@@ -272,6 +272,62 @@ TEST(RuntimeParityProducts, EqualTheNaiveChain) {
   // The rounding changed the results of nearly every case (a one-row
   // block with one-bit inputs may not lose a bit).
   EXPECT_GE(rounded, cases * 9 / 10);
+}
+
+TEST(RuntimeParityProducts, JobsRunTogetherAsOnTheirOwn) {
+  // Chains of different blocks and row counts (none, fewer than one
+  // piece, exactly one, one row more, several pieces) run as one batch
+  // whose pieces the threads take in turn: each result is its chain's.
+  arch::CellEncoding encoding;
+  encoding.scheme = arch::SignedEncoding::Offset;
+  encoding.weightBits = 8;
+  encoding.bitsPerCell = 2;
+  encoding.slices = arch::requiredSlices(encoding.scheme, 8, 2);
+  const int64_t k = 72, weights = 9;
+  const int64_t c = weights * encoding.columnsPerWeight() +
+                    encoding.referenceColumns();
+  struct Chain {
+    LevelBlock block;
+    ParityPlan plan;
+    int64_t m;
+    std::vector<int64_t> expected;
+    std::shared_ptr<std::vector<int8_t>> bytes;
+  };
+  std::vector<Chain> chains;
+  unsigned seed = 4000;
+  WorkerPool serial(1);
+  for (int64_t m : {0, 1, 49, 128, 129, 300, 7}) {
+    LevelBlock block = encodedWeights(k, weights, encoding, ++seed);
+    const ColumnSums sums = columnSums(block, k, c);
+    const ConversionChain chain{8, 1, narrowestAdc(sums, false), 1, false,
+                                &encoding};
+    ParityPlan plan = planParity(chain, block.levels(), block.stride, k, c,
+                                 sums.positive, sums.negative);
+    ASSERT_TRUE(plan.applies) << m;
+    const std::vector<int64_t> x = randomInts(m * k, -128, 127, ++seed);
+    Conversions seen;
+    std::vector<int64_t> expected =
+        naiveChain(x, m, k, block.levels(), block.stride, c, chain, seen);
+    auto bytes = std::make_shared<std::vector<int8_t>>();
+    packInputBytes(x.data(), m, k, 8, serial, *bytes);
+    chains.push_back({std::move(block), std::move(plan), m,
+                      std::move(expected), std::move(bytes)});
+  }
+  for (int64_t threads : {1, 2, 3}) {
+    WorkerPool pool(threads);
+    std::vector<Elements<int64_t>> outs(chains.size());
+    std::vector<ParityJob> jobs;
+    for (size_t i = 0; i < chains.size(); ++i) {
+      Chain &ch = chains[i];
+      outs[i].assign(ch.expected.size(), 0x5A5A5A5A);
+      jobs.push_back(parityJob(ch.plan, ch.bytes, ch.m, ch.block.levels(),
+                               ch.block.stride, outs[i]));
+    }
+    runParityJobs(jobs, pool);
+    for (size_t i = 0; i < chains.size(); ++i)
+      EXPECT_EQ(outs[i], chains[i].expected)
+          << chains[i].m << " rows, " << threads << " threads";
+  }
 }
 
 TEST(RuntimeParityProducts, AppliesOnlyWithinItsLimits) {

@@ -116,4 +116,53 @@ TEST(RuntimeProductChains, SumsReadElsewhereKeepTheInstructionPath) {
     EXPECT_EQ(a.outputs.at(name), tensor) << name;
 }
 
+TEST(RuntimeProductChains, WaitingProductsKeepTheCellsOfTheirIssue) {
+  // Rounding-ADC chains wait for a reader and run together. Here nothing
+  // reads them before the end, and the array is rewritten between the
+  // two: the first must still be computed with the first weights.
+  arch::ArchSpec spec = smallArch();
+  spec.array.cell.signedEncoding = arch::SignedEncoding::Offset;
+  spec.array.cell.bits = 2;
+  const arch::CellEncoding encoding = arch::CellEncoding::forArch(spec, 8);
+  const int64_t m = 5, k = 7, n = 6, planes = 8;
+  const int64_t physical =
+      n * encoding.columnsPerWeight() + encoding.referenceColumns();
+  const std::vector<int64_t> x = randomInts(m * k, -128, 127, 31);
+  const std::vector<int64_t> w[2] = {randomInts(k * n, -127, 127, 32),
+                                     randomInts(k * n, -127, 127, 33)};
+  ProgramBuilder b(spec);
+  const CoreId at = core(0, 0, 0);
+  const int64_t input = b.input("x", ElementType::I8, {m, k});
+  const int64_t digits = b.value("planes", ElementType::I8, {planes, m, k});
+  b.add(at, dac(input, digits, 8, 1));
+  for (int64_t i = 0; i < 2; ++i) {
+    const std::string tag = std::to_string(i);
+    const int64_t levels =
+        b.constant("levels" + tag, ElementType::I8, {k, physical},
+                   encodeLevels(w[i], k, n, encoding));
+    const int64_t sums =
+        b.value("sums" + tag, ElementType::I32, {planes, m, physical});
+    const int64_t converted =
+        b.value("converted" + tag, ElementType::I32, {planes, m, physical});
+    const int64_t combined =
+        b.value("combined" + tag, ElementType::I32, {m, physical});
+    const int64_t result = b.value("y" + tag, ElementType::I32, {m, n});
+    b.output(result);
+    b.add(at, programCells(levels, array(at, 0)));
+    b.add(at, mvm(digits, sums, array(at, 0)));
+    b.add(at, adc(sums, converted, 8, 1, false));
+    b.add(at, shiftAdd(converted, combined, 1));
+    b.add(at, recombine(combined, result, encoding));
+  }
+  const TensorMap inputs = {{"x", Tensor::ofInts(ElementType::I8, {m, k}, x)}};
+  ExactDevice exact;
+  ExecuteOptions stepwise;
+  stepwise.device = &exact;
+  const ExecuteResult a = runOrFail(b.program, inputs);
+  const ExecuteResult s = runOrFail(b.program, inputs, stepwise);
+  for (const char *name : {"y0", "y1"})
+    EXPECT_EQ(a.outputs.at(name), s.outputs.at(name)) << name;
+  EXPECT_NE(s.outputs.at("y0"), s.outputs.at("y1"));
+}
+
 } // namespace
