@@ -29,6 +29,21 @@ public:
   }
 };
 
+/// A program's results with the fused products and instruction by
+/// instruction (through the exact device).
+struct BothPaths {
+  ExecuteResult fused, stepwise;
+};
+BothPaths runBothPaths(const Program &program, const TensorMap &inputs,
+                       Numerics numerics = ExecuteOptions().numerics) {
+  ExactDevice exact;
+  ExecuteOptions fused, stepwise;
+  fused.numerics = stepwise.numerics = numerics;
+  stepwise.device = &exact;
+  return {runOrFail(program, inputs, fused),
+          runOrFail(program, inputs, stepwise)};
+}
+
 struct Case {
   arch::SignedEncoding scheme;
   int64_t cellBits, dacBits, adcBits, shift;
@@ -47,13 +62,8 @@ void expectSamePaths(const Case &c, int64_t k, uint64_t seed) {
   buildMatmul(b, core(0, 0, 0), w, m, k, n, encoding, 8, c.dacBits, c.adcBits,
               c.shift);
   const TensorMap inputs = {{"x", Tensor::ofInts(ElementType::I8, {m, k}, x)}};
-  ExactDevice exact;
   for (Numerics numerics : {Numerics::Ideal, Numerics::Quantized}) {
-    ExecuteOptions fused, stepwise;
-    fused.numerics = stepwise.numerics = numerics;
-    stepwise.device = &exact;
-    const ExecuteResult a = runOrFail(b.program, inputs, fused);
-    const ExecuteResult s = runOrFail(b.program, inputs, stepwise);
+    const auto [a, s] = runBothPaths(b.program, inputs, numerics);
     const std::string what = std::string(arch::toString(c.scheme)) + ", " +
                              std::to_string(c.cellBits) + "-bit cells, dac " +
                              std::to_string(c.dacBits) + ", adc " +
@@ -105,11 +115,7 @@ TEST(RuntimeProductChains, SumsReadElsewhereKeepTheInstructionPath) {
       buildMatmul(b, core(0, 0, 0), w, m, k, n, encoding, 8, 1, 16, 0);
   b.output(ids.combined);
   const TensorMap inputs = {{"x", Tensor::ofInts(ElementType::I8, {m, k}, x)}};
-  ExactDevice exact;
-  ExecuteOptions stepwise;
-  stepwise.device = &exact;
-  const ExecuteResult a = runOrFail(b.program, inputs);
-  const ExecuteResult s = runOrFail(b.program, inputs, stepwise);
+  const auto [a, s] = runBothPaths(b.program, inputs);
   EXPECT_EQ(a.outputs.at("y").ints, matmul(x, w, m, k, n));
   ASSERT_EQ(a.outputs.size(), 2u);
   for (const auto &[name, tensor] : s.outputs)
@@ -155,11 +161,7 @@ TEST(RuntimeProductChains, WaitingProductsKeepTheCellsOfTheirIssue) {
     b.add(at, recombine(combined, result, encoding));
   }
   const TensorMap inputs = {{"x", Tensor::ofInts(ElementType::I8, {m, k}, x)}};
-  ExactDevice exact;
-  ExecuteOptions stepwise;
-  stepwise.device = &exact;
-  const ExecuteResult a = runOrFail(b.program, inputs);
-  const ExecuteResult s = runOrFail(b.program, inputs, stepwise);
+  const auto [a, s] = runBothPaths(b.program, inputs);
   for (const char *name : {"y0", "y1"})
     EXPECT_EQ(a.outputs.at(name), s.outputs.at(name)) << name;
   EXPECT_NE(s.outputs.at("y0"), s.outputs.at("y1"));
