@@ -58,7 +58,9 @@ void Simulator::runWaitingChains() {
     return;
   runParityJobs(waitingJobs, pool);
   waitingJobs.clear();
-  std::fill(waiting.begin(), waiting.end(), 0);
+  for (int64_t id : waitingResults)
+    waiting[id] = 0;
+  waitingResults.clear();
   for (int64_t id : waitingInputs)
     release(id);
   waitingInputs.clear();
@@ -166,6 +168,7 @@ Status Simulator::issue(size_t c, int64_t start) {
                            options.observe ? nullptr : &waitingJobs);
     if (waitingJobs.size() > jobs) {
       waiting[chain->result] = 1;
+      waitingResults.push_back(chain->result);
       waitingInputs.push_back(chain->input);
     } else {
       release(chain->input);

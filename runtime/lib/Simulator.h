@@ -110,9 +110,10 @@ private:
   /// Chains whose parity products wait for a reader (or for a program
   /// that rewrites cells): many small ones then run together, spread
   /// over the threads, instead of each on one thread. `waiting` marks
-  /// their results, `waitingInputs` the reads still to be released.
+  /// their results (listed in `waitingResults`), `waitingInputs` the reads
+  /// still to be released.
   std::vector<ParityJob> waitingJobs;
-  std::vector<int64_t> waitingInputs;
+  std::vector<int64_t> waitingResults, waitingInputs;
   std::vector<char> waiting;
   void runWaitingChains();
   bool readsWaiting(const Instruction &inst, const ProductChain *chain) const;
