@@ -422,13 +422,18 @@ void detail::idealProduct(const Tensor &x, const Tensor &w, WorkerPool &pool,
                     r1 = std::min(m, r0 + blockRows);
       const int64_t c0 = block % colBlocks * blockCols,
                     c1 = std::min(n, c0 + blockCols);
-      for (int64_t g = 0; g < groups; ++g)
+      for (int64_t g = 0; g < groups; ++g) {
+        double *c = out.floats.data() + r0 * groups * n + g * n + c0;
         realGemm(r1 - r0, c1 - c0, k,
                  x.floats.data() + r0 * groups * k + g * k, groups * k,
-                 w.floats.data() + g * k * n + c0, n,
-                 out.floats.data() + r0 * groups * n + g * n + c0, groups * n);
+                 w.floats.data() + g * k * n + c0, n, c, groups * n);
+        // Rounded to the product's f32 while the block is in cache.
+        for (int64_t r = 0; r < r1 - r0; ++r)
+          for (int64_t j = 0; j < c1 - c0; ++j) {
+            double &y = c[r * groups * n + j];
+            y = static_cast<double>(static_cast<float>(y));
+          }
+      }
     }
   });
-  for (double &y : out.floats)
-    y = static_cast<double>(static_cast<float>(y));
 }
