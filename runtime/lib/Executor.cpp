@@ -165,7 +165,7 @@ Status Simulator::issue(size_t c, int64_t start) {
                            valueOf(chain->input), &store[chain->planes], *image,
                            arrayIndex(arch, inst.array), options.numerics,
                            blockCache, pool, store[chain->result],
-                           options.observe ? nullptr : &waitingJobs);
+                           waitingJobs);
     if (waitingJobs.size() > jobs) {
       waiting[chain->result] = 1;
       waitingResults.push_back(chain->result);

@@ -443,11 +443,3 @@ void detail::runParityJobs(const std::vector<ParityJob> &jobs,
         }
       });
 }
-
-void detail::parityProducts(const ParityPlan &plan,
-                            std::shared_ptr<const std::vector<int8_t>> bytes,
-                            int64_t m, const int16_t *levels, int64_t stride,
-                            WorkerPool &pool, Elements<int64_t> &out) {
-  runParityJobs({parityJob(plan, std::move(bytes), m, levels, stride, out)},
-                pool);
-}

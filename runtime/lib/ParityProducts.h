@@ -39,7 +39,7 @@
 
 namespace cim::runtime::detail {
 
-/// What parityProducts needs of one block for one chain, made once (the
+/// What a parity job needs of one block for one chain, made once (the
 /// cells do not change between runs).
 struct ParityPlan {
   /// Whether the method computes the chain on the block: one-bit DACs,
@@ -118,11 +118,6 @@ ParityJob parityJob(const ParityPlan &plan,
 void parityRows(const ParityJob &job, int64_t r0, int64_t r1);
 /// Every job's rows, in pieces that `pool`'s threads take in turn.
 void runParityJobs(const std::vector<ParityJob> &jobs, WorkerPool &pool);
-/// One job, made and run.
-void parityProducts(const ParityPlan &plan,
-                    std::shared_ptr<const std::vector<int8_t>> bytes,
-                    int64_t m, const int16_t *levels, int64_t stride,
-                    WorkerPool &pool, Elements<int64_t> &out);
 
 } // namespace cim::runtime::detail
 

@@ -271,7 +271,7 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
                              const CellImage &cells,
                              int64_t arrayIndex, Numerics numerics,
                              BlockCache &cache, WorkerPool &pool,
-                             Tensor &out, std::vector<ParityJob> *deferred) {
+                             Tensor &out, std::vector<ParityJob> &waiting) {
   const Instruction &mvm = *chain.mvm, &dac = *chain.dac, &adc = *chain.adc;
   const int64_t k = x.shape.empty() ? 1 : x.shape.back();
   const int64_t m = k ? x.numElements() / k : 0;
@@ -318,12 +318,8 @@ Status detail::evaluateChain(const arch::ArchSpec &arch,
         packInputBytes(x.ints.data(), m, k, dac.inputBits, pool, *bytes);
         shared.bytes = std::move(bytes);
       }
-      ParityJob job = parityJob(plan, shared.bytes, m, blockLevels,
-                                arch.array.cols, out.ints);
-      if (deferred)
-        deferred->push_back(std::move(job));
-      else
-        runParityJobs({job}, pool);
+      waiting.push_back(parityJob(plan, shared.bytes, m, blockLevels,
+                                  arch.array.cols, out.ints));
       return Status::ok();
     }
   }

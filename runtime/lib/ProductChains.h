@@ -93,7 +93,7 @@ public:
     GemmMatrix recombined;
     bool hasRecombined = false;
     arch::CellEncoding encoding;
-    /// parityProducts' plan, for the chain `parityChain` describes (its
+    /// The parity jobs' plan, for the chain `parityChain` describes (its
     /// recombine, if any, is `parityEncoding`: the block's own copy).
     ParityPlan parity;
     bool hasParity = false;
@@ -109,7 +109,7 @@ public:
   /// The block's levels (K x C) as a GEMM operand.
   const GemmMatrix &levels(Block &block, const arch::ArchSpec &arch,
                            const CellImage &cells);
-  /// parityProducts' plan for `chain` on the block, made once.
+  /// The parity jobs' plan for `chain` on the block, made once.
   const ParityPlan &parity(Block &block, const arch::ArchSpec &arch,
                            const CellImage &cells,
                            const ConversionChain &chain);
@@ -144,14 +144,14 @@ private:
 
 /// Computes `chain.result` into `out` (type and shape already set) from the
 /// dac's input `x`, the planes if they were computed (else null), and the
-/// array's cells; the block is `columns` wide. With `deferred`, a chain the
-/// parity products compute is only sized: its job joins `deferred`, to be
-/// run (runParityJobs) before anything reads `out` or rewrites the cells.
+/// array's cells; the block is `columns` wide. A chain the parity products
+/// compute is only sized: its job joins `waiting`, to be run
+/// (runParityJobs) before anything reads `out` or rewrites the cells.
 Status evaluateChain(const arch::ArchSpec &arch, const ProductChain &chain,
                      int64_t columns, const Tensor &x, const Tensor *planes,
                      const CellImage &cells, int64_t arrayIndex,
                      Numerics numerics, BlockCache &cache, WorkerPool &pool,
-                     Tensor &out, std::vector<ParityJob> *deferred = nullptr);
+                     Tensor &out, std::vector<ParityJob> &waiting);
 
 } // namespace cim::runtime::detail
 

@@ -1,6 +1,6 @@
 //===- ParityProductsTest.cpp - Rounding ADC chains from parities ---------===//
 //
-// parityProducts computes a chain whose ADC only rounds (one-bit DACs,
+// A parity job computes a chain whose ADC only rounds (one-bit DACs,
 // levels >= 0, shift 1, no sum clips) as one exact product plus the
 // planes' parity corrections. Each case is checked against the chain
 // written out one conversion at a time (ChainTestSupport.h), with every
@@ -258,8 +258,9 @@ TEST(RuntimeParityProducts, EqualTheNaiveChain) {
             packInputBytes(x.data(), kRows, k, inputBits, *pool, *bytes);
             for (const ParityPlan &p : plans) {
               Elements<int64_t> out(expected.size(), 0x5A5A5A5A);
-              parityProducts(p, bytes, kRows, block.levels(), block.stride,
-                             *pool, out);
+              runParityJobs({parityJob(p, bytes, kRows, block.levels(),
+                                       block.stride, out)},
+                            *pool);
               EXPECT_EQ(out, expected)
                   << what << (p.affine ? " affine" : " lookups")
                   << (p.operandF.empty() ? " int8" : " float")
