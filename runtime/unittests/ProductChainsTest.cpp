@@ -122,49 +122,85 @@ TEST(RuntimeProductChains, SumsReadElsewhereKeepTheInstructionPath) {
     EXPECT_EQ(a.outputs.at(name), tensor) << name;
 }
 
-TEST(RuntimeProductChains, WaitingProductsKeepTheCellsOfTheirIssue) {
-  // Rounding-ADC chains wait for a reader and run together. Here nothing
-  // reads them before the end, and the array is rewritten between the
-  // two: the first must still be computed with the first weights.
-  arch::ArchSpec spec = smallArch();
-  spec.array.cell.signedEncoding = arch::SignedEncoding::Offset;
-  spec.array.cell.bits = 2;
-  const arch::CellEncoding encoding = arch::CellEncoding::forArch(spec, 8);
-  const int64_t m = 5, k = 7, n = 6, planes = 8;
-  const int64_t physical =
-      n * encoding.columnsPerWeight() + encoding.referenceColumns();
-  const std::vector<int64_t> x = randomInts(m * k, -128, 127, 31);
-  const std::vector<int64_t> w[2] = {randomInts(k * n, -127, 127, 32),
-                                     randomInts(k * n, -127, 127, 33)};
-  ProgramBuilder b(spec);
-  const CoreId at = core(0, 0, 0);
-  const int64_t input = b.input("x", ElementType::I8, {m, k});
-  const int64_t digits = b.value("planes", ElementType::I8, {planes, m, k});
-  b.add(at, dac(input, digits, 8, 1));
-  for (int64_t i = 0; i < 2; ++i) {
-    const std::string tag = std::to_string(i);
-    const int64_t levels =
-        b.constant("levels" + tag, ElementType::I8, {k, physical},
-                   encodeLevels(w[i], k, n, encoding));
-    const int64_t sums =
-        b.value("sums" + tag, ElementType::I32, {planes, m, physical});
-    const int64_t converted =
-        b.value("converted" + tag, ElementType::I32, {planes, m, physical});
-    const int64_t combined =
-        b.value("combined" + tag, ElementType::I32, {m, physical});
-    const int64_t result = b.value("y" + tag, ElementType::I32, {m, n});
-    b.output(result);
-    b.add(at, programCells(levels, array(at, 0)));
-    b.add(at, mvm(digits, sums, array(at, 0)));
-    b.add(at, adc(sums, converted, 8, 1, false));
-    b.add(at, shiftAdd(converted, combined, 1));
-    b.add(at, recombine(combined, result, encoding));
+/// Rounding-ADC chains (offset 2-bit cells, one-bit DACs, shift 1: the
+/// parity path, whose chains wait for a reader and run together) of one
+/// input on core (0, 0, 0): chain i on array `arrays[i]` with its own
+/// weights (programmed just before it), result "y<i>".
+struct WaitingChains {
+  static arch::ArchSpec offsetTwoBitCells() {
+    arch::ArchSpec spec = smallArch();
+    spec.array.cell.signedEncoding = arch::SignedEncoding::Offset;
+    spec.array.cell.bits = 2;
+    return spec;
   }
-  const TensorMap inputs = {{"x", Tensor::ofInts(ElementType::I8, {m, k}, x)}};
-  const auto [a, s] = runBothPaths(b.program, inputs);
+  const arch::ArchSpec spec = offsetTwoBitCells();
+  ProgramBuilder b{spec};
+  TensorMap inputs;
+  std::vector<int64_t> results;
+  static constexpr int64_t m = 5, k = 7, n = 6, planes = 8;
+
+  explicit WaitingChains(const std::vector<int64_t> &arrays) {
+    const arch::CellEncoding encoding = arch::CellEncoding::forArch(spec, 8);
+    const int64_t physical =
+        n * encoding.columnsPerWeight() + encoding.referenceColumns();
+    const CoreId at = core(0, 0, 0);
+    inputs = {{"x", Tensor::ofInts(ElementType::I8, {m, k},
+                                   randomInts(m * k, -128, 127, 31))}};
+    const int64_t input = b.input("x", ElementType::I8, {m, k});
+    const int64_t digits = b.value("planes", ElementType::I8, {planes, m, k});
+    b.add(at, dac(input, digits, 8, 1));
+    for (size_t i = 0; i < arrays.size(); ++i) {
+      const std::string tag = std::to_string(i);
+      const int64_t levels = b.constant(
+          "levels" + tag, ElementType::I8, {k, physical},
+          encodeLevels(randomInts(k * n, -127, 127, 32 + i), k, n, encoding));
+      const int64_t sums =
+          b.value("sums" + tag, ElementType::I32, {planes, m, physical});
+      const int64_t converted =
+          b.value("converted" + tag, ElementType::I32, {planes, m, physical});
+      const int64_t combined =
+          b.value("combined" + tag, ElementType::I32, {m, physical});
+      results.push_back(b.value("y" + tag, ElementType::I32, {m, n}));
+      b.add(at, programCells(levels, array(at, arrays[i])));
+      b.add(at, mvm(digits, sums, array(at, arrays[i])));
+      b.add(at, adc(sums, converted, 8, 1, false));
+      b.add(at, shiftAdd(converted, combined, 1));
+      b.add(at, recombine(combined, results.back(), encoding));
+    }
+  }
+};
+
+TEST(RuntimeProductChains, WaitingProductsKeepTheCellsOfTheirIssue) {
+  // Nothing reads the chains before the end, and their array is rewritten
+  // between the two: the first must still see the first weights.
+  WaitingChains chains({0, 0});
+  for (int64_t result : chains.results)
+    chains.b.output(result);
+  const auto [a, s] = runBothPaths(chains.b.program, chains.inputs);
   for (const char *name : {"y0", "y1"})
     EXPECT_EQ(a.outputs.at(name), s.outputs.at(name)) << name;
   EXPECT_NE(s.outputs.at("y0"), s.outputs.at("y1"));
+}
+
+TEST(RuntimeProductChains, WaitingProductsRunBeforeTheirReaders) {
+  // Both results go to another core by transfers that only share their
+  // storage (no read), and an accumulate there reads them (taking over the
+  // first one's storage): the chains must have run by then.
+  WaitingChains chains({0, 1});
+  ProgramBuilder &b = chains.b;
+  const CoreId sink = core(0, 1, 0);
+  std::vector<int64_t> moved;
+  for (size_t i = 0; i < chains.results.size(); ++i) {
+    moved.push_back(b.value("moved" + std::to_string(i), ElementType::I32,
+                            {WaitingChains::m, WaitingChains::n}));
+    b.add(sink, transfer(chains.results[i], moved.back(), core(0, 0, 0), 1));
+  }
+  const int64_t sum = b.value("sum", ElementType::I32,
+                              {WaitingChains::m, WaitingChains::n});
+  b.output(sum);
+  b.add(sink, make(Opcode::Accumulate, moved, sum));
+  const auto [a, s] = runBothPaths(b.program, chains.inputs);
+  EXPECT_EQ(a.outputs.at("sum"), s.outputs.at("sum"));
 }
 
 } // namespace
