@@ -5,8 +5,8 @@ TransformerEncoderLayer (d_model 256, 4 heads, batch-first, sequence 16) go
 through `cim-compile` for isaac and for HERMES; one HERMES chip holds 64
 arrays, too few for ResNet-18, so the HERMES runs use four chips on a ring
 (bench/real_networks.py prints the same table). In `ideal` numerics the
-simulator's outputs must match torch's own within ONNX's tolerance of 1e-3
-(relative to the largest output); `quantized` numerics are checked on the
+simulator's outputs must match torch's own within 1e-5 (relative to the
+largest output; measured at most 1.2e-6, f32 rounding); `quantized` numerics are checked on the
 transformer, whose agreement is high enough to bound (the classifiers'
 agreement over 32 inputs is reported by the benchmark script).
 """
@@ -98,7 +98,9 @@ def test_ideal_matches_torch(exported, name, preset):
     got = compile_and_run(root, name, arch, "ideal")
     assert got.shape == reference.shape
     error = np.abs(got - reference).max() / np.abs(reference).max()
-    assert error <= 1e-3, f"{name} on {preset}: relative error {error:.3g}"
+    # Measured at most 1.2e-6 (f32 products, as torch's): a mapping error
+    # shows far above it.
+    assert error <= 1e-5, f"{name} on {preset}: relative error {error:.3g}"
 
 
 def test_quantized_transformer_agrees_with_torch(exported):
@@ -121,7 +123,7 @@ def test_reprogrammed_attention_runs(exported):
     root, reference = models["transformer"]
     ideal = compile_and_run(root, "transformer", "isaac", "ideal",
                             "reprogram")
-    assert np.abs(ideal - reference).max() / np.abs(reference).max() <= 1e-3
+    assert np.abs(ideal - reference).max() / np.abs(reference).max() <= 1e-5
     listing = subprocess.run(
         [str(tool_path("cim-run")),
          str(root / "transformer.isaac.reprogram.cimp"), "--disassemble"],

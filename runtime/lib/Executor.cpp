@@ -10,8 +10,9 @@
 // core work in parallel, so the arrays of a core overlap. At every step the
 // instruction that can start earliest runs next (ties: the first core in
 // program order), so start times never decrease and a unit or link is
-// always granted in time order. Values are computed when their instruction
-// runs.
+// always granted in time order. Values are computed in issue order: on the
+// caller's thread, or, with threads to spare, on a thread of their own that
+// follows the schedule (StepThread.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -125,12 +126,11 @@ int64_t Simulator::earliestStart(size_t c) const {
   return start;
 }
 
-Status Simulator::issue(size_t c, int64_t start) {
+Status Simulator::compute(const Step &step) {
+  const size_t c = step.core, index = step.index;
+  const int64_t start = step.start;
   const CoreProgram &core = program.cores[c];
-  const size_t index = pc[c];
   const Instruction &inst = core.instructions[index];
-  const Planned &planned = plans[c][index];
-  const int64_t end = start + planned.cost.cycles;
 
   CellImage *image = nullptr;
   std::vector<const Tensor *> inputs;
@@ -143,7 +143,6 @@ Status Simulator::issue(size_t c, int64_t start) {
   if (inst.opcode == Opcode::Program) {
     // Written into the cells when an mvm reads the array (cellsOf).
     pendingPrograms[arrayIndex(arch, inst.array)].push_back({c, index});
-    programmedArrays.insert(arrayIndex(arch, inst.array));
   } else {
     if (inst.opcode == Opcode::Mvm && computed)
       status = cellsOf(arrayIndex(arch, inst.array), image);
@@ -214,6 +213,23 @@ Status Simulator::issue(size_t c, int64_t start) {
   if (inst.opcode != Opcode::Program)
     for (int64_t id : inst.inputs)
       release(id);
+  if (options.progress)
+    options.progress(++stepsDone, totalSteps);
+  return Status::ok();
+}
+
+Status Simulator::issue(size_t c, int64_t start) {
+  const CoreProgram &core = program.cores[c];
+  const size_t index = pc[c];
+  const Instruction &inst = core.instructions[index];
+  const Planned &planned = plans[c][index];
+  const int64_t end = start + planned.cost.cycles;
+  if (steps)
+    steps->push({c, index, start});
+  else if (Status s = compute({c, index, start}); !s)
+    return s;
+  if (inst.opcode == Opcode::Program)
+    programmedArrays.insert(arrayIndex(arch, inst.array));
   if (inst.output >= 0)
     readyAt[inst.output] = end;
   if (planned.unit >= 0)
@@ -279,11 +295,11 @@ Status Simulator::run() {
   const size_t cores = program.cores.size();
   pc.assign(cores, 0);
   lastStart.assign(cores, 0);
-  int64_t total = 0, done = 0;
+  totalSteps = 0;
   for (const CoreProgram &core : program.cores)
-    total += static_cast<int64_t>(core.instructions.size());
+    totalSteps += static_cast<int64_t>(core.instructions.size());
   if (options.timeline)
-    report.timeline.reserve(static_cast<size_t>(total));
+    report.timeline.reserve(static_cast<size_t>(totalSteps));
 
   // The cores that read each value: readers of v are
   // readerCores[readerStart[v] .. readerStart[v + 1]).
@@ -341,7 +357,12 @@ Status Simulator::run() {
   };
   for (size_t c = 0; c < cores; ++c)
     consider(c);
-  while (!ready.empty()) {
+  // The values follow the schedule on a thread of their own when there
+  // are threads to spare; an observer sees every value on the caller's.
+  if (pool.threads() > 1 && !options.observe)
+    steps = std::make_unique<StepThread>(
+        [this](const Step &step) { return compute(step); });
+  while (!ready.empty() && !(steps && steps->failed())) {
     const auto [estimate, best] = ready.top();
     ready.pop();
     const int64_t start = earliestStart(best);
@@ -357,8 +378,14 @@ Status Simulator::run() {
     if (output >= 0)
       for (int64_t r = readerStart[output]; r < readerStart[output + 1]; ++r)
         consider(readerCores[r]);
-    if (options.progress)
-      options.progress(++done, total);
+  }
+  // A value that failed stops the run first: the schedule may have gone
+  // on past it.
+  if (steps) {
+    Status computedAll = steps->finish();
+    steps.reset();
+    if (!computedAll)
+      return computedAll;
   }
   for (size_t c = 0; c < cores; ++c)
     if (pc[c] < program.cores[c].instructions.size())

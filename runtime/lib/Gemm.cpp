@@ -121,13 +121,13 @@ bool detail::exactFloatGemm(const std::vector<float> &a, int64_t m,
   return true;
 }
 
-void detail::realGemm(int64_t m, int64_t n, int64_t k, const double *a,
-                      int64_t lda, const double *b, int64_t ldb, double *c,
+void detail::realGemm(int64_t m, int64_t n, int64_t k, const float *a,
+                      int64_t lda, const float *b, int64_t ldb, float *c,
                       int64_t ldc) {
   if (m == 0 || n == 0)
     return;
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0, a, lda,
-              b, ldb, 0.0, c, ldc);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, lda,
+              b, ldb, 0.0f, c, ldc);
 }
 
 namespace {

@@ -45,11 +45,11 @@ bool exactFloatGemm(const std::vector<float> &a, int64_t m, int64_t k,
                     int64_t maxA, const GemmMatrix &b,
                     Elements<int64_t> &out, WorkerPool *pool = nullptr);
 
-/// c = a * b in double for real-valued operands: a is M x K with rows
-/// `lda` apart, b K x N with rows `ldb` apart, c M x N with rows `ldc`
-/// apart (strided operands are the groups of a grouped product).
-void realGemm(int64_t m, int64_t n, int64_t k, const double *a, int64_t lda,
-              const double *b, int64_t ldb, double *c, int64_t ldc);
+/// c = a * b in f32 for real-valued operands: a is M x K with rows `lda`
+/// apart, b K x N with rows `ldb` apart, c M x N with rows `ldc` apart
+/// (strided operands are the groups of a grouped product).
+void realGemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
+              const float *b, int64_t ldb, float *c, int64_t ldc);
 
 /// OpenBLAS single-threaded while any SerialBlas is alive, its previous
 /// thread count restored when the last one goes (runs on several host

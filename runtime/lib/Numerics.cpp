@@ -408,6 +408,19 @@ void detail::idealProduct(const Tensor &x, const Tensor &w, WorkerPool &pool,
   }
   out.floats.resize(static_cast<size_t>(out.numElements()));
   const int64_t m = out.numElements() / (groups * n);
+  // The operands are f32 values (held as double): the product is an f32
+  // GEMM, as the float frameworks compute it.
+  Elements<float> xf, wf;
+  auto narrow = [&pool](const Elements<double> &from, Elements<float> &to) {
+    to.resize(from.size());
+    overElements(&pool, static_cast<int64_t>(from.size()),
+                 [&](int64_t begin, int64_t end) {
+                   for (int64_t i = begin; i < end; ++i)
+                     to[i] = static_cast<float>(from[i]);
+                 });
+  };
+  narrow(x.floats, xf);
+  narrow(w.floats, wf);
   // Group g: rows of x every groups * k elements from g * k; its K x N
   // weight block; rows of out every groups * n from g * n.
   // Blocks of a fixed size on the pool: the GEMMs' shapes (and so their
@@ -417,22 +430,20 @@ void detail::idealProduct(const Tensor &x, const Tensor &w, WorkerPool &pool,
   const int64_t rowBlocks = (m + blockRows - 1) / blockRows;
   const int64_t colBlocks = (n + blockCols - 1) / blockCols;
   pool.parallelFor(rowBlocks * colBlocks, 1, [&](int64_t b0, int64_t b1) {
-    for (int64_t block = b0; block < b1; ++block) {
-      const int64_t r0 = block / colBlocks * blockRows,
+    std::vector<float> block(static_cast<size_t>(blockRows * blockCols));
+    for (int64_t index = b0; index < b1; ++index) {
+      const int64_t r0 = index / colBlocks * blockRows,
                     r1 = std::min(m, r0 + blockRows);
-      const int64_t c0 = block % colBlocks * blockCols,
+      const int64_t c0 = index % colBlocks * blockCols,
                     c1 = std::min(n, c0 + blockCols);
       for (int64_t g = 0; g < groups; ++g) {
+        realGemm(r1 - r0, c1 - c0, k, xf.data() + r0 * groups * k + g * k,
+                 groups * k, wf.data() + g * k * n + c0, n, block.data(),
+                 c1 - c0);
         double *c = out.floats.data() + r0 * groups * n + g * n + c0;
-        realGemm(r1 - r0, c1 - c0, k,
-                 x.floats.data() + r0 * groups * k + g * k, groups * k,
-                 w.floats.data() + g * k * n + c0, n, c, groups * n);
-        // Rounded to the product's f32 while the block is in cache.
         for (int64_t r = 0; r < r1 - r0; ++r)
-          for (int64_t j = 0; j < c1 - c0; ++j) {
-            double &y = c[r * groups * n + j];
-            y = static_cast<double>(static_cast<float>(y));
-          }
+          for (int64_t j = 0; j < c1 - c0; ++j)
+            c[r * groups * n + j] = block[r * (c1 - c0) + j];
       }
     }
   });

@@ -12,6 +12,7 @@
 #include "CostModel.h"
 #include "Gemm.h"
 #include "ProductChains.h"
+#include "StepThread.h"
 #include "Topology.h"
 #include "WorkerPool.h"
 #include "cim/runtime/Executor.h"
@@ -62,7 +63,12 @@ private:
   /// Earliest start of core c's next instruction; -1 while an input is not
   /// produced yet.
   int64_t earliestStart(size_t c) const;
+  /// Schedules core c's next instruction at `start` and has its value
+  /// computed (on `steps` when it runs).
   Status issue(size_t c, int64_t start);
+  /// Computes the value of an issued instruction and releases what it
+  /// read; in issue order, on the caller's thread or on `steps`.
+  Status compute(const Step &step);
   Status deadlock() const;
   /// One read of value `id` done: its storage goes with the last one
   /// (outputs excepted).
@@ -156,6 +162,10 @@ private:
   /// made in finish()).
   std::vector<std::string> nodeNames;
   std::vector<double> nodeEnergy;
+
+  /// The thread computing values behind the schedule, while it runs.
+  std::unique_ptr<StepThread> steps;
+  int64_t totalSteps = 0, stepsDone = 0;
 
   std::vector<size_t> pc;
   std::vector<int64_t> lastStart;

@@ -102,19 +102,24 @@ TEST(RuntimeReport, EnergyAddsUpByComponentAndNode) {
   EXPECT_EQ(r.nocBytes, 2 * 4 * 4);
 }
 
+// With one thread and with values computed on a thread of their own.
 TEST(RuntimeReport, ProgressCountsEveryInstructionOnce) {
   TwoCoreProgram p = twoCores(0);
-  std::vector<std::pair<int64_t, int64_t>> calls;
-  ExecuteOptions options;
-  options.progress = [&](int64_t done, int64_t total) {
-    calls.emplace_back(done, total);
-  };
-  ExecuteResult result;
-  ASSERT_TRUE(execute(p.program, p.inputs, options, result));
-  ASSERT_EQ(static_cast<int64_t>(calls.size()), result.report.instructions);
-  for (size_t i = 0; i < calls.size(); ++i) {
-    EXPECT_EQ(calls[i].first, static_cast<int64_t>(i) + 1);
-    EXPECT_EQ(calls[i].second, result.report.instructions);
+  for (int64_t threads : {1, 3}) {
+    std::vector<std::pair<int64_t, int64_t>> calls;
+    ExecuteOptions options;
+    options.threads = threads;
+    options.progress = [&](int64_t done, int64_t total) {
+      calls.emplace_back(done, total);
+    };
+    ExecuteResult result;
+    ASSERT_TRUE(execute(p.program, p.inputs, options, result));
+    ASSERT_EQ(static_cast<int64_t>(calls.size()), result.report.instructions)
+        << threads << " threads";
+    for (size_t i = 0; i < calls.size(); ++i) {
+      EXPECT_EQ(calls[i].first, static_cast<int64_t>(i) + 1);
+      EXPECT_EQ(calls[i].second, result.report.instructions);
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 //===- TimingTest.cpp - Cycles the simulator charges ----------------------===//
 
-#include "RuntimeTestSupport.h"
+#include "GenericTestSupport.h"
 
 #include <cmath>
 
@@ -305,6 +305,47 @@ TEST(RuntimeTiming, CyclicTransfersDeadlock) {
                       "(transfer) waits for value 1 'va'"),
             std::string::npos)
       << text;
+}
+
+// A value that fails to compute is the error, not the deadlock the
+// schedule reaches after it: with threads to spare the values follow the
+// schedule on their own thread, which may run ahead of them.
+TEST(RuntimeTiming, AFailedValueIsReportedBeforeALaterDeadlock) {
+  ProgramBuilder b(smallArch());
+  const CoreId a = core(0, 0, 0), d = core(0, 1, 0), e = core(0, 1, 1);
+  const int64_t idx = b.input("idx", ElementType::I64, {4});
+  const int64_t table = b.constant("table", ElementType::F32, {4, 3},
+                                   std::vector<double>(12, 1.5));
+  const int64_t gathered = b.value("gathered", ElementType::F32, {4, 3});
+  int64_t va = b.value("va", ElementType::I32, {2});
+  int64_t vb = b.value("vb", ElementType::I32, {2});
+  int64_t fromB = b.value("from_b", ElementType::I32, {2});
+  int64_t fromA = b.value("from_a", ElementType::I32, {2});
+  const int64_t one = b.constant("one", ElementType::I32, {2}, {1, 1});
+  b.output(gathered);
+  b.output(fromA);
+  b.output(fromB);
+  b.add(a, generic({idx, table}, gathered, {4, 3}, {{0, {1, 0}}, {0, {3, 1}}},
+                   {dimOp(Op::Index, 1), dimOp(Op::Extract, 0, {0, 2})}, 3));
+  b.add(d, transfer(vb, fromB, e, 0));
+  b.add(d, make(Opcode::Accumulate, {one}, va));
+  b.add(e, transfer(va, fromA, d, 0));
+  b.add(e, make(Opcode::Accumulate, {one}, vb));
+  ASSERT_TRUE(validate(b.program).isOk()) << validate(b.program).message();
+  for (int64_t threads : {1, 3}) {
+    ExecuteOptions options;
+    options.threads = threads;
+    ExecuteResult result;
+    const Status status = execute(
+        b.program,
+        {{"idx", Tensor::ofInts(ElementType::I64, {4}, {0, 9, 1, 2})}},
+        options, result);
+    ASSERT_FALSE(status.isOk()) << threads << " threads";
+    EXPECT_NE(status.message().find("gather index 9 "), std::string::npos)
+        << threads << " threads: " << status.message();
+    EXPECT_EQ(status.message().find("deadlock"), std::string::npos)
+        << threads << " threads: " << status.message();
+  }
 }
 
 } // namespace

@@ -57,8 +57,8 @@ struct ExecuteOptions {
   /// Inferences the program runs (a batched program, Batch.h): the report's
   /// throughput is this many per latency.
   int64_t batch = 1;
-  /// Threads computing crossbar products (0: one per CPU the process may
-  /// run on).
+  /// Threads computing values (0: one per CPU the process may run on);
+  /// with more than one, the schedule runs beside them on its own thread.
   /// Outputs and reports do not depend on it.
   int64_t threads = 0;
   /// Record Report::timeline and linkTimeline (what a trace draws). A tool
