@@ -19,6 +19,7 @@
 #include "cim/runtime/Executor.h"
 
 #include "ExecuteValid.h"
+#include "Generic.h"
 #include "Numerics.h"
 #include "Simulator.h"
 #include "cim/runtime/Validate.h"
@@ -199,6 +200,18 @@ Status Simulator::compute(const Step &step) {
     // The first sum's storage becomes the output's: no copy.
     out.ints = std::move(store[storageOf(inst.inputs[0])].ints);
     addPartials(inputs, out, &pool);
+  } else if (inst.opcode == Opcode::Generic && !inst.inputs.empty() &&
+             !options.observe && onlyReaderOfFirst(inst) &&
+             genericRunsInPlace(inst, program.values[inst.inputs[0]],
+                                program.values[inst.output])) {
+    // An elementwise body over a value nothing else reads (a bias add, a
+    // ReLU): its output takes the input's storage, no new buffer.
+    Tensor &first = store[storageOf(inst.inputs[0])];
+    out.ints = std::move(first.ints);
+    out.floats = std::move(first.floats);
+    inputs[0] = &out;
+    status = evaluate(arch, inst, inputs, image, options.numerics, out,
+                      options.device, start, &pool);
   } else if (!chains->skipsEvaluation(c, index)) {
     status = evaluate(arch, inst, inputs, image, options.numerics, out,
                       options.device, start, &pool);

@@ -375,11 +375,77 @@ void applyRow(const ScalarOp &op, const double *regs, int64_t stride,
   }
 }
 
+
+/// `inst` with each pair of adjacent loops that every operand walks as one
+/// (the outer stride is the inner's times the inner bound: a bias
+/// broadcast over H x W, an elementwise op over a whole tensor) merged into
+/// one loop. The points and their order are the same, in fewer and longer
+/// rows. Not when the body reads loop indices, and not into the outermost
+/// loop of bound above 1, which splits the nest over threads.
+Instruction mergedLoops(const Instruction &inst) {
+  Instruction merged = inst;
+  for (const ScalarOp &op : inst.body)
+    if (op.opcode == ScalarOpcode::Index)
+      return merged;
+  std::vector<int64_t> &bounds = merged.loopBounds;
+  size_t outer = 0;
+  while (outer < bounds.size() && bounds[outer] == 1)
+    ++outer;
+  for (size_t l = bounds.size(); l-- > outer + 2;) {
+    bool together = true;
+    for (const Access &access : merged.accesses)
+      together = together &&
+                 access.strides[l - 1] == access.strides[l] * bounds[l];
+    if (!together)
+      continue;
+    // One loop of both bounds at the inner loop's strides.
+    bounds[l] *= bounds[l - 1];
+    bounds.erase(bounds.begin() + static_cast<std::ptrdiff_t>(l - 1));
+    for (Access &access : merged.accesses)
+      access.strides.erase(access.strides.begin() +
+                           static_cast<std::ptrdiff_t>(l - 1));
+  }
+  return merged;
+}
+
 } // namespace
 
-Status detail::evaluateGeneric(const Instruction &inst,
+bool detail::bodyReplacesEveryElement(const Instruction &inst,
+                                      int64_t elements) {
+  const size_t output = inst.accesses.size() - 1;
+  if (inst.body.empty() || inst.hasInit ||
+      inst.bodyResult == static_cast<int64_t>(output))
+    return false;
+  for (const ScalarOp &op : inst.body)
+    for (int64_t operand : op.operands)
+      if (operand == static_cast<int64_t>(output))
+        return false;
+  int64_t points = 1;
+  for (size_t l = 0; l < inst.loopBounds.size(); ++l) {
+    points *= inst.loopBounds[l];
+    if (inst.loopBounds[l] != 1 && inst.accesses[output].strides[l] == 0)
+      return false; // a reduction
+  }
+  return points == elements && outputLoopsWriteDistinctElements(inst);
+}
+
+bool detail::genericRunsInPlace(const Instruction &inst, const ValueInfo &in,
+                                const ValueInfo &out) {
+  return inst.opcode == Opcode::Generic && in.type == out.type && in.numElements() == out.numElements() &&
+         inst.accesses.front().offset == inst.accesses.back().offset &&
+         inst.accesses.front().strides == inst.accesses.back().strides &&
+         bodyReplacesEveryElement(inst, out.numElements());
+}
+
+Status detail::evaluateGeneric(const Instruction &original,
                                const std::vector<const Tensor *> &inputs,
                                Tensor &out, WorkerPool *pool) {
+  const bool copying = original.body.empty() && original.bodyResult == 0 &&
+                       original.accesses.size() == 2 &&
+                       inputs[0]->type == out.type;
+  // A copy nest orders and merges its loops itself (GenericCopy.cpp).
+  const Instruction merged = copying ? Instruction() : mergedLoops(original);
+  const Instruction &inst = copying ? original : merged;
   const size_t accessed = inst.accesses.size() - 1;
   const size_t loops = inst.loopBounds.size();
   const size_t leading = accessed + (inst.hasInit ? 1 : 0);
@@ -393,8 +459,9 @@ Status detail::evaluateGeneric(const Instruction &inst,
   int64_t points = 1;
   for (int64_t bound : inst.loopBounds)
     points *= bound;
-  const bool overwritesAll = copy && !inst.hasInit && points == size &&
-                             copyWritesEachElementOnce(inst);
+  const bool overwritesAll =
+      copy ? !inst.hasInit && points == size && copyWritesEachElementOnce(inst)
+           : bodyReplacesEveryElement(inst, size);
   if (inst.hasInit) {
     out.ints = inputs[accessed]->ints;
     out.floats = inputs[accessed]->floats;
@@ -486,8 +553,9 @@ Status detail::evaluateGeneric(const Instruction &inst,
         auto at = [&](size_t a) { return offsets[a] + first * rowStrides[a]; };
         for (size_t a = 0; a < accessed; ++a)
           loadRow(*inputs[a], at(a), rowStrides[a], count, regs.data() + a * n);
-        loadRow(out, at(accessed), rowStrides[accessed], count,
-                regs.data() + accessed * n);
+        if (!overwritesAll)
+          loadRow(out, at(accessed), rowStrides[accessed], count,
+                  regs.data() + accessed * n);
         for (size_t i : live) {
           applyRow(inst.body[i], regs.data(), n, count, rowLoop, ctx,
                    regs.data() + (args + i) * n);

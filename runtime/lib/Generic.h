@@ -30,6 +30,18 @@ int64_t genericIterations(const Instruction &inst);
 /// loop indices are free; a plain copy still costs one).
 int64_t genericOpsPerPoint(const Instruction &inst);
 
+/// Whether the body of `inst` (a Generic with a body, its output of
+/// `elements` elements) writes every output element once and never reads
+/// the output: then its previous contents are never seen.
+bool bodyReplacesEveryElement(const Instruction &inst, int64_t elements);
+
+/// Whether the Generic `inst` may write its output over its first input
+/// `in` (of the output's type and size): the body replaces every element
+/// and each point reads that input at the element it writes, so no point
+/// reads an element another has written.
+bool genericRunsInPlace(const Instruction &inst, const ValueInfo &in,
+                        const ValueInfo &out);
+
 /// Why `inst` (a Generic) cannot run on `values`, or "" when it can: operand
 /// counts, every access inside its operand for every loop point, the body's
 /// registers and arities, the initial output's type and shape.
