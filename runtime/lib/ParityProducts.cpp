@@ -319,8 +319,7 @@ ParityPlan detail::planParity(const ConversionChain &chain,
       128 * (largestExact * k + largestCoefficient * c) >=
           (int64_t(1) << 24))
     return ParityPlan();
-  if (ways.floatGemm || !int8GemmIsFast())
-    plan.operandF.assign(plan.operand.begin(), plan.operand.end());
+  plan.floatGemm = ways.floatGemm || !int8GemmIsFast();
   plan.affine = !ways.lookupTables && parityAffineAvailable();
   if (plan.affine)
     plan.matrices = affineMatrices(
@@ -375,18 +374,12 @@ ParityJob detail::parityJob(const ParityPlan &plan,
 }
 
 /// GEMM rows of `a` (rows x lda, the corrections already in) times the
-/// plan's operand in float: exact, every sum an integer below 2^24
-/// (planParity). The operand is converted here when the plan has no float
-/// copy (the int8 GEMM failed at run time).
-static void floatRows(const ParityPlan &plan, const int8_t *a, int64_t rows,
-                      int32_t *sums) {
+/// plan's operand in float (`operand`): exact, every sum an integer below
+/// 2^24 (planParity).
+static void floatRows(const ParityPlan &plan, const float *operand,
+                      const int8_t *a, int64_t rows, int32_t *sums) {
   const int64_t lda = plan.rowBytes + plan.qBytes, n = plan.n;
-  thread_local std::vector<float> aFloat, sumFloat, operandFloat;
-  const float *operand = plan.operandF.data();
-  if (plan.operandF.empty()) {
-    operandFloat.assign(plan.operand.begin(), plan.operand.end());
-    operand = operandFloat.data();
-  }
+  thread_local std::vector<float> aFloat, sumFloat;
   float *af = scratch(aFloat, rows * lda);
   float *sf = scratch(sumFloat, rows * n);
   std::copy(a, a + rows * lda, af);
@@ -408,6 +401,7 @@ void detail::parityRows(const ParityJob &job, int64_t r0, int64_t r1) {
   thread_local std::vector<int32_t> sumBuffer;
   int8_t *a = scratch(aBuffer, kBlockRows * lda);
   int32_t *sums = scratch(sumBuffer, kBlockRows * n);
+  std::vector<float> operandFloat;
   for (int64_t b0 = r0; b0 < r1; b0 += kBlockRows) {
     const int64_t rows = std::min(r1 - b0, kBlockRows);
     const int64_t gemmRows = roundUp(rows, kGemmRowStep);
@@ -417,9 +411,14 @@ void detail::parityRows(const ParityJob &job, int64_t r0, int64_t r1) {
                   static_cast<size_t>(plan.rowBytes));
     corrections(plan, table, in, rows, a + plan.rowBytes, lda);
     std::fill(a + rows * lda, a + gemmRows * lda, int8_t(0));
-    if (!plan.operandF.empty() ||
-        !int8Gemm(a, gemmRows, lda, lda, plan.operand.data(), n, n, sums, n))
-      floatRows(plan, a, rows, sums);
+    if (plan.floatGemm ||
+        !int8Gemm(a, gemmRows, lda, lda, plan.operand.data(), n, n, sums, n)) {
+      // The operand in float once per call (the int8 GEMM may also fail
+      // at run time: then this block falls back).
+      if (operandFloat.empty())
+        operandFloat.assign(plan.operand.begin(), plan.operand.end());
+      floatRows(plan, operandFloat.data(), a, rows, sums);
+    }
     std::copy(sums, sums + rows * n, job.out + b0 * n);
   }
 }

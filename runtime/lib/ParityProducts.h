@@ -53,10 +53,12 @@ struct ParityPlan {
   /// The GEMM's second operand, (rowBytes + qBytes) x N: the linear
   /// part's K rows (the levels, or the recombined weights with a
   /// recombine), then the recombination of the C corrections (an identity
-  /// without a recombine). As float too when the GEMM is a float one
-  /// (no int8 engine); operandF is empty otherwise.
+  /// without a recombine).
   std::vector<int8_t> operand;
-  std::vector<float> operandF;
+  /// Whether the GEMM is a float one (no int8 engine). The operand is then
+  /// made float where a job runs, not kept: a float copy of every block's
+  /// would be four times the cells of the whole network.
+  bool floatGemm = false;
   /// With the GF(2) affine instructions: per group of eight rows and
   /// column of eight, the 8 x 8 bit matrix of the levels' low bits. (The
   /// portable lookup tables are 32 times larger and made on each call.)

@@ -249,9 +249,9 @@ TEST(RuntimeParityProducts, EqualTheNaiveChain) {
             plans.push_back(planParity(chain, block.levels(), block.stride, k,
                                        c, sums.positive, sums.negative, ways));
           ASSERT_EQ(plan.affine, parityAffineAvailable()) << what;
-          ASSERT_EQ(plan.operandF.empty(), int8GemmIsFast()) << what;
+          ASSERT_EQ(plan.floatGemm, !int8GemmIsFast()) << what;
           ASSERT_TRUE(plans[1].applies && !plans[1].affine) << what;
-          ASSERT_TRUE(plans[2].applies && !plans[2].operandF.empty()) << what;
+          ASSERT_TRUE(plans[2].applies && plans[2].floatGemm) << what;
           WorkerPool one(1), three(3);
           for (WorkerPool *pool : {&one, &three}) {
             auto bytes = std::make_shared<std::vector<int8_t>>();
@@ -263,7 +263,7 @@ TEST(RuntimeParityProducts, EqualTheNaiveChain) {
                             *pool);
               EXPECT_EQ(out, expected)
                   << what << (p.affine ? " affine" : " lookups")
-                  << (p.operandF.empty() ? " int8" : " float")
+                  << (p.floatGemm ? " float" : " int8")
                   << " threads " << pool->threads();
             }
           }
