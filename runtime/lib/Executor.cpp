@@ -464,9 +464,8 @@ Status detail::executeValid(const Program &program, const TensorMap &inputs,
                             const ExecuteOptions &options,
                             ExecuteResult &result) {
   Simulator simulator(program, options);
-  if (Status s = simulator.bind(inputs); !s)
+  if (Status s = simulator.prepare(inputs); !s)
     return s;
-  simulator.plan();
   if (Status s = simulator.run(); !s)
     return s;
   simulator.finish(result);

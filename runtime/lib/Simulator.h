@@ -53,12 +53,14 @@ public:
         pool(options.threads > 0 ? options.threads
                                  : WorkerPool::availableThreads()) {}
 
-  Status bind(const TensorMap &inputs);
-  void plan();
+  /// bind() and plan(), side by side when the pool has two threads.
+  Status prepare(const TensorMap &inputs);
   Status run();
   void finish(ExecuteResult &result);
 
 private:
+  Status bind(const TensorMap &inputs);
+  void plan();
   int64_t unitId(UnitKind kind, int64_t index);
   /// Earliest start of core c's next instruction; -1 while an input is not
   /// produced yet.

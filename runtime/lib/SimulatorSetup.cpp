@@ -17,6 +17,22 @@ using namespace cim;
 using namespace cim::runtime;
 using namespace cim::runtime::detail;
 
+Status Simulator::prepare(const TensorMap &inputs) {
+  // Binding and planning read the program and write state of their own:
+  // on two threads when the pool has them (for a batch of inferences they
+  // are tens of milliseconds each, before anything can run).
+  Status bound = Status::ok();
+  pool.parallelFor(2, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t part = begin; part < end; ++part) {
+      if (part == 0)
+        bound = bind(inputs);
+      else
+        plan();
+    }
+  });
+  return bound;
+}
+
 Status Simulator::bind(const TensorMap &inputs) {
   store.resize(program.values.size());
   sharedWith.assign(program.values.size(), -1);
