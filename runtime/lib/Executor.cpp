@@ -175,8 +175,18 @@ Status Simulator::compute(const Step &step) {
     }
   } else if (inst.opcode == Opcode::Rescale && inst.idealInput >= 0 &&
              options.numerics == Numerics::Ideal) {
-    idealProduct(valueOf(inst.idealInput), valueOf(inst.idealWeight), pool,
-                 out);
+    // A float model's weights are read where the program holds them.
+    const int64_t weight = storageOf(inst.idealWeight);
+    const float *w = store[weight].floats.empty()
+                         ? program.values[weight].constant.storedFloats()
+                         : nullptr;
+    Elements<float> narrowed;
+    if (!w) {
+      const Elements<double> &wide = valueOf(weight).floats;
+      narrowed.assign(wide.begin(), wide.end());
+      w = narrowed.data();
+    }
+    idealProduct(valueOf(inst.idealInput), w, pool, out);
     release(inst.idealInput);
     release(inst.idealWeight);
   } else if (sharesInputStorage(inst)) {

@@ -396,7 +396,7 @@ void detail::addPartials(const std::vector<const Tensor *> &partials,
                });
 }
 
-void detail::idealProduct(const Tensor &x, const Tensor &w, WorkerPool &pool,
+void detail::idealProduct(const Tensor &x, const float *w, WorkerPool &pool,
                           Tensor &out) {
   const bool grouped = out.shape.size() == 3;
   const int64_t groups = grouped ? out.shape[1] : 1;
@@ -408,38 +408,33 @@ void detail::idealProduct(const Tensor &x, const Tensor &w, WorkerPool &pool,
   }
   out.floats.resize(static_cast<size_t>(out.numElements()));
   const int64_t m = out.numElements() / (groups * n);
-  // The operands are f32 values (held as double): the product is an f32
-  // GEMM, as the float frameworks compute it.
-  Elements<float> xf, wf;
-  auto narrow = [&pool](const Elements<double> &from, Elements<float> &to) {
-    to.resize(from.size());
-    overElements(&pool, static_cast<int64_t>(from.size()),
-                 [&](int64_t begin, int64_t end) {
-                   for (int64_t i = begin; i < end; ++i)
-                     to[i] = static_cast<float>(from[i]);
-                 });
-  };
-  narrow(x.floats, xf);
-  narrow(w.floats, wf);
   // Group g: rows of x every groups * k elements from g * k; its K x N
   // weight block; rows of out every groups * n from g * n.
   // Blocks of a fixed size on the pool: the GEMMs' shapes (and so their
   // summation order) do not depend on the thread count. Columns are split
   // too, so that the last layers' few rows still spread over the threads.
+  // A thread's blocks are consecutive, so the column blocks of one row
+  // block follow each other and its rows of x (f32 values held as double)
+  // are narrowed once, while they are in cache.
   constexpr int64_t blockRows = 256, blockCols = 128;
   const int64_t rowBlocks = (m + blockRows - 1) / blockRows;
   const int64_t colBlocks = (n + blockCols - 1) / blockCols;
   pool.parallelFor(rowBlocks * colBlocks, 1, [&](int64_t b0, int64_t b1) {
-    std::vector<float> block(static_cast<size_t>(blockRows * blockCols));
+    std::vector<float> rows, block(static_cast<size_t>(blockRows * blockCols));
+    int64_t narrowed = -1;
     for (int64_t index = b0; index < b1; ++index) {
-      const int64_t r0 = index / colBlocks * blockRows,
-                    r1 = std::min(m, r0 + blockRows);
+      const int64_t rowBlock = index / colBlocks;
+      const int64_t r0 = rowBlock * blockRows, r1 = std::min(m, r0 + blockRows);
       const int64_t c0 = index % colBlocks * blockCols,
                     c1 = std::min(n, c0 + blockCols);
+      if (narrowed != rowBlock) {
+        const double *from = x.floats.data() + r0 * groups * k;
+        rows.assign(from, from + (r1 - r0) * groups * k);
+        narrowed = rowBlock;
+      }
       for (int64_t g = 0; g < groups; ++g) {
-        realGemm(r1 - r0, c1 - c0, k, xf.data() + r0 * groups * k + g * k,
-                 groups * k, wf.data() + g * k * n + c0, n, block.data(),
-                 c1 - c0);
+        realGemm(r1 - r0, c1 - c0, k, rows.data() + g * k, groups * k,
+                 w + g * k * n + c0, n, block.data(), c1 - c0);
         double *c = out.floats.data() + r0 * groups * n + g * n + c0;
         for (int64_t r = 0; r < r1 - r0; ++r)
           for (int64_t j = 0; j < c1 - c0; ++j)

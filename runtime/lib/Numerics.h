@@ -45,9 +45,9 @@ void addPartials(const std::vector<const Tensor *> &partials, Tensor &out,
                  WorkerPool *pool);
 
 /// Ideal numerics of a rescale with a real-valued reference: out = x * w
-/// ([M, K] x [K, N], or per group [M, G, K] x [G, K, N]), accumulated in
-/// double and rounded to f32.
-void idealProduct(const Tensor &x, const Tensor &w, WorkerPool &pool,
+/// ([M, K] x [K, N], or per group [M, G, K] x [G, K, N], `w` its elements
+/// in f32), an f32 GEMM.
+void idealProduct(const Tensor &x, const float *w, WorkerPool &pool,
                   Tensor &out);
 
 } // namespace cim::runtime::detail

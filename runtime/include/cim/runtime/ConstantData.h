@@ -55,6 +55,13 @@ public:
   /// integer-valued constants (what validation admits for integer types).
   void copyTo(Elements<double> &out) const;
   void copyTo(Elements<int64_t> &out) const;
+  /// The elements as stored when they are stored as f32 (a float model's
+  /// weights), else null: read in place, no copy.
+  const float *storedFloats() const {
+    return width == Width::F32 && storage
+               ? reinterpret_cast<const float *>(storage->data())
+               : nullptr;
+  }
   /// Whether every element is stored as an integer (then all are integers
   /// of at most 32 bits).
   bool storesIntegers() const {
