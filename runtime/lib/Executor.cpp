@@ -157,8 +157,10 @@ Status Simulator::compute(const Step &step) {
     runWaitingChains();
   if (!status || inst.opcode == Opcode::Program) {
     // Failed applying a program, or a program (deferred above).
-  } else if (!computed) {
-    // Nothing reads it: timed and charged, not computed.
+  } else if (!computed ||
+             (inst.output >= 0 && gatherOf[inst.output] >= 0)) {
+    // Nothing reads it: timed and charged, not computed. (Or a copy whose
+    // rows its one reader, an ideal product, gathers itself.)
   } else if (chain) {
     const size_t jobs = waitingJobs.size();
     status = evaluateChain(arch, *chain, program.values[inst.output].shape.back(),
@@ -186,7 +188,13 @@ Status Simulator::compute(const Step &step) {
       narrowed.assign(wide.begin(), wide.end());
       w = narrowed.data();
     }
-    idealProduct(valueOf(inst.idealInput), w, pool, out);
+    if (const int64_t g = gatherOf[inst.idealInput]; g >= 0) {
+      const RowGather &gather = gathers[static_cast<size_t>(g)];
+      idealProduct(valueOf(gather.source), w, pool, out, &gather);
+      release(gather.source);
+    } else {
+      idealProduct(valueOf(inst.idealInput), w, pool, out);
+    }
     release(inst.idealInput);
     release(inst.idealWeight);
   } else if (sharesInputStorage(inst)) {

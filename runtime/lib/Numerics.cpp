@@ -397,10 +397,13 @@ void detail::addPartials(const std::vector<const Tensor *> &partials,
 }
 
 void detail::idealProduct(const Tensor &x, const float *w, WorkerPool &pool,
-                          Tensor &out) {
+                          Tensor &out, const RowGather *gather) {
   const bool grouped = out.shape.size() == 3;
   const int64_t groups = grouped ? out.shape[1] : 1;
-  const int64_t n = out.shape.back(), k = x.shape.back();
+  const int64_t n = out.shape.back();
+  const int64_t k =
+      gather ? static_cast<int64_t>(gather->cols.size()) / groups
+             : x.shape.back();
   if (out.numElements() == 0 || k == 0) {
     // An empty product, or sums of nothing.
     out.floats.assign(static_cast<size_t>(out.numElements()), 0.0);
@@ -428,8 +431,20 @@ void detail::idealProduct(const Tensor &x, const float *w, WorkerPool &pool,
       const int64_t c0 = index % colBlocks * blockCols,
                     c1 = std::min(n, c0 + blockCols);
       if (narrowed != rowBlock) {
-        const double *from = x.floats.data() + r0 * groups * k;
-        rows.assign(from, from + (r1 - r0) * groups * k);
+        const int64_t width = groups * k;
+        if (gather) {
+          rows.resize(static_cast<size_t>((r1 - r0) * width));
+          const int64_t *cols = gather->cols.data();
+          for (int64_t r = r0; r < r1; ++r) {
+            const double *from = x.floats.data() + gather->rows[r];
+            float *to = rows.data() + (r - r0) * width;
+            for (int64_t j = 0; j < width; ++j)
+              to[j] = static_cast<float>(from[cols[j]]);
+          }
+        } else {
+          const double *from = x.floats.data() + r0 * width;
+          rows.assign(from, from + (r1 - r0) * width);
+        }
         narrowed = rowBlock;
       }
       for (int64_t g = 0; g < groups; ++g) {

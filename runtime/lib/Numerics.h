@@ -11,6 +11,7 @@
 #ifndef CIM_RUNTIME_LIB_NUMERICS_H
 #define CIM_RUNTIME_LIB_NUMERICS_H
 
+#include "RowGather.h"
 #include "WorkerPool.h"
 #include "cim/runtime/Executor.h"
 #include "cim/runtime/Program.h"
@@ -47,8 +48,10 @@ void addPartials(const std::vector<const Tensor *> &partials, Tensor &out,
 /// Ideal numerics of a rescale with a real-valued reference: out = x * w
 /// ([M, K] x [K, N], or per group [M, G, K] x [G, K, N], `w` its elements
 /// in f32), an f32 GEMM.
+/// With `gather`, `x` is the source the input's rows are gathered from
+/// (RowGather.h), not the input.
 void idealProduct(const Tensor &x, const float *w, WorkerPool &pool,
-                  Tensor &out);
+                  Tensor &out, const RowGather *gather = nullptr);
 
 } // namespace cim::runtime::detail
 

@@ -12,6 +12,7 @@
 #include "CostModel.h"
 #include "Gemm.h"
 #include "ProductChains.h"
+#include "RowGather.h"
 #include "StepThread.h"
 #include "Topology.h"
 #include "WorkerPool.h"
@@ -113,6 +114,12 @@ private:
   /// rescale with a real-valued reference reads only the reference, so the
   /// integer path feeding it is timed and charged but not computed.
   std::vector<char> needed;
+  /// In ideal numerics, the rescale inputs whose rows are gathered from
+  /// their copy nest's source when the product runs (RowGather.h): by
+  /// value, an index into `gathers` or -1. Their copy nest is not run.
+  std::vector<int64_t> gatherOf;
+  std::vector<RowGather> gathers;
+  void findGathers();
   /// The crossbar products computed in one pass when their mvm issues.
   std::unique_ptr<ProductChains> chains;
   /// Chains whose parity products wait for a reader (or for a program

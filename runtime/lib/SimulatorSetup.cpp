@@ -56,6 +56,7 @@ Status Simulator::bind(const TensorMap &inputs) {
           ++readersLeft[inst.idealInput];
           ++readersLeft[inst.idealWeight];
         }
+  findGathers();
   readyAt.assign(program.values.size(), -1);
   std::set<std::string> used;
   for (size_t v = 0; v < program.values.size(); ++v) {
@@ -102,6 +103,49 @@ Status Simulator::bind(const TensorMap &inputs) {
     if (!used.count(name))
       return Status::error("the program has no input named '" + name + "'");
   return Status::ok();
+}
+
+void Simulator::findGathers() {
+  gatherOf.assign(program.values.size(), -1);
+  // An observer sees every value, the copy's too.
+  if (options.numerics != Numerics::Ideal || options.observe)
+    return;
+  // Each value's producer, and the instructions that read it and are
+  // computed (those of the integer path under an ideal reference are
+  // not).
+  std::vector<const Instruction *> producer(program.values.size(), nullptr);
+  std::vector<int64_t> computedReads(program.values.size(), 0);
+  for (size_t c = 0; c < program.cores.size(); ++c)
+    for (size_t i = 0; i < program.cores[c].instructions.size(); ++i) {
+      const Instruction &inst = program.cores[c].instructions[i];
+      if (inst.output >= 0)
+        producer[inst.output] = &inst;
+      const ProductChain *chain = chains->atMvm(c, i);
+      if (inst.output < 0 || needed[inst.output] ||
+          (chain && needed[chain->result]))
+        for (int64_t id : inst.inputs)
+          ++computedReads[id];
+    }
+  for (const CoreProgram &core : program.cores)
+    for (const Instruction &inst : core.instructions) {
+      if (inst.opcode != Opcode::Rescale || inst.idealInput < 0)
+        continue;
+      // The rescale must be the matrix's one computed reader (its
+      // reference is no instruction input), so it is needed nowhere else.
+      const int64_t x = inst.idealInput;
+      const ValueInfo &value = program.values[x];
+      if (!producer[x] || computedReads[x] != 0 || value.isOutput ||
+          value.shape.empty() || value.shape[0] == 0)
+        continue;
+      RowGather gather;
+      if (!rowGatherOf(*producer[x], value.shape[0],
+                       value.numElements() / value.shape[0], gather))
+        continue;
+      // The rescale reads the copy's source too, after the copy (skipped).
+      ++readersLeft[gather.source];
+      gatherOf[x] = static_cast<int64_t>(gathers.size());
+      gathers.push_back(std::move(gather));
+    }
 }
 
 int64_t Simulator::unitId(UnitKind kind, int64_t index) {

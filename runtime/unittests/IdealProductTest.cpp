@@ -123,4 +123,61 @@ TEST(IdealProduct, GroupsUseTheirOwnWeights) {
         << "way " << static_cast<int>(from);
 }
 
+// The input an im2col of a bound activation: when the rescale is the
+// matrix's one reader its rows are gathered from the activation (the copy
+// is not run); when the matrix is also an output the copy runs. Both give
+// the product of the matrix.
+TEST(IdealProduct, AnIm2colInputIsGatheredFromItsSource) {
+  // [2, 4, 5] by 3 x 3, stride 1: 6 rows of 18, times 18 x 4.
+  const int64_t m = 6, k = 18, n = 4;
+  const std::vector<double> activation = steps(40, 0.5, 8, 6);
+  const std::vector<double> w = steps(k * n, 0.25, 8, 7);
+  std::vector<double> matrix(static_cast<size_t>(m * k));
+  for (int64_t oh = 0; oh < 2; ++oh)
+    for (int64_t ow = 0; ow < 3; ++ow)
+      for (int64_t c = 0; c < 2; ++c)
+        for (int64_t kh = 0; kh < 3; ++kh)
+          for (int64_t kw = 0; kw < 3; ++kw)
+            matrix[(oh * 3 + ow) * k + c * 9 + kh * 3 + kw] =
+                activation[c * 20 + (oh + kh) * 5 + ow + kw];
+  for (bool matrixIsOutput : {false, true}) {
+    ProgramBuilder b(smallArch());
+    const int64_t acc =
+        b.constant("acc", I32, {m, n}, std::vector<double>(m * n, 1));
+    const int64_t scale = b.constant("scale", F32, {}, {0.5});
+    const int64_t act = b.input("act", F32, {2, 4, 5});
+    const int64_t cols = b.value("cols", F32, {m, k});
+    b.add(home, generic({act}, cols, {2, 3, 2, 3, 3},
+                        {{0, {5, 1, 20, 5, 1}}, {0, {54, 18, 9, 3, 1}}}, {},
+                        0));
+    if (matrixIsOutput)
+      b.output(cols);
+    const int64_t weight = b.constant("w", F32, {k, n}, w);
+    const int64_t out = b.value("out", F32, {m, n});
+    b.output(out);
+    Instruction rescale = make(Opcode::Rescale, {acc, scale}, out);
+    rescale.weightScales.assign(static_cast<size_t>(n), 1.0);
+    rescale.idealInput = cols;
+    rescale.idealWeight = weight;
+    b.add(home, rescale);
+    ASSERT_TRUE(validate(b.program).isOk()) << validate(b.program).message();
+    for (int64_t threads : {1, 3}) {
+      ExecuteOptions options;
+      options.numerics = Numerics::Ideal;
+      options.threads = threads;
+      ExecuteResult result;
+      ASSERT_TRUE(execute(b.program,
+                          {{"act", Tensor::ofFloats({2, 4, 5}, activation)}},
+                          options, result));
+      EXPECT_EQ(result.outputs.at("out").floats,
+                product(m, 1, k, n, matrix, w))
+          << "matrix output " << matrixIsOutput << ", " << threads
+          << " threads";
+      if (matrixIsOutput) {
+        EXPECT_EQ(result.outputs.at("cols").floats, matrix);
+      }
+    }
+  }
+}
+
 } // namespace
