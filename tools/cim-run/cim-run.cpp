@@ -470,11 +470,11 @@ int main(int argc, char **argv) {
   // reuse; if the threshold is refused, leave glibc's adaptive one alone.
   if (mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1)
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  // Two heaps: values are made on the threads that compute them and freed
-  // wherever their last reader runs, and a heap per thread would each keep
-  // its own freed memory (60 MB more for a ResNet-18); one heap for all
-  // makes the threads that bind and plan wait on its lock.
-  mallopt(M_ARENA_MAX, 2);
+  // One heap for every thread: values are made on the threads that compute
+  // them and freed wherever their last reader runs, and a heap per thread
+  // would each keep its own freed memory (60 MB more for a ResNet-18; with
+  // two heaps, as much in one run out of six).
+  mallopt(M_ARENA_MAX, 1);
 #endif
   for (int i = 1; i < argc; ++i)
     if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
