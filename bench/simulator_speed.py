@@ -7,20 +7,21 @@ Exports torchvision's ResNet-18 (random weights, seed 0, batch 1; nothing
 is downloaded), compiles it for isaac (cim-translate, cim-opt
 --cim-pipeline, --emit-program) and prints, measured in this one run:
 
-  torch    fp32 inference, 2 threads, median of 10
+  torch    fp32 inference, 2 threads, the fastest of 20
   ideal    one simulated inference in `ideal` numerics
   quantized  one simulated inference in `quantized` numerics
 
 The simulator gets the same 2 threads (cim-run --threads 2, OpenBLAS 2).
-A simulated inference's time is the difference between a 3-inference and
-a 1-inference batched run (each the fastest of three) (cim-run --batch, weights preloaded), halved, so
-loading and validating the program is not counted, as torch's model
-loading is not. Targets (the runtime issue): ideal within 3x torch,
+A simulated inference's time is the difference between a 5-inference and
+a 1-inference batched run (each the fastest of five; cim-run --batch,
+weights preloaded), divided by four, so loading and validating the program
+is not counted, as torch's model loading is not. Both sides take their
+fastest run: the machine is shared and noisy, and the fastest is what the
+code can do. Targets (the runtime issue): ideal within 3x torch,
 quantized within 10x; peak memory within 3x the program file plus
 activations.
 """
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -74,11 +75,11 @@ def main():
                           output_names=["y"])
         net(x)
         runs = []
-        for _ in range(10):
+        for _ in range(20):
             start = time.perf_counter()
             net(x)
             runs.append(time.perf_counter() - start)
-    torch_s = statistics.median(runs)
+    torch_s = min(runs)
 
     mlir, mapped, program = (work / "r18.mlir", work / "r18.isaac.mlir",
                              work / "r18.cimp")
@@ -90,7 +91,7 @@ def main():
                   program]):
         subprocess.run([str(a) for a in args], check=True)
     np.save(work / "x1.npy", x.numpy())
-    np.save(work / "x3.npy", np.concatenate([x.numpy()] * 3))
+    np.save(work / "x5.npy", np.concatenate([x.numpy()] * 5))
 
     env = dict(os.environ, OPENBLAS_NUM_THREADS="2")
     program_bytes = program.stat().st_size
@@ -101,19 +102,19 @@ def main():
     for numerics, target in (("ideal", 3), ("quantized", 10)):
         seconds = {}
         peak = 0
-        for batch in (1, 3):
-            # The fastest of three runs: the machine is shared and noisy.
+        for batch in (1, 5):
+            # The fastest of five runs: the machine is shared and noisy.
             runs = [timed(
                 [bin_dir / "cim-run", program, "--input",
                  f"x={work / f'x{batch}.npy'}", "--batch", batch,
                  "--weights-preloaded", "--numerics", numerics,
                  "--threads", 2,
                  "--progress", "never", "--output-dir",
-                 work / f"out-{numerics}-{batch}"], env) for _ in range(3)]
+                 work / f"out-{numerics}-{batch}"], env) for _ in range(5)]
             seconds[batch] = min(run[0] for run in runs)
             if batch == 1:
                 peak = max(run[1] for run in runs)
-        per_inference = (seconds[3] - seconds[1]) / 2
+        per_inference = (seconds[5] - seconds[1]) / 4
         print(f"{numerics:<10}{seconds[1]:>9.2f}{per_inference:>17.3f}"
               f"{per_inference / torch_s:>10.1f}{'<= ' + str(target):>8}"
               f"{peak / 1e6:>13.0f}{peak / program_bytes:>11.1f}")
