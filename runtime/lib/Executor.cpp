@@ -138,9 +138,9 @@ Status Simulator::compute(const Step &step) {
   Tensor scratch;
   Tensor &out = inst.output >= 0 ? store[inst.output] : scratch;
   Status status = Status::ok();
-  const bool computed =
-      inst.output < 0 || needed[inst.output] ||
-      (chains->atMvm(c, index) && needed[chains->atMvm(c, index)->result]);
+  const ProductChain *chainHere = chains->atMvm(c, index);
+  const bool computed = inst.output < 0 || needed[inst.output] ||
+                        (chainHere && needed[chainHere->result]);
   if (inst.opcode == Opcode::Program) {
     // Written into the cells when an mvm reads the array (cellsOf).
     pendingPrograms[arrayIndex(arch, inst.array)].push_back({c, index});
@@ -151,7 +151,7 @@ Status Simulator::compute(const Step &step) {
       for (int64_t id : inst.inputs)
         inputs.push_back(&valueOf(id));
   }
-  const ProductChain *chain = computed ? chains->atMvm(c, index) : nullptr;
+  const ProductChain *chain = computed ? chainHere : nullptr;
   if (computed && status && readsWaiting(inst, chain) &&
       !sharesInputStorage(inst))
     runWaitingChains();

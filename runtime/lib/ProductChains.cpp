@@ -17,8 +17,11 @@ using namespace cim::runtime::detail;
 
 ProductChains::ProductChains(const Program &program, bool enabled) {
   skip.resize(program.cores.size());
-  for (size_t c = 0; c < program.cores.size(); ++c)
+  chainAt.resize(program.cores.size());
+  for (size_t c = 0; c < program.cores.size(); ++c) {
     skip[c].assign(program.cores[c].instructions.size(), 0);
+    chainAt[c].assign(program.cores[c].instructions.size(), -1);
+  }
   if (!enabled)
     return;
   // Writer (stream, index) and reader count of every value.
@@ -90,13 +93,14 @@ ProductChains::ProductChains(const Program &program, bool enabled) {
           break;
         }
       }
-      chains[{c, static_cast<size_t>(mi)}] = chain;
+      chainAt[c][mi] = static_cast<int32_t>(chains.size());
+      chains.push_back(chain);
       inputs.push_back(chain.input);
       ++chainReadsOfPlanes[chain.planes];
       (void)di;
     }
   }
-  for (auto &[at, chain] : chains)
+  for (ProductChain &chain : chains)
     chain.planesReaders = chainReadsOfPlanes[chain.planes];
   // Planes only chains read are never needed whole: their dac has nothing
   // to compute.
@@ -108,8 +112,8 @@ ProductChains::ProductChains(const Program &program, bool enabled) {
 }
 
 const ProductChain *ProductChains::atMvm(size_t core, size_t index) const {
-  auto found = chains.find({core, index});
-  return found == chains.end() ? nullptr : &found->second;
+  const int32_t at = chainAt[core][index];
+  return at < 0 ? nullptr : &chains[static_cast<size_t>(at)];
 }
 
 bool ProductChains::skipsEvaluation(size_t core, size_t index) const {

@@ -69,7 +69,10 @@ public:
   const std::vector<int64_t> &extraReads() const { return inputs; }
 
 private:
-  std::map<std::pair<size_t, size_t>, ProductChain> chains;
+  std::vector<ProductChain> chains;
+  /// By stream and instruction: the index of the chain whose mvm it is, or
+  /// -1 (looked up for every instruction a run issues).
+  std::vector<std::vector<int32_t>> chainAt;
   std::vector<std::vector<char>> skip;
   std::vector<int64_t> inputs;
 };
