@@ -10,11 +10,6 @@ using namespace cim::runtime::detail;
 
 namespace {
 
-/// One loop of a copy nest: its bound and the two operands' strides.
-struct CopyLoop {
-  int64_t bound, in, out;
-};
-
 /// Whether distinct points of `loops` write distinct output elements: with
 /// the loops sorted by output stride, each stride passes every element the
 /// smaller ones reach (a mixed-radix numbering). Then the points may run in
@@ -110,19 +105,7 @@ void runNest(const std::vector<CopyLoop> &loops, int64_t i, int64_t o,
       for (int64_t j = 0; j < column.bound; ++j)
         target[j * column.out] = source[j * column.in];
     }
-    // Next point of the outer loops, the last one first.
-    size_t l = outer;
-    while (l-- > 0) {
-      if (++index[l] < loops[l].bound) {
-        i += loops[l].in;
-        o += loops[l].out;
-        break;
-      }
-      i -= loops[l].in * (loops[l].bound - 1);
-      o -= loops[l].out * (loops[l].bound - 1);
-      index[l] = 0;
-    }
-    if (l == static_cast<size_t>(-1))
+    if (!nextPoint(loops, outer, index, i, o))
       return;
   }
 }
@@ -162,6 +145,22 @@ void stridedCopy(const Instruction &inst, const Elements<T> &from,
 }
 
 } // namespace
+
+bool detail::nextPoint(const std::vector<CopyLoop> &loops, size_t count,
+                       std::vector<int64_t> &index, int64_t &in,
+                       int64_t &out) {
+  for (size_t l = count; l-- > 0;) {
+    if (++index[l] < loops[l].bound) {
+      in += loops[l].in;
+      out += loops[l].out;
+      return true;
+    }
+    in -= loops[l].in * (loops[l].bound - 1);
+    out -= loops[l].out * (loops[l].bound - 1);
+    index[l] = 0;
+  }
+  return false;
+}
 
 bool detail::copyWritesEachElementOnce(const Instruction &inst) {
   return writesEachElementOnce(loopsOf(inst));

@@ -21,6 +21,17 @@
 
 namespace cim::runtime::detail {
 
+/// One loop of a copy nest: its bound and the two operands' strides.
+struct CopyLoop {
+  int64_t bound, in, out;
+};
+
+/// Steps `index` over the first `count` of `loops` to the next point (the
+/// last loop fastest), moving the offsets `in` and `out` with it; false
+/// after the last point (then everything is back at the first).
+bool nextPoint(const std::vector<CopyLoop> &loops, size_t count,
+               std::vector<int64_t> &index, int64_t &in, int64_t &out);
+
 /// Runs the copy nest `inst` (a Generic whose checks passed) from `from`
 /// into `to` (already sized to the output). With a pool, a large copy that
 /// writes each output element once is split over its threads by its

@@ -9,19 +9,14 @@ using namespace cim::runtime::detail;
 
 namespace {
 
-/// One loop of the nest: its bound and strides.
-struct Loop {
-  int64_t bound, in, out;
-};
-
 /// Every point of `loops` as (output offset, input offset) sums, written
 /// into `offsets` at output offset / `unit`; false if one falls outside
 /// `offsets` or lands on a filled entry.
-bool enumerate(const std::vector<Loop> &loops, int64_t unit, int64_t base,
+bool enumerate(const std::vector<CopyLoop> &loops, int64_t unit, int64_t base,
                std::vector<int64_t> &offsets) {
   std::vector<int64_t> index(loops.size(), 0);
   int64_t out = 0, in = base;
-  while (true) {
+  do {
     if (out % unit != 0)
       return false;
     const int64_t slot = out / unit;
@@ -29,20 +24,8 @@ bool enumerate(const std::vector<Loop> &loops, int64_t unit, int64_t base,
         offsets[slot] >= 0)
       return false;
     offsets[slot] = in;
-    size_t l = loops.size();
-    while (l-- > 0) {
-      if (++index[l] < loops[l].bound) {
-        out += loops[l].out;
-        in += loops[l].in;
-        break;
-      }
-      out -= loops[l].out * (loops[l].bound - 1);
-      in -= loops[l].in * (loops[l].bound - 1);
-      index[l] = 0;
-    }
-    if (l == static_cast<size_t>(-1))
-      return true;
-  }
+  } while (nextPoint(loops, loops.size(), index, in, out));
+  return true;
 }
 
 } // namespace
@@ -54,9 +37,9 @@ bool detail::rowGatherOf(const Instruction &copy, int64_t rows, int64_t width,
       copy.accesses.size() != 2 || copy.accesses[1].offset != 0 ||
       rows <= 0 || width <= 0 || !copyWritesEachElementOnce(copy))
     return false;
-  std::vector<Loop> rowLoops, colLoops;
+  std::vector<CopyLoop> rowLoops, colLoops;
   for (size_t l = 0; l < copy.loopBounds.size(); ++l) {
-    const Loop loop{copy.loopBounds[l], copy.accesses[0].strides[l],
+    const CopyLoop loop{copy.loopBounds[l], copy.accesses[0].strides[l],
                     copy.accesses[1].strides[l]};
     if (loop.bound == 1)
       continue;
