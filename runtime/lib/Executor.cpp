@@ -138,9 +138,7 @@ Status Simulator::compute(const Step &step) {
   Tensor scratch;
   Tensor &out = inst.output >= 0 ? store[inst.output] : scratch;
   Status status = Status::ok();
-  const ProductChain *chainHere = chains->atMvm(c, index);
-  const bool computed = inst.output < 0 || needed[inst.output] ||
-                        (chainHere && needed[chainHere->result]);
+  const bool computed = isComputed(c, index);
   if (inst.opcode == Opcode::Program) {
     // Written into the cells when an mvm reads the array (cellsOf).
     pendingPrograms[arrayIndex(arch, inst.array)].push_back({c, index});
@@ -151,7 +149,7 @@ Status Simulator::compute(const Step &step) {
       for (int64_t id : inst.inputs)
         inputs.push_back(&valueOf(id));
   }
-  const ProductChain *chain = computed ? chainHere : nullptr;
+  const ProductChain *chain = computed ? chains->atMvm(c, index) : nullptr;
   if (computed && status && readsWaiting(inst, chain) &&
       !sharesInputStorage(inst))
     runWaitingChains();
@@ -218,19 +216,18 @@ Status Simulator::compute(const Step &step) {
     // The first sum's storage becomes the output's: no copy.
     out.ints = std::move(store[storageOf(inst.inputs[0])].ints);
     addPartials(inputs, out, &pool);
-  } else if (inst.opcode == Opcode::Generic && !inst.inputs.empty() &&
-             !options.observe && onlyReaderOfFirst(inst) &&
-             genericRunsInPlace(inst, program.values[inst.inputs[0]],
-                                program.values[inst.output])) {
-    // An elementwise body over a value nothing else reads (a bias add, a
-    // ReLU): its output takes the input's storage, no new buffer.
-    Tensor &first = store[storageOf(inst.inputs[0])];
-    out.ints = std::move(first.ints);
-    out.floats = std::move(first.floats);
-    inputs[0] = &out;
-    status = evaluate(arch, inst, inputs, image, options.numerics, out,
-                      options.device, start, &pool);
   } else if (!chains->skipsEvaluation(c, index)) {
+    if (inst.opcode == Opcode::Generic && !inst.inputs.empty() &&
+        !options.observe && onlyReaderOfFirst(inst) &&
+        genericRunsInPlace(inst, program.values[inst.inputs[0]],
+                           program.values[inst.output])) {
+      // An elementwise body over a value nothing else reads (a bias add,
+      // a ReLU): its output takes the input's storage, no new buffer.
+      Tensor &first = store[storageOf(inst.inputs[0])];
+      out.ints = std::move(first.ints);
+      out.floats = std::move(first.floats);
+      inputs[0] = &out;
+    }
     status = evaluate(arch, inst, inputs, image, options.numerics, out,
                       options.device, start, &pool);
     if (status && options.observe && inst.output >= 0)

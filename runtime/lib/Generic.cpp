@@ -375,7 +375,6 @@ void applyRow(const ScalarOp &op, const double *regs, int64_t stride,
   }
 }
 
-
 /// `inst` with each pair of adjacent loops that every operand walks as one
 /// (the outer stride is the inner's times the inner bound: a bias
 /// broadcast over H x W, an elementwise op over a whole tensor) merged into
@@ -431,7 +430,8 @@ bool detail::bodyReplacesEveryElement(const Instruction &inst,
 
 bool detail::genericRunsInPlace(const Instruction &inst, const ValueInfo &in,
                                 const ValueInfo &out) {
-  return inst.opcode == Opcode::Generic && in.type == out.type && in.numElements() == out.numElements() &&
+  return inst.opcode == Opcode::Generic && in.type == out.type &&
+         in.numElements() == out.numElements() &&
          inst.accesses.front().offset == inst.accesses.back().offset &&
          inst.accesses.front().strides == inst.accesses.back().strides &&
          bodyReplacesEveryElement(inst, out.numElements());
@@ -440,6 +440,7 @@ bool detail::genericRunsInPlace(const Instruction &inst, const ValueInfo &in,
 Status detail::evaluateGeneric(const Instruction &original,
                                const std::vector<const Tensor *> &inputs,
                                Tensor &out, WorkerPool *pool) {
+  // No body, one input of the output's type: a copy nest.
   const bool copying = original.body.empty() && original.bodyResult == 0 &&
                        original.accesses.size() == 2 &&
                        inputs[0]->type == out.type;
@@ -452,8 +453,7 @@ Status detail::evaluateGeneric(const Instruction &original,
   const int64_t size = out.numElements();
   const bool integerOut = out.isInteger();
   const int64_t outBits = integerBits(out.type);
-  const bool copy = inst.body.empty() && inst.bodyResult == 0 &&
-                    accessed == 1 && inputs[0]->type == out.type;
+  const bool copy = copying;
   // A copy whose points write every element once (an im2col, a
   // transpose) leaves no fill visible: the output is only sized.
   int64_t points = 1;

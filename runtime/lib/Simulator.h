@@ -120,6 +120,14 @@ private:
   std::vector<int64_t> gatherOf;
   std::vector<RowGather> gathers;
   void findGathers();
+  /// Whether instruction `index` of stream `c` computes anything: its
+  /// value (or its chain's) is needed, or it has no value (a program).
+  bool isComputed(size_t c, size_t index) const {
+    const Instruction &inst = program.cores[c].instructions[index];
+    const ProductChain *chain = chains->atMvm(c, index);
+    return inst.output < 0 || needed[inst.output] ||
+           (chain && needed[chain->result]);
+  }
   /// The crossbar products computed in one pass when their mvm issues.
   std::unique_ptr<ProductChains> chains;
   /// Chains whose parity products wait for a reader (or for a program

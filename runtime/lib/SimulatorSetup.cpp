@@ -120,9 +120,7 @@ void Simulator::findGathers() {
       const Instruction &inst = program.cores[c].instructions[i];
       if (inst.output >= 0)
         producer[inst.output] = &inst;
-      const ProductChain *chain = chains->atMvm(c, i);
-      if (inst.output < 0 || needed[inst.output] ||
-          (chain && needed[chain->result]))
+      if (isComputed(c, i))
         for (int64_t id : inst.inputs)
           ++computedReads[id];
     }

@@ -83,6 +83,23 @@ TEST(GenericInPlace, AValueStillReadKeepsItsStorage) {
   }
 }
 
+// A body that writes only some elements leaves the fill in the others
+// (the output is filled first, not only sized).
+TEST(GenericInPlace, ABodyOverPartOfTheOutputKeepsTheFill) {
+  ProgramBuilder b(smallArch());
+  const int64_t x = b.input("x", F32, {2, 3});
+  const int64_t y = b.value("y", F32, {4, 3});
+  b.output(y);
+  // Rows 1 and 2 of y get -x; rows 0 and 3 keep the fill 7.
+  b.add(home, generic({x}, y, {2, 3}, {{0, {3, 1}}, {3, {3, 1}}},
+                      {scalarOp(Op::NegF, {0})}, 2, /*fill=*/7));
+  const std::vector<double> in = {1, 2, 3, 4, 5, 6};
+  EXPECT_EQ(runOrFail(b.program, {{"x", Tensor::ofFloats({2, 3}, in)}})
+                .outputs.at("y")
+                .floats,
+            std::vector<double>({7, 7, 7, -1, -2, -3, -4, -5, -6, 7, 7, 7}));
+}
+
 // Loops that every operand walks as one are merged, unless the body reads
 // a loop index: out[i, j, k] = j over a contiguous [2, 3, 4] must not
 // become out[i, e] = e.

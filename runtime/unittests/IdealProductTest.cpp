@@ -99,6 +99,10 @@ TEST(IdealProduct, EveryBlockAndEveryWayOfReadingTheWeight) {
   const std::vector<double> x = steps(m * k, 0.5, 8, 1);
   const std::vector<double> fractional = steps(k * n, 0.25, 8, 2);
   const std::vector<double> integral = steps(k * n, 1.0, 3, 3);
+  // The constants take the two ways: read in place as f32, and narrowed
+  // from their tensor (stored as integers).
+  ASSERT_NE(ConstantData(fractional).storedFloats(), nullptr);
+  ASSERT_EQ(ConstantData(integral).storedFloats(), nullptr);
   for (int64_t threads : {1, 3}) {
     for (WeightFrom from : {WeightFrom::FloatConstant, WeightFrom::RunTime})
       EXPECT_EQ(idealRescale(m, 1, k, n, x, fractional, from, threads).floats,
