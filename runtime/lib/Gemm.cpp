@@ -1,6 +1,7 @@
 //===- Gemm.cpp - Exact integer products through a BLAS GEMM --------------===//
 
 #include "Gemm.h"
+#include "OneDnnGemm.h"
 
 #include <cblas.h>
 
@@ -32,8 +33,7 @@ void GemmMatrix::assign(int64_t r, int64_t c,
 
 static void blasGemm(int64_t m, int64_t n, int64_t k, const float *a,
                      const float *b, float *c) {
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, k,
-              b, n, 0.0f, c, n);
+  realGemm(m, n, k, a, k, b, n, c, n);
 }
 static void blasGemm(int64_t m, int64_t n, int64_t k, const double *a,
                      const double *b, double *c) {
@@ -125,6 +125,8 @@ void detail::realGemm(int64_t m, int64_t n, int64_t k, const float *a,
                       int64_t lda, const float *b, int64_t ldb, float *c,
                       int64_t ldc) {
   if (m == 0 || n == 0)
+    return;
+  if (floatGemm(m, n, k, a, lda, b, ldb, c, ldc))
     return;
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, lda,
               b, ldb, 0.0f, c, ldc);

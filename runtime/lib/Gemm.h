@@ -1,7 +1,8 @@
 //===- Gemm.h - Exact integer products through a BLAS GEMM -------*- C++ -*-===//
 //
 // Private to the runtime library. The simulator's crossbar products are
-// integer products; OpenBLAS computes them in floating point, which is exact
+// integer products; GEMMs compute them in floating point (f32 on oneDNN's
+// kernels, OneDnnGemm.h, f64 on OpenBLAS's), which is exact
 // as long as every partial sum is an integer the format holds (2^24 for
 // float, 2^53 for double). exactGemm picks the narrowest format whose bound
 // covers the product and says so when none does, so callers can fall back

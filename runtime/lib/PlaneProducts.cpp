@@ -2,7 +2,7 @@
 
 #include "PlaneProducts.h"
 
-#include "Int8Gemm.h"
+#include "OneDnnGemm.h"
 #include "Scratch.h"
 #include "VectorClones.h"
 

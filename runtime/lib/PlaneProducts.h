@@ -5,7 +5,7 @@
 // converted: P times the multiply-adds of the product. A plane's digits and
 // the cell levels are small integers, so all of a row block's planes go
 // through one exact int8 GEMM ((rows x P) x K digits times K x C levels,
-// int32 sums; Int8Gemm.h), and the ADC, shift-and-add and recombination
+// int32 sums; OneDnnGemm.h), and the ADC, shift-and-add and recombination
 // follow on each row while its sums are in cache. The result is the same
 // integers as the instruction path. Worth it where the int8 GEMM runs on a
 // matrix engine (int8GemmIsFast()); table lookups are used elsewhere.

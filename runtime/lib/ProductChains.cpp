@@ -2,7 +2,7 @@
 
 #include "ProductChains.h"
 
-#include "Int8Gemm.h"
+#include "OneDnnGemm.h"
 #include "ParityProducts.h"
 #include "PlaneProducts.h"
 

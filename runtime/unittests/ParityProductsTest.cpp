@@ -15,7 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "../lib/Gemm.h"
-#include "../lib/Int8Gemm.h"
+#include "../lib/OneDnnGemm.h"
 #include "../lib/ParityProducts.h"
 
 #include "ChainTestSupport.h"

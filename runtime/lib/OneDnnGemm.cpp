@@ -1,7 +1,8 @@
-//===- Int8Gemm.cpp - Exact int8 products on the CPU's matrix engine ------===//
+//===- OneDnnGemm.cpp - Exact int8 products on the CPU's matrix engine ------===//
 
-#include "Int8Gemm.h"
+#include "OneDnnGemm.h"
 
+#include <oneapi/dnnl/dnnl.h>
 #include <oneapi/dnnl/dnnl.hpp>
 #include <omp.h>
 
@@ -108,4 +109,13 @@ bool detail::int8Gemm(const int8_t *a, int64_t m, int64_t k, int64_t lda,
   } catch (const dnnl::error &) {
     return false;
   }
+}
+
+bool detail::floatGemm(int64_t m, int64_t n, int64_t k, const float *a,
+                       int64_t lda, const float *b, int64_t ldb, float *c,
+                       int64_t ldc) {
+  serialOnThisThread();
+  // dnnl_sgemm is row-major, as the simulator's operands are.
+  return dnnl_sgemm('N', 'N', m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc) ==
+         dnnl_success;
 }

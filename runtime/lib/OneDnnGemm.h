@@ -1,4 +1,4 @@
-//===- Int8Gemm.h - Exact int8 products on the CPU's matrix engine -*- C++ -*-===//
+//===- OneDnnGemm.h - Exact int8 products on the CPU's matrix engine -*- C++ -*-===//
 //
 // Private to the runtime library. Crossbar digits and cell levels are small
 // integers: an input plane's digits and a block's levels fit int8, and their
@@ -10,8 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef CIM_RUNTIME_LIB_INT8GEMM_H
-#define CIM_RUNTIME_LIB_INT8GEMM_H
+#ifndef CIM_RUNTIME_LIB_ONEDNNGEMM_H
+#define CIM_RUNTIME_LIB_ONEDNNGEMM_H
 
 #include <cstdint>
 
@@ -30,6 +30,13 @@ bool int8Gemm(const int8_t *a, int64_t m, int64_t k, int64_t lda,
               const int8_t *b, int64_t n, int64_t ldb, int32_t *c,
               int64_t ldc);
 
+/// c = a * b in f32: a is M x K with rows `lda` apart, b K x N with rows
+/// `ldb` apart, c M x N with rows `ldc` apart. Runs on the calling thread
+/// only, safe from several at once; the sums' order depends on the shape
+/// alone. Returns false if oneDNN refuses it (then c is unspecified).
+bool floatGemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
+               const float *b, int64_t ldb, float *c, int64_t ldc);
+
 } // namespace cim::runtime::detail
 
-#endif // CIM_RUNTIME_LIB_INT8GEMM_H
+#endif // CIM_RUNTIME_LIB_ONEDNNGEMM_H
