@@ -191,6 +191,12 @@ void ConstantData::copyTo(Elements<double> &out) const {
                [&](size_t i, double x) { out[i] = x; });
 }
 
+void ConstantData::copyTo(Elements<float> &out) const {
+  out.resize(count);
+  withElements(data(), width, count,
+               [&](size_t i, double x) { out[i] = static_cast<float>(x); });
+}
+
 void ConstantData::copyTo(Elements<int64_t> &out) const {
   out.resize(count);
   withElements(data(), width, count,

@@ -46,9 +46,11 @@ Tensor &Simulator::valueOf(int64_t id) {
   id = storageOf(id);
   Tensor &t = store[id];
   const ValueInfo &value = program.values[id];
-  if (!value.constant.empty() && t.ints.empty() && t.floats.empty()) {
-    if (!isInteger(value.type))
+  if (!value.constant.empty() && !t.holdsElements()) {
+    if (value.type == ElementType::F32)
       value.constant.copyTo(t.floats);
+    else if (value.type == ElementType::F64)
+      value.constant.copyTo(t.doubles);
     else
       value.constant.copyTo(t.ints);
   }
@@ -180,12 +182,8 @@ Status Simulator::compute(const Step &step) {
     const float *w = store[weight].floats.empty()
                          ? program.values[weight].constant.storedFloats()
                          : nullptr;
-    Elements<float> narrowed;
-    if (!w) {
-      const Elements<double> &wide = valueOf(weight).floats;
-      narrowed.assign(wide.begin(), wide.end());
-      w = narrowed.data();
-    }
+    if (!w)
+      w = valueOf(weight).floats.data();
     if (const int64_t g = gatherOf[inst.idealInput]; g >= 0) {
       const RowGather &gather = gathers[static_cast<size_t>(g)];
       idealProduct(valueOf(gather.source), w, pool, out, &gather);
@@ -208,9 +206,7 @@ Status Simulator::compute(const Step &step) {
              !program.values[storageOf(inst.inputs[0])].isOutput &&
              !options.observe) {
     // The last reader of a value that only moves: its storage moves too.
-    Tensor &moved = store[storageOf(inst.inputs[0])];
-    out.ints = std::move(moved.ints);
-    out.floats = std::move(moved.floats);
+    out.takeElements(store[storageOf(inst.inputs[0])]);
   } else if (inst.opcode == Opcode::Accumulate && !options.observe &&
              onlyReaderOfFirst(inst)) {
     // The first sum's storage becomes the output's: no copy.
@@ -223,9 +219,7 @@ Status Simulator::compute(const Step &step) {
                            program.values[inst.output])) {
       // An elementwise body over a value nothing else reads (a bias add,
       // a ReLU): its output takes the input's storage, no new buffer.
-      Tensor &first = store[storageOf(inst.inputs[0])];
-      out.ints = std::move(first.ints);
-      out.floats = std::move(first.floats);
+      out.takeElements(store[storageOf(inst.inputs[0])]);
       inputs[0] = &out;
     }
     status = evaluate(arch, inst, inputs, image, options.numerics, out,

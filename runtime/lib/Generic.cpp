@@ -202,8 +202,9 @@ struct BodyContext {
 };
 
 double element(const Tensor &t, int64_t offset) {
-  return t.isInteger() ? static_cast<double>(t.ints[offset])
-                       : t.floats[offset];
+  return t.isInteger()                 ? static_cast<double>(t.ints[offset])
+         : t.type == ElementType::F64 ? t.doubles[offset]
+                                       : static_cast<double>(t.floats[offset]);
 }
 
 /// A float op's result: f32 results round to float; f64 ones (bits 64 on a
@@ -312,9 +313,12 @@ void loadRow(const Tensor &t, int64_t offset, int64_t stride, int64_t n,
   if (t.isInteger())
     for (int64_t j = 0; j < n; ++j)
       row[j] = static_cast<double>(t.ints[offset + j * stride]);
+  else if (t.type == ElementType::F64)
+    for (int64_t j = 0; j < n; ++j)
+      row[j] = t.doubles[offset + j * stride];
   else
     for (int64_t j = 0; j < n; ++j)
-      row[j] = t.floats[offset + j * stride];
+      row[j] = static_cast<double>(t.floats[offset + j * stride]);
 }
 
 /// Body op `op` over a row of n points into `result`; register r of point
@@ -462,12 +466,14 @@ Status detail::evaluateGeneric(const Instruction &original,
   const bool overwritesAll =
       copy ? !inst.hasInit && points == size && copyWritesEachElementOnce(inst)
            : bodyReplacesEveryElement(inst, size);
+  const bool wideOut = out.type == ElementType::F64;
   if (inst.hasInit) {
-    out.ints = inputs[accessed]->ints;
-    out.floats = inputs[accessed]->floats;
+    out.copyElements(*inputs[accessed]);
   } else if (overwritesAll) {
     if (integerOut)
       out.ints.resize(size);
+    else if (wideOut)
+      out.doubles.resize(size);
     else
       out.floats.resize(size);
   } else if (integerOut) {
@@ -475,17 +481,18 @@ Status detail::evaluateGeneric(const Instruction &original,
     // width, or (below) rounded to f32.
     out.ints.assign(size,
                     static_cast<int64_t>(wrap(truncToInt(inst.fill), outBits)));
+  } else if (wideOut) {
+    out.doubles.assign(size, inst.fill);
   } else {
-    out.floats.assign(size, out.type == ElementType::F64
-                                ? inst.fill
-                                : static_cast<double>(
-                                      static_cast<float>(inst.fill)));
+    out.floats.assign(size, static_cast<float>(inst.fill));
   }
   std::vector<const Tensor *> sources(inputs.begin() + leading, inputs.end());
 
   if (copy) {
     if (integerOut)
       copyNest(inst, inputs[0]->ints, out.ints, pool);
+    else if (wideOut)
+      copyNest(inst, inputs[0]->doubles, out.doubles, pool);
     else
       copyNest(inst, inputs[0]->floats, out.floats, pool);
     return Status::ok();
@@ -567,13 +574,12 @@ Status detail::evaluateGeneric(const Instruction &original,
           for (int64_t j = 0; j < count; ++j)
             out.ints[o + j * so] = static_cast<int64_t>(
                 wrap(truncToInt(resultRow[j]), outBits));
-        else if (out.type == ElementType::F64)
+        else if (wideOut)
           for (int64_t j = 0; j < count; ++j)
-            out.floats[o + j * so] = resultRow[j];
+            out.doubles[o + j * so] = resultRow[j];
         else
           for (int64_t j = 0; j < count; ++j)
-            out.floats[o + j * so] =
-                static_cast<double>(static_cast<float>(resultRow[j]));
+            out.floats[o + j * so] = static_cast<float>(resultRow[j]);
       }
       if (rowLoop >= 0)
         index[rowLoop] = 0;

@@ -180,6 +180,11 @@ void detail::copyNest(const Instruction &inst, const Elements<int64_t> &from,
   stridedCopy(inst, from, to, pool);
 }
 
+void detail::copyNest(const Instruction &inst, const Elements<float> &from,
+                      Elements<float> &to, WorkerPool *pool) {
+  stridedCopy(inst, from, to, pool);
+}
+
 void detail::copyNest(const Instruction &inst, const Elements<double> &from,
                       Elements<double> &to, WorkerPool *pool) {
   stridedCopy(inst, from, to, pool);

@@ -49,6 +49,8 @@ bool outputLoopsWriteDistinctElements(const Instruction &inst);
 
 void copyNest(const Instruction &inst, const Elements<int64_t> &from,
               Elements<int64_t> &to, WorkerPool *pool = nullptr);
+void copyNest(const Instruction &inst, const Elements<float> &from,
+              Elements<float> &to, WorkerPool *pool = nullptr);
 void copyNest(const Instruction &inst, const Elements<double> &from,
               Elements<double> &to, WorkerPool *pool = nullptr);
 

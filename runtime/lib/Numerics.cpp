@@ -208,7 +208,7 @@ static void mvmThroughDevice(const arch::ArchSpec &arch,
 /// cim.quantize's levels: symmetric narrow range; nearbyint rounds half to
 /// even under the default rounding mode; NaN becomes 0.
 CIM_VECTOR_CLONES
-static void quantizeElements(const double *in, int64_t size, double scale,
+static void quantizeElements(const float *in, int64_t size, double scale,
                              double limit, int64_t *out) {
   for (int64_t e = 0; e < size; ++e) {
     const double scaled = in[e] / scale;
@@ -222,17 +222,17 @@ static void quantizeElements(const double *in, int64_t size, double scale,
 /// The largest |x| (NaNs skipped), in eight independent lanes so that the
 /// loop vectorizes.
 CIM_VECTOR_CLONES
-static double largestMagnitude(const double *in, int64_t size) {
+static double largestMagnitude(const float *in, int64_t size) {
   constexpr int64_t lanes = 8;
   double largest[lanes] = {};
   int64_t e = 0;
   for (; e + lanes <= size; e += lanes)
     for (int64_t l = 0; l < lanes; ++l) {
-      const double magnitude = std::fabs(in[e + l]);
+      const double magnitude = std::fabs(static_cast<double>(in[e + l]));
       largest[l] = largest[l] < magnitude ? magnitude : largest[l];
     }
   for (; e < size; ++e) {
-    const double magnitude = std::fabs(in[e]);
+    const double magnitude = std::fabs(static_cast<double>(in[e]));
     largest[0] = largest[0] < magnitude ? magnitude : largest[0];
   }
   double result = 0;
@@ -294,14 +294,16 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
     return Status::ok();
   case Opcode::Rescale: {
     // y = acc * input_scale * weight_scales[channel], channel the index
-    // over the trailing [N] or [G, N] dims (cim.rescale).
+    // over the trailing [N] or [G, N] dims (cim.rescale), rounded once to
+    // its f32 result.
     const double inputScale = inputs[1]->floats[0];
     const int64_t channels = static_cast<int64_t>(inst.weightScales.size());
     out.floats.resize(size);
     overElements(pool, size, [&](int64_t begin, int64_t end) {
       for (int64_t e = begin; e < end; ++e)
-        out.floats[e] = static_cast<double>(in.ints[e]) * inputScale *
-                        inst.weightScales[e % channels];
+        out.floats[e] = static_cast<float>(static_cast<double>(in.ints[e]) *
+                                           inputScale *
+                                           inst.weightScales[e % channels]);
     });
     return Status::ok();
   }
@@ -320,24 +322,24 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
     return Status::ok();
   }
   case Opcode::Transfer:
-    out.ints = in.ints;
-    out.floats = in.floats;
+  case Opcode::Reshape:
+    out.copyElements(in);
     return Status::ok();
   case Opcode::Slice:
     if (out.isInteger())
       slice(inst.offsets, in, in.ints, out, out.ints, pool);
+    else if (out.type == ElementType::F64)
+      slice(inst.offsets, in, in.doubles, out, out.doubles, pool);
     else
       slice(inst.offsets, in, in.floats, out, out.floats, pool);
     return Status::ok();
   case Opcode::Concat:
     if (out.isInteger())
       concat(inst.axis, inputs, &Tensor::ints, out);
+    else if (out.type == ElementType::F64)
+      concat(inst.axis, inputs, &Tensor::doubles, out);
     else
       concat(inst.axis, inputs, &Tensor::floats, out);
-    return Status::ok();
-  case Opcode::Reshape:
-    out.ints = in.ints;
-    out.floats = in.floats;
     return Status::ok();
   case Opcode::DynamicScale: {
     // cim.quantize_dynamic's scale, rounded to f32 (the op's scale type).
@@ -353,9 +355,8 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
                  });
     const double limit =
         std::ldexp(1.0, static_cast<int>(inst.quantBits) - 1) - 1;
-    out.floats.assign(
-        1, largest > 0 ? static_cast<double>(static_cast<float>(largest / limit))
-                       : 1.0);
+    out.floats.assign(1, largest > 0 ? static_cast<float>(largest / limit)
+                                     : 1.0f);
     return Status::ok();
   }
   case Opcode::Encode: {
@@ -406,7 +407,7 @@ void detail::idealProduct(const Tensor &x, const float *w, WorkerPool &pool,
              : x.shape.back();
   if (out.numElements() == 0 || k == 0) {
     // An empty product, or sums of nothing.
-    out.floats.assign(static_cast<size_t>(out.numElements()), 0.0);
+    out.floats.assign(static_cast<size_t>(out.numElements()), 0.0f);
     return;
   }
   out.floats.resize(static_cast<size_t>(out.numElements()));
@@ -416,45 +417,41 @@ void detail::idealProduct(const Tensor &x, const float *w, WorkerPool &pool,
   // Blocks of a fixed size on the pool: the GEMMs' shapes (and so their
   // summation order) do not depend on the thread count. Columns are split
   // too, so that the last layers' few rows still spread over the threads.
-  // A thread's blocks are consecutive, so the column blocks of one row
-  // block follow each other and its rows of x (f32 values held as double)
-  // are narrowed once, while they are in cache.
+  // The GEMMs read x and write out in place; a gathered x (an im2col not
+  // run) has a thread's row block gathered once, while its column blocks
+  // follow each other.
   constexpr int64_t blockRows = 256, blockCols = 128;
   const int64_t rowBlocks = (m + blockRows - 1) / blockRows;
   const int64_t colBlocks = (n + blockCols - 1) / blockCols;
+  const int64_t width = groups * k;
   pool.parallelFor(rowBlocks * colBlocks, 1, [&](int64_t b0, int64_t b1) {
-    std::vector<float> rows, block(static_cast<size_t>(blockRows * blockCols));
-    int64_t narrowed = -1;
+    std::vector<float> gathered;
+    int64_t gatheredBlock = -1;
     for (int64_t index = b0; index < b1; ++index) {
       const int64_t rowBlock = index / colBlocks;
       const int64_t r0 = rowBlock * blockRows, r1 = std::min(m, r0 + blockRows);
       const int64_t c0 = index % colBlocks * blockCols,
                     c1 = std::min(n, c0 + blockCols);
-      if (narrowed != rowBlock) {
-        const int64_t width = groups * k;
-        if (gather) {
-          rows.resize(static_cast<size_t>((r1 - r0) * width));
+      const float *rows = x.floats.data() + r0 * width;
+      if (gather) {
+        if (gatheredBlock != rowBlock) {
+          gathered.resize(static_cast<size_t>((r1 - r0) * width));
           const int64_t *cols = gather->cols.data();
           for (int64_t r = r0; r < r1; ++r) {
-            const double *from = x.floats.data() + gather->rows[r];
-            float *to = rows.data() + (r - r0) * width;
+            const float *from = x.floats.data() + gather->rows[r];
+            float *to = gathered.data() + (r - r0) * width;
             for (int64_t j = 0; j < width; ++j)
-              to[j] = static_cast<float>(from[cols[j]]);
+              to[j] = from[cols[j]];
           }
-        } else {
-          const double *from = x.floats.data() + r0 * width;
-          rows.assign(from, from + (r1 - r0) * width);
+          gatheredBlock = rowBlock;
         }
-        narrowed = rowBlock;
+        rows = gathered.data();
       }
-      for (int64_t g = 0; g < groups; ++g) {
-        realGemm(r1 - r0, c1 - c0, k, rows.data() + g * k, groups * k,
-                 w + g * k * n + c0, n, block.data(), c1 - c0);
-        double *c = out.floats.data() + r0 * groups * n + g * n + c0;
-        for (int64_t r = 0; r < r1 - r0; ++r)
-          for (int64_t j = 0; j < c1 - c0; ++j)
-            c[r * groups * n + j] = block[r * (c1 - c0) + j];
-      }
+      for (int64_t g = 0; g < groups; ++g)
+        realGemm(r1 - r0, c1 - c0, k, rows + g * k, width,
+                 w + g * k * n + c0, n,
+                 out.floats.data() + r0 * groups * n + g * n + c0,
+                 groups * n);
     }
   });
 }

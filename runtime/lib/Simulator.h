@@ -78,8 +78,7 @@ private:
   void release(int64_t id) {
     id = storageOf(id);
     if (--readersLeft[id] == 0 && !program.values[id].isOutput) {
-      Elements<int64_t>().swap(store[id].ints);
-      Elements<double>().swap(store[id].floats);
+      store[id].releaseElements();
     }
   }
 

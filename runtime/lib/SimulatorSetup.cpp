@@ -77,14 +77,24 @@ Status Simulator::bind(const TensorMap &inputs) {
     const Tensor &given = found->second;
     const int64_t count = value.numElements();
     const bool integer = isInteger(value.type);
+    // Floats of either width are taken at the value's own.
+    const int64_t held = static_cast<int64_t>(
+        integer ? given.ints.size()
+                : std::max(given.floats.size(), given.doubles.size()));
     if (given.shape != value.shape || given.isInteger() != integer ||
-        static_cast<int64_t>(integer ? given.ints.size()
-                                     : given.floats.size()) != count)
+        held != count)
       return Status::error("input '" + value.binding + "' must be " +
                            std::to_string(count) + " " + toString(value.type) +
                            " elements of the declared shape");
     t.ints = given.ints;
-    t.floats = given.floats;
+    if (value.type == ElementType::F64)
+      given.doubles.empty()
+          ? t.doubles.assign(given.floats.begin(), given.floats.end())
+          : t.doubles.assign(given.doubles.begin(), given.doubles.end());
+    else if (value.type == ElementType::F32)
+      given.floats.empty()
+          ? t.floats.assign(given.doubles.begin(), given.doubles.end())
+          : t.floats.assign(given.floats.begin(), given.floats.end());
     if (integer && value.type != ElementType::I64) {
       // Booleans are 0 or 1; other widths signed.
       const int64_t bits = integerBits(value.type);

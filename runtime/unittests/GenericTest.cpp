@@ -43,17 +43,20 @@ double runBody(const std::vector<std::pair<ElementType, double>> &args,
   if (!run.outputs.count("y"))
     return std::nan("");
   const Tensor &t = run.outputs.at("y");
-  return t.isInteger() ? static_cast<double>(t.ints.at(0)) : t.floats.at(0);
+  return t.isInteger()                ? static_cast<double>(t.ints.at(0))
+         : t.type == ElementType::F64 ? t.doubles.at(0)
+                                      : static_cast<double>(t.floats.at(0));
 }
 
 // NumPy broadcasting by a zero stride, then ReLU against a constant.
 TEST(GenericExecute, BiasAddBroadcastThenRelu) {
   BiasRelu fx;
   ExecuteResult result = runOrFail(fx.b.program, BiasRelu::inputs());
-  // Rows {-1.5, 0.9, 2} and {3, -4, 2.7} plus {1, -0.5, -2.5}.
-  EXPECT_EQ(
-      result.outputs.at("y"),
-      Tensor::ofFloats({2, 3}, {0, f32(0.9 - 0.5), 0, 4, 0, f32(2.7 - 2.5)}));
+  // Rows {-1.5, 0.9, 2} and {3, -4, 2.7} plus {1, -0.5, -2.5}, each input
+  // an f32.
+  EXPECT_EQ(result.outputs.at("y"),
+            Tensor::ofFloats({2, 3}, {0, f32(f32(0.9) - 0.5), 0, 4, 0,
+                                      f32(f32(2.7) - 2.5)}));
 }
 
 // A reduction writes one output element many times; it starts from the

@@ -79,10 +79,12 @@ bool splitSamples(const NpyArray &array, const ValueInfo &value,
     if (array.isInteger())
       t.ints.assign(array.ints.begin() + s * size,
                     array.ints.begin() + (s + 1) * size);
+    else if (value.type == ElementType::F64)
+      t.doubles.assign(array.floats.begin() + s * size,
+                       array.floats.begin() + (s + 1) * size);
     else
       for (int64_t e = s * size; e < (s + 1) * size; ++e)
-        t.floats.push_back(static_cast<double>(
-            static_cast<float>(array.floats[e])));
+        t.floats.push_back(static_cast<float>(array.floats[e]));
     samples.push_back(std::move(t));
   }
   return true;

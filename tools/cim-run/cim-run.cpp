@@ -271,12 +271,13 @@ void splitBatch(TensorMap &inputs, const std::string &name,
     Tensor copy;
     copy.type = stacked.type;
     copy.shape = shape;
-    if (stacked.isInteger())
-      copy.ints.assign(stacked.ints.begin() + i * per,
-                       stacked.ints.begin() + (i + 1) * per);
-    else
-      copy.floats.assign(stacked.floats.begin() + i * per,
-                         stacked.floats.begin() + (i + 1) * per);
+    auto part = [&](const auto &from, auto &to) {
+      if (!from.empty())
+        to.assign(from.begin() + i * per, from.begin() + (i + 1) * per);
+    };
+    part(stacked.ints, copy.ints);
+    part(stacked.floats, copy.floats);
+    part(stacked.doubles, copy.doubles);
     inputs[batchBinding(name, i)] = std::move(copy);
   }
 }
@@ -300,6 +301,8 @@ std::string stackBatch(const ExecuteResult &result, const std::string &binding,
     stacked.ints.insert(stacked.ints.end(), copy.ints.begin(), copy.ints.end());
     stacked.floats.insert(stacked.floats.end(), copy.floats.begin(),
                           copy.floats.end());
+    stacked.doubles.insert(stacked.doubles.end(), copy.doubles.begin(),
+                           copy.doubles.end());
   }
   return "";
 }
@@ -363,13 +366,14 @@ std::string bindInputs(const Program &program, const Options &options,
       // An f32 value rounds a float64 file as numpy's astype would
       // (beyond float32's range to infinity); an f64 value keeps it.
       std::vector<double> data = array.floats;
-      if (value.type == ElementType::F32)
+      if (value.type == ElementType::F64) {
+        inputs[name] = Tensor::ofDoubles(array.shape, data);
+      } else {
         for (double &x : data)
-          x = std::isfinite(x) && std::fabs(x) > FLT_MAX
-                  ? std::copysign(HUGE_VAL, x)
-                  : static_cast<double>(static_cast<float>(x));
-      inputs[name] = Tensor::ofFloats(array.shape, std::move(data));
-      inputs[name].type = value.type;
+          if (std::isfinite(x) && std::fabs(x) > FLT_MAX)
+            x = std::copysign(HUGE_VAL, x);
+        inputs[name] = Tensor::ofFloats(array.shape, data);
+      }
     }
     if (options.batch > 1)
       splitBatch(inputs, name, value.shape, options.batch);
@@ -413,7 +417,10 @@ std::string collectOutputs(const Program &program, const ExecuteResult &result,
     } else {
       array.dtype = value.type == ElementType::F64 ? NpyDType::Float64
                                                   : NpyDType::Float32;
-      array.floats.assign(tensor.floats.begin(), tensor.floats.end());
+      if (value.type == ElementType::F64)
+        array.floats.assign(tensor.doubles.begin(), tensor.doubles.end());
+      else
+        array.floats.assign(tensor.floats.begin(), tensor.floats.end());
     }
     PendingFile file;
     file.path =

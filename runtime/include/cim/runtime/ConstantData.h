@@ -54,6 +54,7 @@ public:
   /// Every element into `out` (resized to size()); the int64 form is for
   /// integer-valued constants (what validation admits for integer types).
   void copyTo(Elements<double> &out) const;
+  void copyTo(Elements<float> &out) const;
   void copyTo(Elements<int64_t> &out) const;
   /// The elements as stored when they are stored as f32 (a float model's
   /// weights), else null: read in place, no copy.

@@ -43,20 +43,22 @@ using Elements = std::vector<T, UninitializedAllocator<T>>;
 
 /// Elements compare with plain vectors element by element (found by
 /// argument-dependent lookup, so tests can compare with literals).
-template <typename T>
-bool operator==(const Elements<T> &a, const std::vector<T> &b) {
+// Element by element, across widths too (an f32 tensor's floats against
+// the doubles a host or test holds: equal when each double is the float).
+template <typename T, typename U>
+bool operator==(const Elements<T> &a, const std::vector<U> &b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end());
 }
-template <typename T>
-bool operator==(const std::vector<T> &a, const Elements<T> &b) {
+template <typename T, typename U>
+bool operator==(const std::vector<U> &a, const Elements<T> &b) {
   return b == a;
 }
-template <typename T>
-bool operator!=(const Elements<T> &a, const std::vector<T> &b) {
+template <typename T, typename U>
+bool operator!=(const Elements<T> &a, const std::vector<U> &b) {
   return !(a == b);
 }
-template <typename T>
-bool operator!=(const std::vector<T> &a, const Elements<T> &b) {
+template <typename T, typename U>
+bool operator!=(const std::vector<U> &a, const Elements<T> &b) {
   return !(b == a);
 }
 
