@@ -74,6 +74,24 @@ TEST(RuntimeInt8Gemm, ExactOnStridedOperands) {
   }
 }
 
+/// Whether call(t) returned true `repeats` times on each of three threads
+/// running at once, for each thread t.
+template <typename Call>
+std::vector<char> onThreeThreadsAtOnce(int repeats, Call call) {
+  std::vector<std::thread> threads;
+  std::vector<char> ok(3, 0);
+  for (int t = 0; t < 3; ++t)
+    threads.emplace_back([&, t] {
+      bool all = true;
+      for (int repeat = 0; repeat < repeats; ++repeat)
+        all &= call(t);
+      ok[t] = all;
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  return ok;
+}
+
 TEST(RuntimeInt8Gemm, ThreadsAtOnceAndRefusals) {
   const int64_t m = 40, k = 128, n = 60;
   const std::vector<int8_t> b = randomInt8(k * n, 90);
@@ -81,18 +99,9 @@ TEST(RuntimeInt8Gemm, ThreadsAtOnceAndRefusals) {
   std::vector<std::vector<int32_t>> cs(3, std::vector<int32_t>(m * n));
   for (unsigned t = 0; t < 3; ++t)
     as.push_back(randomInt8(m * k, 91 + t));
-  std::vector<std::thread> threads;
-  std::vector<char> ok(3, 0);
-  for (int t = 0; t < 3; ++t)
-    threads.emplace_back([&, t] {
-      bool all = true;
-      for (int repeat = 0; repeat < 20; ++repeat)
-        all &= int8Gemm(as[t].data(), m, k, k, b.data(), n, n, cs[t].data(),
-                        n);
-      ok[t] = all;
-    });
-  for (std::thread &thread : threads)
-    thread.join();
+  const std::vector<char> ok = onThreeThreadsAtOnce(20, [&](int t) {
+    return int8Gemm(as[t].data(), m, k, k, b.data(), n, n, cs[t].data(), n);
+  });
   for (int t = 0; t < 3; ++t) {
     EXPECT_TRUE(ok[t]);
     EXPECT_EQ(cs[t], plainProduct(as[t], k, b, n, m, k, n)) << "thread " << t;
@@ -165,17 +174,9 @@ TEST(RuntimeFloatGemm, ThreadsAtOnceMatchOneAndRefusals) {
   std::vector<float> alone(m * n);
   ASSERT_TRUE(floatGemm(m, n, k, a.data(), k, b.data(), n, alone.data(), n));
   std::vector<std::vector<float>> cs(3, std::vector<float>(m * n));
-  std::vector<std::thread> threads;
-  std::vector<char> ok(3, 0);
-  for (int t = 0; t < 3; ++t)
-    threads.emplace_back([&, t] {
-      bool all = true;
-      for (int repeat = 0; repeat < 10; ++repeat)
-        all &= floatGemm(m, n, k, a.data(), k, b.data(), n, cs[t].data(), n);
-      ok[t] = all;
-    });
-  for (std::thread &thread : threads)
-    thread.join();
+  const std::vector<char> ok = onThreeThreadsAtOnce(10, [&](int t) {
+    return floatGemm(m, n, k, a.data(), k, b.data(), n, cs[t].data(), n);
+  });
   for (int t = 0; t < 3; ++t) {
     EXPECT_TRUE(ok[t]);
     EXPECT_EQ(cs[t], alone) << "thread " << t;
