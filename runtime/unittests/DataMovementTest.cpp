@@ -94,6 +94,52 @@ TEST(RuntimeDataMovement, SliceAndConcatCopyElements) {
   }
 }
 
+// Each float width is held at its own: an f64 input keeps 0.1 exactly
+// through slice, concat and reshape, whether the host gives it as doubles
+// or floats; an f32 input given as doubles is rounded to f32 once.
+TEST(RuntimeDataMovement, FloatWidthsKeepTheirStorage) {
+  ProgramBuilder b(smallArch());
+  const int64_t d = b.input("d", ElementType::F64, {2, 2});
+  const int64_t f = b.input("f", ElementType::F32, {2, 2});
+  const int64_t ds = b.value("ds", ElementType::F64, {1, 2});
+  const int64_t dc = b.value("dc", ElementType::F64, {3, 2});
+  const int64_t dr = b.value("dr", ElementType::F64, {4});
+  const int64_t fc = b.value("fc", ElementType::F32, {4, 2});
+  for (int64_t id : {ds, dc, dr, fc})
+    b.output(id);
+  const CoreId home = core(0, 0, 0);
+  b.add(home, slice(d, ds, {1, 0}, {1, 2}));
+  b.add(home, concat({d, ds}, dc, 0));
+  b.add(home, make(Opcode::Reshape, {d}, dr));
+  b.add(home, concat({f, f}, fc, 0));
+  const std::vector<double> wide = {0.1, -1e30, 1.0 / 3, 2.5};
+  const std::vector<double> narrow = {0.1, -1.5, 1.0 / 3, 1e-3};
+  auto rounded = [](std::vector<double> v) {
+    for (double &x : v)
+      x = static_cast<double>(static_cast<float>(x));
+    return v;
+  };
+  Tensor asFloats = Tensor::ofFloats({2, 2}, rounded(wide));
+  asFloats.type = ElementType::F64; // a host holding an f64 input as floats
+  for (const Tensor &given : {Tensor::ofDoubles({2, 2}, wide), asFloats}) {
+    const std::vector<double> in =
+        given.floats.empty() ? wide : rounded(wide);
+    ExecuteResult result = runOrFail(
+        b.program, {{"d", given}, {"f", Tensor::ofFloats({2, 2}, narrow)}});
+    EXPECT_EQ(result.outputs.at("ds"),
+              Tensor::ofDoubles({1, 2}, {in[2], in[3]}));
+    EXPECT_EQ(result.outputs.at("dc"),
+              Tensor::ofDoubles({3, 2}, {in[0], in[1], in[2], in[3], in[2],
+                                         in[3]}));
+    EXPECT_EQ(result.outputs.at("dr"), Tensor::ofDoubles({4}, in));
+    EXPECT_TRUE(result.outputs.at("dr").floats.empty());
+    std::vector<double> twice = rounded(narrow);
+    twice.insert(twice.end(), twice.begin(), twice.end());
+    EXPECT_EQ(result.outputs.at("fc").floats, twice);
+    EXPECT_NE(result.outputs.at("fc").floats[0], 0.1);
+  }
+}
+
 // A matrix slice large enough to be split over threads, whose ranges end
 // mid-row: every thread count gives the rows of the window.
 TEST(RuntimeDataMovement, LargeMatrixSliceOnThreads) {
