@@ -9,9 +9,10 @@
 #include "cim/Arch/Converters.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cmath>
 #include <functional>
 #include <mutex>
-#include <cmath>
 
 using namespace cim;
 using namespace cim::runtime;
@@ -40,8 +41,7 @@ static Status program(const arch::ArchSpec &arch, const Instruction &inst,
 }
 
 static void mvm(const arch::ArchSpec &arch, const Instruction &inst,
-                const Tensor &in, const CellImage &cells,
-                Tensor &out) {
+                const Tensor &in, const CellImage &cells, Tensor &out) {
   const int64_t k = in.shape.back(), c = out.shape.back();
   const int64_t vectors = c ? out.numElements() / c : 0;
   out.ints.assign(out.numElements(), 0);
@@ -97,8 +97,8 @@ static std::vector<int64_t> stridesOf(const std::vector<int64_t> &shape) {
 /// run is one contiguous copy.
 template <typename T>
 static void slice(const std::vector<int64_t> &offsets, const Tensor &in,
-                  const Elements<T> &from, const Tensor &out,
-                  Elements<T> &to, WorkerPool *pool) {
+                  const Elements<T> &from, const Tensor &out, Elements<T> &to,
+                  WorkerPool *pool) {
   const int64_t size = out.numElements();
   to.resize(size);
   const size_t rank = out.shape.size();
@@ -167,9 +167,8 @@ static void concat(int64_t axis, const std::vector<const Tensor *> &inputs,
 /// conductances, rounded to the nearest level unit (DeviceModel.h).
 static void mvmThroughDevice(const arch::ArchSpec &arch,
                              const Instruction &inst, const Tensor &in,
-                             const CellImage &cells,
-                             const DeviceModel &device, int64_t cycle,
-                             Tensor &out) {
+                             const CellImage &cells, const DeviceModel &device,
+                             int64_t cycle, Tensor &out) {
   const int64_t k = in.shape.back(), c = out.shape.back();
   const int64_t vectors = c ? out.numElements() / c : 0;
   CellBlock block;
@@ -180,9 +179,9 @@ static void mvmThroughDevice(const arch::ArchSpec &arch,
   block.cols = c;
   // The device model reads int64 levels with the array's row stride: the
   // block's rows, widened.
-  const std::vector<int64_t> rows(
-      cells.begin() + inst.row * arch.array.cols,
-      cells.begin() + (inst.row + k) * arch.array.cols);
+  const std::vector<int64_t> rows(cells.begin() + inst.row * arch.array.cols,
+                                  cells.begin() +
+                                      (inst.row + k) * arch.array.cols);
   block.levels = rows.data() + inst.col;
   block.stride = arch.array.cols;
   block.cycle = cycle;
@@ -204,7 +203,6 @@ static void mvmThroughDevice(const arch::ArchSpec &arch,
   }
 }
 
-
 /// cim.quantize's levels: symmetric narrow range; nearbyint rounds half to
 /// even under the default rounding mode; NaN becomes 0.
 CIM_VECTOR_CLONES
@@ -212,9 +210,9 @@ static void quantizeElements(const float *in, int64_t size, double scale,
                              double limit, int64_t *out) {
   for (int64_t e = 0; e < size; ++e) {
     const double scaled = in[e] / scale;
-    const double level =
-        scaled == scaled ? std::clamp(std::nearbyint(scaled), -limit, limit)
-                         : 0;
+    const double level = scaled == scaled
+                             ? std::clamp(std::nearbyint(scaled), -limit, limit)
+                             : 0;
     out[e] = static_cast<int64_t>(level);
   }
 }
@@ -243,8 +241,8 @@ static double largestMagnitude(const float *in, int64_t size) {
 
 Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
                         const std::vector<const Tensor *> &inputs,
-                        CellImage *cells, Numerics numerics,
-                        Tensor &out, const DeviceModel *device, int64_t cycle,
+                        CellImage *cells, Numerics numerics, Tensor &out,
+                        const DeviceModel *device, int64_t cycle,
                         WorkerPool *pool) {
   // A generic may read no input at all (a fill, an iota).
   if (inst.opcode == Opcode::Generic)
@@ -301,9 +299,9 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
     out.floats.resize(size);
     overElements(pool, size, [&](int64_t begin, int64_t end) {
       for (int64_t e = begin; e < end; ++e)
-        out.floats[e] = static_cast<float>(static_cast<double>(in.ints[e]) *
-                                           inputScale *
-                                           inst.weightScales[e % channels]);
+        out.floats[e] =
+            static_cast<float>(static_cast<double>(in.ints[e]) * inputScale *
+                               inst.weightScales[e % channels]);
     });
     return Status::ok();
   }
@@ -312,8 +310,7 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
     // under the default rounding mode; NaN becomes 0.
     const double limit =
         std::ldexp(1.0, static_cast<int>(inst.quantBits) - 1) - 1;
-    const double scale =
-        inputs.size() > 1 ? inputs[1]->floats[0] : inst.scale;
+    const double scale = inputs.size() > 1 ? inputs[1]->floats[0] : inst.scale;
     out.ints.resize(size);
     overElements(pool, size, [&](int64_t begin, int64_t end) {
       quantizeElements(in.floats.data() + begin, end - begin, scale, limit,
@@ -355,14 +352,15 @@ Status detail::evaluate(const arch::ArchSpec &arch, const Instruction &inst,
                  });
     const double limit =
         std::ldexp(1.0, static_cast<int>(inst.quantBits) - 1) - 1;
-    out.floats.assign(1, largest > 0 ? static_cast<float>(largest / limit)
-                                     : 1.0f);
+    out.floats.assign(1,
+                      largest > 0 ? static_cast<float>(largest / limit) : 1.0f);
     return Status::ok();
   }
   case Opcode::Encode: {
     const arch::CellEncoding &encoding = inst.encoding;
     const int64_t k = in.shape[0], n = in.shape[1];
-    const int64_t physical = out.shape[1], perWeight = encoding.columnsPerWeight();
+    const int64_t physical = out.shape[1],
+                  perWeight = encoding.columnsPerWeight();
     out.ints.assign(size, 0);
     for (int64_t r = 0; r < k; ++r) {
       for (int64_t j = 0; j < n; ++j) {
@@ -402,9 +400,8 @@ void detail::idealProduct(const Tensor &x, const float *w, WorkerPool &pool,
   const bool grouped = out.shape.size() == 3;
   const int64_t groups = grouped ? out.shape[1] : 1;
   const int64_t n = out.shape.back();
-  const int64_t k =
-      gather ? static_cast<int64_t>(gather->cols.size()) / groups
-             : x.shape.back();
+  const int64_t k = gather ? static_cast<int64_t>(gather->cols.size()) / groups
+                           : x.shape.back();
   if (out.numElements() == 0 || k == 0) {
     // An empty product, or sums of nothing.
     out.floats.assign(static_cast<size_t>(out.numElements()), 0.0f);
@@ -418,40 +415,49 @@ void detail::idealProduct(const Tensor &x, const float *w, WorkerPool &pool,
   // summation order) do not depend on the thread count. Columns are split
   // too, so that the last layers' few rows still spread over the threads.
   // The GEMMs read x and write out in place; a gathered x (an im2col not
-  // run) has a thread's row block gathered once, while its column blocks
-  // follow each other.
+  // run) has a row block gathered once, while its column blocks follow
+  // each other. The threads take the blocks in turn (a whole row block
+  // each when there are enough): the simulator's schedule thread shares
+  // the cores, and a thread it holds up leaves no fixed half undone.
   constexpr int64_t blockRows = 256, blockCols = 128;
   const int64_t rowBlocks = (m + blockRows - 1) / blockRows;
   const int64_t colBlocks = (n + blockCols - 1) / blockCols;
   const int64_t width = groups * k;
-  pool.parallelFor(rowBlocks * colBlocks, 1, [&](int64_t b0, int64_t b1) {
+  const int64_t blocks = rowBlocks * colBlocks;
+  const int64_t span = rowBlocks >= 2 * pool.threads() ? colBlocks : 1;
+  std::atomic<int64_t> next{0};
+  auto runBlocks = [&](int64_t, int64_t) {
     std::vector<float> gathered;
     int64_t gatheredBlock = -1;
-    for (int64_t index = b0; index < b1; ++index) {
-      const int64_t rowBlock = index / colBlocks;
-      const int64_t r0 = rowBlock * blockRows, r1 = std::min(m, r0 + blockRows);
-      const int64_t c0 = index % colBlocks * blockCols,
-                    c1 = std::min(n, c0 + blockCols);
-      const float *rows = x.floats.data() + r0 * width;
-      if (gather) {
-        if (gatheredBlock != rowBlock) {
-          gathered.resize(static_cast<size_t>((r1 - r0) * width));
-          const int64_t *cols = gather->cols.data();
-          for (int64_t r = r0; r < r1; ++r) {
-            const float *from = x.floats.data() + gather->rows[r];
-            float *to = gathered.data() + (r - r0) * width;
-            for (int64_t j = 0; j < width; ++j)
-              to[j] = from[cols[j]];
+    for (int64_t first = next.fetch_add(span); first < blocks;
+         first = next.fetch_add(span)) {
+      for (int64_t index = first; index < first + span; ++index) {
+        const int64_t rowBlock = index / colBlocks;
+        const int64_t r0 = rowBlock * blockRows,
+                      r1 = std::min(m, r0 + blockRows);
+        const int64_t c0 = index % colBlocks * blockCols,
+                      c1 = std::min(n, c0 + blockCols);
+        const float *rows = x.floats.data() + r0 * width;
+        if (gather) {
+          if (gatheredBlock != rowBlock) {
+            gathered.resize(static_cast<size_t>((r1 - r0) * width));
+            const int64_t *cols = gather->cols.data();
+            for (int64_t r = r0; r < r1; ++r) {
+              const float *from = x.floats.data() + gather->rows[r];
+              float *to = gathered.data() + (r - r0) * width;
+              for (int64_t j = 0; j < width; ++j)
+                to[j] = from[cols[j]];
+            }
+            gatheredBlock = rowBlock;
           }
-          gatheredBlock = rowBlock;
+          rows = gathered.data();
         }
-        rows = gathered.data();
+        for (int64_t g = 0; g < groups; ++g)
+          realGemm(r1 - r0, c1 - c0, k, rows + g * k, width, w + g * k * n + c0,
+                   n, out.floats.data() + r0 * groups * n + g * n + c0,
+                   groups * n);
       }
-      for (int64_t g = 0; g < groups; ++g)
-        realGemm(r1 - r0, c1 - c0, k, rows + g * k, width,
-                 w + g * k * n + c0, n,
-                 out.floats.data() + r0 * groups * n + g * n + c0,
-                 groups * n);
     }
-  });
+  };
+  pool.parallelFor(std::min(blocks, pool.threads()), 1, runBlocks);
 }
