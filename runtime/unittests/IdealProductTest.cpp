@@ -32,8 +32,8 @@ Tensor idealRescale(int64_t m, int64_t groups, int64_t k, int64_t n,
   const std::vector<int64_t> outShape =
       grouped ? std::vector<int64_t>{m, groups, n} : std::vector<int64_t>{m, n};
   const int64_t outElements = m * groups * n;
-  const int64_t acc = b.constant("acc", I32, outShape,
-                                 std::vector<double>(outElements, 1));
+  const int64_t acc =
+      b.constant("acc", I32, outShape, std::vector<double>(outElements, 1));
   const int64_t scale = b.constant("scale", F32, {}, {0.5});
   const int64_t xReal = b.input("x", F32, xShape);
   int64_t weight;
@@ -108,8 +108,8 @@ TEST(IdealProduct, EveryBlockAndEveryWayOfReadingTheWeight) {
       EXPECT_EQ(idealRescale(m, 1, k, n, x, fractional, from, threads).floats,
                 product(m, 1, k, n, x, fractional))
           << threads << " threads, way " << static_cast<int>(from);
-    EXPECT_EQ(idealRescale(m, 1, k, n, x, integral,
-                           WeightFrom::IntegerConstant, threads)
+    EXPECT_EQ(idealRescale(m, 1, k, n, x, integral, WeightFrom::IntegerConstant,
+                           threads)
                   .floats,
               product(m, 1, k, n, x, integral))
         << threads << " threads";
@@ -132,53 +132,64 @@ TEST(IdealProduct, GroupsUseTheirOwnWeights) {
 // is not run); when the matrix is also an output the copy runs. Both give
 // the product of the matrix.
 TEST(IdealProduct, AnIm2colInputIsGatheredFromItsSource) {
-  // [2, 4, 5] by 3 x 3, stride 1: 6 rows of 18, times 18 x 4.
-  const int64_t m = 6, k = 18, n = 4;
-  const std::vector<double> activation = steps(40, 0.5, 8, 6);
-  const std::vector<double> w = steps(k * n, 0.25, 8, 7);
-  std::vector<double> matrix(static_cast<size_t>(m * k));
-  for (int64_t oh = 0; oh < 2; ++oh)
-    for (int64_t ow = 0; ow < 3; ++ow)
-      for (int64_t c = 0; c < 2; ++c)
-        for (int64_t kh = 0; kh < 3; ++kh)
-          for (int64_t kw = 0; kw < 3; ++kw)
-            matrix[(oh * 3 + ow) * k + c * 9 + kh * 3 + kw] =
-                activation[c * 20 + (oh + kh) * 5 + ow + kw];
-  for (bool matrixIsOutput : {false, true}) {
-    ProgramBuilder b(smallArch());
-    const int64_t acc =
-        b.constant("acc", I32, {m, n}, std::vector<double>(m * n, 1));
-    const int64_t scale = b.constant("scale", F32, {}, {0.5});
-    const int64_t act = b.input("act", F32, {2, 4, 5});
-    const int64_t cols = b.value("cols", F32, {m, k});
-    b.add(home, generic({act}, cols, {2, 3, 2, 3, 3},
-                        {{0, {5, 1, 20, 5, 1}}, {0, {54, 18, 9, 3, 1}}}, {},
-                        0));
-    if (matrixIsOutput)
-      b.output(cols);
-    const int64_t weight = b.constant("w", F32, {k, n}, w);
-    const int64_t out = b.value("out", F32, {m, n});
-    b.output(out);
-    Instruction rescale = make(Opcode::Rescale, {acc, scale}, out);
-    rescale.weightScales.assign(static_cast<size_t>(n), 1.0);
-    rescale.idealInput = cols;
-    rescale.idealWeight = weight;
-    b.add(home, rescale);
-    ASSERT_TRUE(validate(b.program).isOk()) << validate(b.program).message();
-    for (int64_t threads : {1, 3}) {
-      ExecuteOptions options;
-      options.numerics = Numerics::Ideal;
-      options.threads = threads;
-      ExecuteResult result;
-      ASSERT_TRUE(execute(b.program,
-                          {{"act", Tensor::ofFloats({2, 4, 5}, activation)}},
-                          options, result));
-      EXPECT_EQ(result.outputs.at("out").floats,
-                product(m, 1, k, n, matrix, w))
-          << "matrix output " << matrixIsOutput << ", " << threads
-          << " threads";
-      if (matrixIsOutput) {
-        EXPECT_EQ(result.outputs.at("cols").floats, matrix);
+  // [2, H, W] by 3 x 3, stride 1: (H-2)(W-2) rows of 18, times 18 x N.
+  // The small one is one block; the large one has 3 row blocks of 256 and
+  // 2 column blocks of 128, taken a whole row block at a time on 1 thread
+  // and block by block on 3.
+  struct Size {
+    int64_t h, w, n;
+  };
+  for (const Size &size : {Size{4, 5, 4}, Size{22, 37, 130}}) {
+    const int64_t oh = size.h - 2, ow = size.w - 2, hw = size.h * size.w;
+    const int64_t m = oh * ow, k = 18, n = size.n;
+    const std::vector<double> activation = steps(2 * hw, 0.5, 8, 6);
+    const std::vector<double> w = steps(k * n, 0.25, 8, 7);
+    std::vector<double> matrix(static_cast<size_t>(m * k));
+    for (int64_t y = 0; y < oh; ++y)
+      for (int64_t x = 0; x < ow; ++x)
+        for (int64_t c = 0; c < 2; ++c)
+          for (int64_t kh = 0; kh < 3; ++kh)
+            for (int64_t kw = 0; kw < 3; ++kw)
+              matrix[(y * ow + x) * k + c * 9 + kh * 3 + kw] =
+                  activation[c * hw + (y + kh) * size.w + x + kw];
+    for (bool matrixIsOutput : {false, true}) {
+      ProgramBuilder b(smallArch());
+      const int64_t acc =
+          b.constant("acc", I32, {m, n}, std::vector<double>(m * n, 1));
+      const int64_t scale = b.constant("scale", F32, {}, {0.5});
+      const int64_t act = b.input("act", F32, {2, size.h, size.w});
+      const int64_t cols = b.value("cols", F32, {m, k});
+      b.add(home, generic({act}, cols, {oh, ow, 2, 3, 3},
+                          {{0, {size.w, 1, hw, size.w, 1}},
+                           {0, {ow * k, k, 9, 3, 1}}},
+                          {}, 0));
+      if (matrixIsOutput)
+        b.output(cols);
+      const int64_t weight = b.constant("w", F32, {k, n}, w);
+      const int64_t out = b.value("out", F32, {m, n});
+      b.output(out);
+      Instruction rescale = make(Opcode::Rescale, {acc, scale}, out);
+      rescale.weightScales.assign(static_cast<size_t>(n), 1.0);
+      rescale.idealInput = cols;
+      rescale.idealWeight = weight;
+      b.add(home, rescale);
+      ASSERT_TRUE(validate(b.program).isOk()) << validate(b.program).message();
+      for (int64_t threads : {1, 3}) {
+        ExecuteOptions options;
+        options.numerics = Numerics::Ideal;
+        options.threads = threads;
+        ExecuteResult result;
+        ASSERT_TRUE(execute(
+            b.program,
+            {{"act", Tensor::ofFloats({2, size.h, size.w}, activation)}},
+            options, result));
+        EXPECT_EQ(result.outputs.at("out").floats,
+                  product(m, 1, k, n, matrix, w))
+            << m << " rows, matrix output " << matrixIsOutput << ", " << threads
+            << " threads";
+        if (matrixIsOutput) {
+          EXPECT_EQ(result.outputs.at("cols").floats, matrix);
+        }
       }
     }
   }
