@@ -24,15 +24,18 @@ ProductChains::ProductChains(const Program &program, bool enabled) {
   }
   if (!enabled)
     return;
-  // Writer (stream, index) and reader count of every value.
+  // Writer (stream, index), reader count and last reader of every value.
   const size_t count = program.values.size();
   std::vector<std::pair<int64_t, int64_t>> writer(count, {-1, -1});
+  std::vector<std::pair<int64_t, int64_t>> lastReader(count, {-1, -1});
   std::vector<int64_t> readers(count, 0);
   for (size_t c = 0; c < program.cores.size(); ++c) {
     const auto &stream = program.cores[c].instructions;
     for (size_t i = 0; i < stream.size(); ++i) {
-      for (int64_t id : stream[i].inputs)
+      for (int64_t id : stream[i].inputs) {
         ++readers[id];
+        lastReader[id] = {static_cast<int64_t>(c), static_cast<int64_t>(i)};
+      }
       if (stream[i].output >= 0)
         writer[stream[i].output] = {static_cast<int64_t>(c),
                                     static_cast<int64_t>(i)};
@@ -52,7 +55,7 @@ ProductChains::ProductChains(const Program &program, bool enabled) {
     return readers[id] == 1 && !program.values[id].isOutput;
   };
   // Dac planes, by value: how many of their readers are chain mvms.
-  std::map<int64_t, int64_t> chainReadsOfPlanes;
+  std::vector<int64_t> chainReadsOfPlanes(count, 0);
   for (size_t c = 0; c < program.cores.size(); ++c) {
     const auto &stream = program.cores[c].instructions;
     for (size_t i = 0; i < stream.size(); ++i) {
@@ -77,20 +80,20 @@ ProductChains::ProductChains(const Program &program, bool enabled) {
       chain.planes = mvm->inputs[0];
       chain.result = shiftAdd.output;
       skip[c][ai] = skip[c][i] = 1;
-      // A recombine that alone reads the sums joins the chain, if its
-      // input is the [M, C] sums it expects.
+      // A recombine later on the stream that alone reads the sums joins
+      // the chain, if its input is the [M, C] sums it expects.
       if (hidden(shiftAdd.output)) {
-        for (size_t r = i + 1; r < stream.size(); ++r) {
-          const Instruction &next = stream[r];
-          if (next.opcode != Opcode::Recombine ||
-              next.inputs[0] != shiftAdd.output)
-            continue;
-          if (program.values[shiftAdd.output].shape.size() == 2) {
-            chain.recombine = &next;
-            chain.result = next.output;
-            skip[c][r] = 1;
-          }
-          break;
+        const auto [rc, ri] = lastReader[shiftAdd.output];
+        const Instruction *next =
+            rc == static_cast<int64_t>(c) && ri > static_cast<int64_t>(i)
+                ? &stream[ri]
+                : nullptr;
+        if (next && next->opcode == Opcode::Recombine &&
+            next->inputs[0] == shiftAdd.output &&
+            program.values[shiftAdd.output].shape.size() == 2) {
+          chain.recombine = next;
+          chain.result = next->output;
+          skip[c][ri] = 1;
         }
       }
       chainAt[c][mi] = static_cast<int32_t>(chains.size());
@@ -104,8 +107,10 @@ ProductChains::ProductChains(const Program &program, bool enabled) {
     chain.planesReaders = chainReadsOfPlanes[chain.planes];
   // Planes only chains read are never needed whole: their dac has nothing
   // to compute.
-  for (const auto &[planes, reads] : chainReadsOfPlanes)
-    if (reads == readers[planes] && !program.values[planes].isOutput) {
+  for (size_t planes = 0; planes < count; ++planes)
+    if (chainReadsOfPlanes[planes] > 0 &&
+        chainReadsOfPlanes[planes] == readers[planes] &&
+        !program.values[planes].isOutput) {
       const auto [wc, wi] = writer[planes];
       skip[wc][wi] = 1;
     }

@@ -157,8 +157,9 @@ void Simulator::findGathers() {
 }
 
 int64_t Simulator::unitId(UnitKind kind, int64_t index) {
-  auto [it, inserted] = unitIds.emplace(std::make_pair(kind, index),
-                                        static_cast<int64_t>(unitBusy.size()));
+  // try_emplace: no node is made for a unit already known.
+  auto [it, inserted] = unitIds.try_emplace(
+      std::make_pair(kind, index), static_cast<int64_t>(unitBusy.size()));
   if (inserted)
     unitBusy.push_back(0);
   return it->second;
@@ -232,7 +233,7 @@ void Simulator::plan() {
         (void)computeRoute(arch, inst.from, core.core, route);
         for (const Link &link : route.links) {
           auto [it, inserted] =
-              linkIds.emplace(link, static_cast<int64_t>(links.size()));
+              linkIds.try_emplace(link, static_cast<int64_t>(links.size()));
           if (inserted)
             links.push_back({link, 0, 0, 0});
           planned.links.push_back(it->second);
