@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <mutex>
 
@@ -379,6 +380,101 @@ void applyRow(const ScalarOp &op, const double *regs, int64_t stride,
   }
 }
 
+/// Reads n f32 elements of `t`, `stride` apart from `offset`.
+CIM_VECTOR_CLONES
+void loadRow(const Tensor &t, int64_t offset, int64_t stride, int64_t n,
+             float *row) {
+  const float *from = t.floats.data() + offset;
+  for (int64_t j = 0; j < n; ++j)
+    row[j] = from[j * stride];
+}
+
+/// Whether a body computes in f32 registers with the bits of the double
+/// ones: f32 operands and result, and only f32 arithmetic (whose double
+/// result rounded to f32 is the f32 operation's), extrema and constants
+/// that are f32 values.
+bool runsInFloat(const Instruction &inst,
+                 const std::vector<const Tensor *> &inputs, const Tensor &out) {
+  if (out.type != ElementType::F32)
+    return false;
+  for (const Tensor *input : inputs)
+    if (input->type != ElementType::F32)
+      return false;
+  for (const ScalarOp &op : inst.body) {
+    switch (op.opcode) {
+    case ScalarOpcode::Const:
+      if (static_cast<double>(static_cast<float>(op.constant)) !=
+              op.constant &&
+          !std::isnan(op.constant))
+        return false;
+      break;
+    case ScalarOpcode::AddF:
+    case ScalarOpcode::SubF:
+    case ScalarOpcode::MulF:
+    case ScalarOpcode::DivF:
+    case ScalarOpcode::MaxF:
+    case ScalarOpcode::MinF:
+      if (op.bits == 64)
+        return false;
+      break;
+    default:
+      return false;
+    }
+  }
+  return true;
+}
+
+/// maximumF and minimumF in f32, without branches so that their loops
+/// vectorize: NaN if either is; of equal operands (+0 and -0 among them)
+/// the one whose bits are the AND (maximum: +0) or the OR (minimum: -0).
+inline float extremumF(float a, float b, bool maximum) {
+  uint32_t ua, ub;
+  std::memcpy(&ua, &a, sizeof ua);
+  std::memcpy(&ub, &b, sizeof ub);
+  const uint32_t tied = maximum ? (ua & ub) : (ua | ub);
+  float equal;
+  std::memcpy(&equal, &tied, sizeof equal);
+  const float picked = maximum ? (a > b ? a : b) : (a < b ? a : b);
+  const float result = a == b ? equal : picked;
+  return a != a || b != b ? std::numeric_limits<float>::quiet_NaN() : result;
+}
+
+/// applyRow for the ops runsInFloat admits, in f32.
+CIM_VECTOR_CLONES
+void applyRow(const ScalarOp &op, const float *regs, int64_t stride,
+              int64_t n, int64_t, BodyContext &, float *result) {
+  const float *a = regs + op.operands[0] * stride;
+  const float *b = regs + op.operands[op.operands.size() > 1] * stride;
+  switch (op.opcode) {
+  case ScalarOpcode::AddF:
+    for (int64_t j = 0; j < n; ++j)
+      result[j] = a[j] + b[j];
+    return;
+  case ScalarOpcode::SubF:
+    for (int64_t j = 0; j < n; ++j)
+      result[j] = a[j] - b[j];
+    return;
+  case ScalarOpcode::MulF:
+    for (int64_t j = 0; j < n; ++j)
+      result[j] = a[j] * b[j];
+    return;
+  case ScalarOpcode::DivF:
+    for (int64_t j = 0; j < n; ++j)
+      result[j] = a[j] / b[j];
+    return;
+  case ScalarOpcode::MaxF:
+    for (int64_t j = 0; j < n; ++j)
+      result[j] = extremumF(a[j], b[j], true);
+    return;
+  case ScalarOpcode::MinF:
+    for (int64_t j = 0; j < n; ++j)
+      result[j] = extremumF(a[j], b[j], false);
+    return;
+  default:
+    return; // runsInFloat admits no other op
+  }
+}
+
 /// `inst` with each pair of adjacent loops that every operand walks as one
 /// (the outer stride is the inner's times the inner bound: a bias
 /// broadcast over H x W, an elementwise op over a whole tensor) merged into
@@ -522,15 +618,19 @@ Status detail::evaluateGeneric(const Instruction &original,
 
   // The points with index[split] in [begin, end) (split -1: all of them);
   // returns the first body error.
-  auto runPoints = [&](int64_t split, int64_t begin,
+  // In f32 registers when that gives the same bits (half the bytes, twice
+  // the lanes), else in double.
+  const bool inFloat = runsInFloat(inst, inputs, out);
+  auto runPoints = [&](auto registerType, int64_t split, int64_t begin,
                        int64_t end) -> std::string {
+    using R = decltype(registerType);
     auto low = [&](size_t l) {
       return static_cast<int64_t>(l) == split ? begin : 0;
     };
     auto high = [&](size_t l) {
       return static_cast<int64_t>(l) == split ? end : bounds[l];
     };
-    std::vector<double> regs((args + inst.body.size()) * n, 0.0);
+    std::vector<R> regs((args + inst.body.size()) * n, R(0));
     std::vector<int64_t> index(loops, 0);
     if (split >= 0)
       index[split] = begin;
@@ -539,7 +639,8 @@ Status detail::evaluateGeneric(const Instruction &original,
     std::vector<size_t> live;
     for (size_t i = 0; i < inst.body.size(); ++i) {
       if (inst.body[i].opcode == ScalarOpcode::Const)
-        std::fill_n(regs.begin() + (args + i) * n, n, inst.body[i].constant);
+        std::fill_n(regs.begin() + (args + i) * n, n,
+                    static_cast<R>(inst.body[i].constant));
       else
         live.push_back(i);
     }
@@ -551,7 +652,7 @@ Status detail::evaluateGeneric(const Instruction &original,
       if (rowLoop >= 0)
         rowStrides[a] = inst.accesses[a].strides[rowLoop];
     }
-    const double *resultRow = regs.data() + result * n;
+    const R *resultRow = regs.data() + result * n;
     while (true) {
       for (int64_t first = 0; first < rowBound; first += n) {
         const int64_t count = std::min(n, rowBound - first);
@@ -573,7 +674,7 @@ Status detail::evaluateGeneric(const Instruction &original,
         if (integerOut)
           for (int64_t j = 0; j < count; ++j)
             out.ints[o + j * so] = static_cast<int64_t>(
-                wrap(truncToInt(resultRow[j]), outBits));
+                wrap(truncToInt(static_cast<double>(resultRow[j])), outBits));
         else if (wideOut)
           for (int64_t j = 0; j < count; ++j)
             out.doubles[o + j * so] = resultRow[j];
@@ -619,7 +720,8 @@ Status detail::evaluateGeneric(const Instruction &original,
       split = static_cast<int64_t>(outer);
   }
   if (split < 0) {
-    const std::string error = runPoints(-1, 0, 0);
+    const std::string error =
+        inFloat ? runPoints(float(), -1, 0, 0) : runPoints(double(), -1, 0, 0);
     return error.empty() ? Status::ok() : Status::error(error);
   }
   // The error of the first range that failed: the first point to fail in
@@ -628,7 +730,8 @@ Status detail::evaluateGeneric(const Instruction &original,
   int64_t failedAt = bounds[split];
   std::string error;
   pool->parallelFor(bounds[split], 1, [&](int64_t begin, int64_t end) {
-    std::string failure = runPoints(split, begin, end);
+    std::string failure = inFloat ? runPoints(float(), split, begin, end)
+                                  : runPoints(double(), split, begin, end);
     std::lock_guard<std::mutex> lock(mutex);
     if (!failure.empty() && begin < failedAt) {
       failedAt = begin;
