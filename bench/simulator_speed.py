@@ -7,7 +7,7 @@ Exports torchvision's ResNet-18 (random weights, seed 0, batch 1; nothing
 is downloaded), compiles it for isaac (cim-translate, cim-opt
 --cim-pipeline, --emit-program) and prints, measured in this one run:
 
-  torch    fp32 inference, 2 threads, the fastest of 28
+  torch    fp32 inference, 2 threads, the fastest of 44
   ideal    one simulated inference in `ideal` numerics
   quantized  one simulated inference in `quantized` numerics
 
@@ -15,7 +15,7 @@ The simulator gets the same 2 threads (cim-run --threads 2, OpenBLAS 2).
 A simulated inference's time is the difference between a 5-inference and
 a 1-inference batched run (cim-run --batch, weights preloaded), divided by
 four, so loading and validating the program is not counted, as torch's
-model loading is not. The runs are interleaved: seven rounds, each timing
+model loading is not. The runs are interleaved: eleven rounds, each timing
 torch (four inferences), then each numerics at batch 1 and batch 5, so a
 slow spell of the shared machine falls on both sides alike. Every figure
 is the fastest of its runs: the machine is noisy, and the fastest is what
@@ -101,7 +101,7 @@ def main():
     seconds = {(numerics, batch): float("inf")
                for numerics in targets for batch in (1, 5)}
     peak = {numerics: 0 for numerics in targets}
-    for _ in range(7):
+    for _ in range(11):
         torch_s = min([torch_s] + [torch_run() for _ in range(4)])
         for numerics in targets:
             for batch in (1, 5):

@@ -52,13 +52,15 @@ Status cim::runtime::batchProgram(const Program &program, int64_t n,
     firstId[v] = static_cast<int64_t>(batched.values.size());
     const int64_t copies = perInference[v] ? n : 1;
     for (int64_t i = 0; i < copies; ++i) {
-      ValueInfo copy = value;
+      // Copied in place: a value is a large struct, and a batch of a
+      // network has a hundred thousand of them.
+      ValueInfo &copy = batched.values.emplace_back(value);
       if (perInference[v]) {
-        copy.name = batchBinding(value.name, i);
+        copy.name += '#';
+        copy.name += std::to_string(i);
         if (!value.binding.empty())
           copy.binding = batchBinding(value.binding, i);
       }
-      batched.values.push_back(std::move(copy));
     }
   }
   auto idOf = [&](int64_t id, int64_t i) {
@@ -85,7 +87,7 @@ Status cim::runtime::batchProgram(const Program &program, int64_t n,
             writes[{inst.array.core.chip, inst.array.core.tile,
                     inst.array.core.core, inst.array.array}] == 1)
           continue;
-        Instruction repeated = inst;
+        Instruction &repeated = copy.instructions.emplace_back(inst);
         for (int64_t &id : repeated.inputs)
           id = idOf(id, i);
         repeated.output = idOf(inst.output, i);
@@ -93,7 +95,6 @@ Status cim::runtime::batchProgram(const Program &program, int64_t n,
           repeated.idealInput = idOf(inst.idealInput, i);
           repeated.idealWeight = idOf(inst.idealWeight, i);
         }
-        copy.instructions.push_back(std::move(repeated));
       }
     batched.cores.push_back(std::move(copy));
   }
