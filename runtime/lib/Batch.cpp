@@ -121,13 +121,20 @@ Status cim::runtime::batchProgram(const Program &program, int64_t n,
 Status cim::runtime::executeBatch(const Program &program, int64_t n,
                                   const TensorMap &inputs,
                                   const ExecuteOptions &options,
-                                  ExecuteResult &result) {
+                                  ExecuteResult &result, Program &repeated) {
   if (Status s = validate(program); !s)
     return s;
   if (n == 1)
     return detail::executeValid(program, inputs, options, result);
-  Program batched;
-  if (Status s = batchProgram(program, n, batched); !s)
+  if (Status s = batchProgram(program, n, repeated); !s)
     return s;
-  return detail::executeValid(batched, inputs, options, result);
+  return detail::executeValid(repeated, inputs, options, result);
+}
+
+Status cim::runtime::executeBatch(const Program &program, int64_t n,
+                                  const TensorMap &inputs,
+                                  const ExecuteOptions &options,
+                                  ExecuteResult &result) {
+  Program repeated;
+  return executeBatch(program, n, inputs, options, result, repeated);
 }

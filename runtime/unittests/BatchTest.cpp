@@ -116,6 +116,15 @@ TEST(RuntimeBatch, ExecuteBatchRunsTheRepetitionOfAValidProgram) {
     EXPECT_EQ(got.outputs.at(batchBinding("y", i)),
               expected.outputs.at(batchBinding("y", i)));
   EXPECT_EQ(renderReportJson(got.report), renderReportJson(expected.report));
+  // Run again keeping the repetition: the same run, and the same copy.
+  ExecuteResult kept;
+  Program repeated;
+  ASSERT_TRUE(executeBatch(b.program, 2, inputs, options, kept, repeated));
+  EXPECT_EQ(renderReportJson(kept.report), renderReportJson(expected.report));
+  ASSERT_EQ(repeated.cores.size(), batched.cores.size());
+  EXPECT_EQ(repeated.values.size(), batched.values.size());
+  EXPECT_EQ(repeated.cores[0].instructions.size(),
+            batched.cores[0].instructions.size());
 
   const TensorMap one = {{"x", inputs.at(batchBinding("x", 0))}};
   ExecuteResult single;

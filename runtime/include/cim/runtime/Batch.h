@@ -34,6 +34,13 @@ Status batchProgram(const Program &program, int64_t n, Program &batched);
 /// consistently), and validating the copy would cost n times as much.
 Status executeBatch(const Program &program, int64_t n, const TensorMap &inputs,
                     const ExecuteOptions &options, ExecuteResult &result);
+/// As above, with the repeated program (n > 1) moved into `repeated`
+/// instead of freed: a tool about to exit can leave it, as LLVM's tools
+/// leave their modules (a network's batch is hundreds of thousands of
+/// values and instructions, tens of milliseconds to free).
+Status executeBatch(const Program &program, int64_t n, const TensorMap &inputs,
+                    const ExecuteOptions &options, ExecuteResult &result,
+                    Program &repeated);
 
 } // namespace cim::runtime
 
