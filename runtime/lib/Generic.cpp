@@ -389,40 +389,6 @@ void loadRow(const Tensor &t, int64_t offset, int64_t stride, int64_t n,
     row[j] = from[j * stride];
 }
 
-/// Whether a body computes in f32 registers with the bits of the double
-/// ones: f32 operands and result, and only f32 arithmetic (whose double
-/// result rounded to f32 is the f32 operation's), extrema and constants
-/// that are f32 values.
-bool runsInFloat(const Instruction &inst,
-                 const std::vector<const Tensor *> &inputs, const Tensor &out) {
-  if (out.type != ElementType::F32)
-    return false;
-  for (const Tensor *input : inputs)
-    if (input->type != ElementType::F32)
-      return false;
-  for (const ScalarOp &op : inst.body) {
-    switch (op.opcode) {
-    case ScalarOpcode::Const:
-      if (static_cast<double>(static_cast<float>(op.constant)) !=
-              op.constant &&
-          !std::isnan(op.constant))
-        return false;
-      break;
-    case ScalarOpcode::AddF:
-    case ScalarOpcode::SubF:
-    case ScalarOpcode::MulF:
-    case ScalarOpcode::DivF:
-    case ScalarOpcode::MaxF:
-    case ScalarOpcode::MinF:
-      if (op.bits == 64)
-        return false;
-      break;
-    default:
-      return false;
-    }
-  }
-  return true;
-}
 
 /// maximumF and minimumF in f32, without branches so that their loops
 /// vectorize: NaN if either is; of equal operands (+0 and -0 among them)
@@ -508,6 +474,39 @@ Instruction mergedLoops(const Instruction &inst) {
 }
 
 } // namespace
+
+bool detail::runsInFloat(const Instruction &inst,
+                         const std::vector<const Tensor *> &inputs,
+                         const Tensor &out) {
+  if (out.type != ElementType::F32 ||
+      inst.bodyResult < static_cast<int64_t>(inst.accesses.size()))
+    return false;
+  for (const Tensor *input : inputs)
+    if (input->type != ElementType::F32)
+      return false;
+  for (const ScalarOp &op : inst.body) {
+    switch (op.opcode) {
+    case ScalarOpcode::Const:
+      if (static_cast<double>(static_cast<float>(op.constant)) !=
+              op.constant &&
+          !std::isnan(op.constant))
+        return false;
+      break;
+    case ScalarOpcode::AddF:
+    case ScalarOpcode::SubF:
+    case ScalarOpcode::MulF:
+    case ScalarOpcode::DivF:
+    case ScalarOpcode::MaxF:
+    case ScalarOpcode::MinF:
+      if (op.bits == 64)
+        return false;
+      break;
+    default:
+      return false;
+    }
+  }
+  return true;
+}
 
 bool detail::bodyReplacesEveryElement(const Instruction &inst,
                                       int64_t elements) {

@@ -2,11 +2,11 @@
 
 #include "ParityProducts.h"
 
+#include "Gemm.h"
 #include "OneDnnGemm.h"
 #include "Scratch.h"
 #include "VectorClones.h"
 
-#include <cblas.h>
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -383,8 +383,7 @@ static void floatRows(const ParityPlan &plan, const float *operand,
   float *af = scratch(aFloat, rows * lda);
   float *sf = scratch(sumFloat, rows * n);
   std::copy(a, a + rows * lda, af);
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, n, lda, 1.0f,
-              af, lda, operand, n, 0.0f, sf, n);
+  realGemm(rows, n, lda, af, lda, operand, n, sf, n);
   for (int64_t e = 0; e < rows * n; ++e)
     sums[e] = static_cast<int32_t>(sf[e]);
 }

@@ -77,10 +77,15 @@ Status Simulator::bind(const TensorMap &inputs) {
     const Tensor &given = found->second;
     const int64_t count = value.numElements();
     const bool integer = isInteger(value.type);
-    // Floats of either width are taken at the value's own.
+    // Floats of either width are taken at the value's own: from the
+    // storage of the value's width if the host filled it, else the other.
+    const bool fromDoubles = value.type == ElementType::F64
+                                 ? !given.doubles.empty()
+                                 : given.floats.empty();
     const int64_t held = static_cast<int64_t>(
-        integer ? given.ints.size()
-                : std::max(given.floats.size(), given.doubles.size()));
+        integer       ? given.ints.size()
+        : fromDoubles ? given.doubles.size()
+                      : given.floats.size());
     if (given.shape != value.shape || given.isInteger() != integer ||
         held != count)
       return Status::error("input '" + value.binding + "' must be " +
@@ -88,11 +93,11 @@ Status Simulator::bind(const TensorMap &inputs) {
                            " elements of the declared shape");
     t.ints = given.ints;
     if (value.type == ElementType::F64)
-      given.doubles.empty()
-          ? t.doubles.assign(given.floats.begin(), given.floats.end())
-          : t.doubles.assign(given.doubles.begin(), given.doubles.end());
+      fromDoubles
+          ? t.doubles.assign(given.doubles.begin(), given.doubles.end())
+          : t.doubles.assign(given.floats.begin(), given.floats.end());
     else if (value.type == ElementType::F32)
-      given.floats.empty()
+      fromDoubles
           ? t.floats.assign(given.doubles.begin(), given.doubles.end())
           : t.floats.assign(given.floats.begin(), given.floats.end());
     if (integer && value.type != ElementType::I64) {

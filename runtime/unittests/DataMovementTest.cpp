@@ -121,22 +121,24 @@ TEST(RuntimeDataMovement, FloatWidthsKeepTheirStorage) {
   };
   Tensor asFloats = Tensor::ofFloats({2, 2}, rounded(wide));
   asFloats.type = ElementType::F64; // a host holding an f64 input as floats
+  // And the f32 input "f" the other way: as doubles.
+  Tensor narrowAsDoubles = Tensor::ofDoubles({2, 2}, narrow);
+  narrowAsDoubles.type = ElementType::F32;
   for (const Tensor &given : {Tensor::ofDoubles({2, 2}, wide), asFloats}) {
-    const std::vector<double> in =
-        given.floats.empty() ? wide : rounded(wide);
-    ExecuteResult result = runOrFail(
-        b.program, {{"d", given}, {"f", Tensor::ofFloats({2, 2}, narrow)}});
+    const std::vector<double> in = given.floats.empty() ? wide : rounded(wide);
+    ExecuteResult result =
+        runOrFail(b.program, {{"d", given}, {"f", narrowAsDoubles}});
     EXPECT_EQ(result.outputs.at("ds"),
               Tensor::ofDoubles({1, 2}, {in[2], in[3]}));
-    EXPECT_EQ(result.outputs.at("dc"),
-              Tensor::ofDoubles({3, 2}, {in[0], in[1], in[2], in[3], in[2],
-                                         in[3]}));
+    EXPECT_EQ(
+        result.outputs.at("dc"),
+        Tensor::ofDoubles({3, 2}, {in[0], in[1], in[2], in[3], in[2], in[3]}));
     EXPECT_EQ(result.outputs.at("dr"), Tensor::ofDoubles({4}, in));
-    EXPECT_TRUE(result.outputs.at("dr").floats.empty());
+    // Rounded once, to the nearest f32 of each double.
     std::vector<double> twice = rounded(narrow);
     twice.insert(twice.end(), twice.begin(), twice.end());
-    EXPECT_EQ(result.outputs.at("fc").floats, twice);
-    EXPECT_NE(result.outputs.at("fc").floats[0], 0.1);
+    EXPECT_EQ(result.outputs.at("fc"), Tensor::ofFloats({4, 2}, twice));
+    EXPECT_EQ(result.outputs.at("fc").floats[0], 0.1f);
   }
 }
 
@@ -160,8 +162,8 @@ TEST(RuntimeDataMovement, LargeMatrixSliceOnThreads) {
     ExecuteOptions options;
     options.threads = threads;
     ExecuteResult result = runOrFail(
-        b.program, {{"x", Tensor::ofInts(ElementType::I32, {rows, cols}, data)}},
-        options);
+        b.program,
+        {{"x", Tensor::ofInts(ElementType::I32, {rows, cols}, data)}}, options);
     EXPECT_EQ(result.outputs.at("s").ints, expected) << threads << " threads";
   }
 }
@@ -351,7 +353,8 @@ TEST(RuntimeDataMovement, ProgramFileKeepsOperands) {
 // end even when no instruction reads it.
 TEST(RuntimeDataMovement, ConstantOutputsAreWritten) {
   ProgramBuilder b(smallArch());
-  const int64_t mask = b.constant("mask", ElementType::I1, {2, 2}, {1, 0, 0, 1});
+  const int64_t mask =
+      b.constant("mask", ElementType::I1, {2, 2}, {1, 0, 0, 1});
   const int64_t scale = b.constant("scale", ElementType::F32, {}, {0.5});
   b.output(mask);
   b.output(scale);
@@ -366,10 +369,10 @@ TEST(RuntimeDataMovement, BooleanInputsAreZeroOrOne) {
   const int64_t in = b.input("flag", ElementType::I1, {2});
   const int64_t out = b.value("copy", ElementType::I1, {2});
   b.output(out);
-  b.add(core(0, 0, 0), generic({in}, out, {2}, {Access{0, {1}}, Access{0, {1}}},
-                               {}, 0));
-  EXPECT_EQ(runOrFail(b.program, {{"flag", Tensor::ofInts(ElementType::I1, {2},
-                                                           {1, 0})}})
+  b.add(core(0, 0, 0),
+        generic({in}, out, {2}, {Access{0, {1}}, Access{0, {1}}}, {}, 0));
+  EXPECT_EQ(runOrFail(b.program,
+                      {{"flag", Tensor::ofInts(ElementType::I1, {2}, {1, 0})}})
                 .outputs.at("copy")
                 .ints,
             (std::vector<int64_t>{1, 0}));

@@ -14,7 +14,9 @@
 
 #include "RuntimeTestSupport.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <thread>
 #include <utility>
 
@@ -61,8 +63,8 @@ TEST(RuntimeInt8Gemm, ExactOnStridedOperands) {
         plainProduct(a, lda, b, ldb, s.m, s.k, s.n);
     constexpr int32_t kGap = 0x5A5A5A5A;
     std::vector<int32_t> c(s.m * ldc, kGap);
-    ASSERT_TRUE(int8Gemm(a.data(), s.m, s.k, lda, b.data(), s.n, ldb,
-                         c.data(), ldc));
+    ASSERT_TRUE(
+        int8Gemm(a.data(), s.m, s.k, lda, b.data(), s.n, ldb, c.data(), ldc));
     for (int64_t i = 0; i < s.m; ++i) {
       for (int64_t j = 0; j < s.n; ++j)
         ASSERT_EQ(c[i * ldc + j], expected[i * s.n + j])
@@ -150,16 +152,22 @@ TEST(RuntimeFloatGemm, ExactOnIntegersCloseOnRealsStrided) {
       const std::vector<float> b = randomFloats(s.k * ldb, integers, ++seed);
       const auto [expected, magnitude] =
           plainProduct(a, lda, b, ldb, s.m, s.k, s.n);
+      // The product's elements start as NaN (beta 0: never read), the
+      // gaps between rows as a value they must keep.
       constexpr float kGap = -12345.5f;
       std::vector<float> c(s.m * ldc, kGap);
+      for (int64_t i = 0; i < s.m; ++i)
+        std::fill_n(c.begin() + i * ldc, s.n,
+                    std::numeric_limits<float>::quiet_NaN());
       ASSERT_TRUE(floatGemm(s.m, s.n, s.k, a.data(), lda, b.data(), ldb,
                             c.data(), ldc));
       for (int64_t i = 0; i < s.m; ++i) {
         for (int64_t j = 0; j < s.n; ++j) {
-          const double tolerance = integers ? 0.0 : 1e-5 * magnitude[i * s.n + j];
+          const double tolerance =
+              integers ? 0.0 : 1e-5 * magnitude[i * s.n + j];
           ASSERT_NEAR(c[i * ldc + j], expected[i * s.n + j], tolerance)
-              << (integers ? "integers " : "reals ") << s.m << "x" << s.k
-              << "x" << s.n << " at " << i << ", " << j;
+              << (integers ? "integers " : "reals ") << s.m << "x" << s.k << "x"
+              << s.n << " at " << i << ", " << j;
         }
         for (int64_t j = s.n; j < ldc; ++j)
           ASSERT_EQ(c[i * ldc + j], kGap) << "wrote a gap";
