@@ -3,6 +3,7 @@
 #include "Generic.h"
 
 #include "GenericCopy.h"
+#include "GenericFloat.h"
 #include "VectorClones.h"
 
 #include <algorithm>
@@ -49,7 +50,6 @@ uint64_t asUnsigned(double v, int64_t bits) {
   const uint64_t u = static_cast<uint64_t>(truncToInt(v));
   return bits <= 0 || bits >= 64 ? u : u & ((uint64_t(1) << bits) - 1);
 }
-
 
 bool compareFloat(int64_t predicate, double a, double b) {
   const bool unordered = std::isnan(a) || std::isnan(b);
@@ -203,9 +203,9 @@ struct BodyContext {
 };
 
 double element(const Tensor &t, int64_t offset) {
-  return t.isInteger()                 ? static_cast<double>(t.ints[offset])
+  return t.isInteger()                ? static_cast<double>(t.ints[offset])
          : t.type == ElementType::F64 ? t.doubles[offset]
-                                       : static_cast<double>(t.floats[offset]);
+                                      : static_cast<double>(t.floats[offset]);
 }
 
 /// A float op's result: f32 results round to float; f64 ones (bits 64 on a
@@ -228,8 +228,8 @@ double apply(const ScalarOp &op, Operand a, BodyContext &ctx) {
       const int64_t index = truncToInt(a(d));
       if (index < 0 || index >= source.shape[d]) {
         ctx.error = "gather index " + std::to_string(index) +
-                    " is outside dimension " + std::to_string(d) +
-                    " (size " + std::to_string(source.shape[d]) + ")";
+                    " is outside dimension " + std::to_string(d) + " (size " +
+                    std::to_string(source.shape[d]) + ")";
         return 0;
       }
       offset = offset * source.shape[d] + index;
@@ -272,8 +272,7 @@ double apply(const ScalarOp &op, Operand a, BodyContext &ctx) {
     return std::nearbyint(a(0));
   case ScalarOpcode::Round:
     return std::round(a(0));
-  case ScalarOpcode::AbsI:
-    {
+  case ScalarOpcode::AbsI: {
     // Negated as unsigned: |INT64_MIN| wraps instead of overflowing.
     const int64_t v = truncToInt(a(0));
     return wrap(v < 0 ? static_cast<int64_t>(0 - static_cast<uint64_t>(v)) : v,
@@ -327,8 +326,8 @@ void loadRow(const Tensor &t, int64_t offset, int64_t stride, int64_t n,
 /// [rowLoop] of the row loop. The common ops are plain loops; the rest go
 /// through apply() point by point.
 CIM_VECTOR_CLONES
-void applyRow(const ScalarOp &op, const double *regs, int64_t stride,
-              int64_t n, int64_t rowLoop, BodyContext &ctx, double *result) {
+void applyRow(const ScalarOp &op, const double *regs, int64_t stride, int64_t n,
+              int64_t rowLoop, BodyContext &ctx, double *result) {
   auto row = [&](size_t i) { return regs + op.operands[i] * stride; };
   auto floatBinary = [&](auto f) {
     const double *a = row(0), *b = row(1);
@@ -372,73 +371,22 @@ void applyRow(const ScalarOp &op, const double *regs, int64_t stride,
   default:
     for (int64_t j = 0; j < n; ++j) {
       result[j] = apply(
-          op, [&](size_t i) { return regs[op.operands[i] * stride + j]; },
-          ctx);
+          op, [&](size_t i) { return regs[op.operands[i] * stride + j]; }, ctx);
       if (!ctx.error.empty())
         return;
     }
   }
 }
 
-/// Reads n f32 elements of `t`, `stride` apart from `offset`.
-CIM_VECTOR_CLONES
+/// The f32 register forms (GenericFloat.h), for the body loop's
+/// register type.
 void loadRow(const Tensor &t, int64_t offset, int64_t stride, int64_t n,
              float *row) {
-  const float *from = t.floats.data() + offset;
-  for (int64_t j = 0; j < n; ++j)
-    row[j] = from[j * stride];
+  loadFloatRow(t, offset, stride, n, row);
 }
-
-
-/// maximumF and minimumF in f32, without branches so that their loops
-/// vectorize: NaN if either is; of equal operands (+0 and -0 among them)
-/// the one whose bits are the AND (maximum: +0) or the OR (minimum: -0).
-inline float extremumF(float a, float b, bool maximum) {
-  uint32_t ua, ub;
-  std::memcpy(&ua, &a, sizeof ua);
-  std::memcpy(&ub, &b, sizeof ub);
-  const uint32_t tied = maximum ? (ua & ub) : (ua | ub);
-  float equal;
-  std::memcpy(&equal, &tied, sizeof equal);
-  const float picked = maximum ? (a > b ? a : b) : (a < b ? a : b);
-  const float result = a == b ? equal : picked;
-  return a != a || b != b ? std::numeric_limits<float>::quiet_NaN() : result;
-}
-
-/// applyRow for the ops runsInFloat admits, in f32.
-CIM_VECTOR_CLONES
-void applyRow(const ScalarOp &op, const float *regs, int64_t stride,
-              int64_t n, int64_t, BodyContext &, float *result) {
-  const float *a = regs + op.operands[0] * stride;
-  const float *b = regs + op.operands[op.operands.size() > 1] * stride;
-  switch (op.opcode) {
-  case ScalarOpcode::AddF:
-    for (int64_t j = 0; j < n; ++j)
-      result[j] = a[j] + b[j];
-    return;
-  case ScalarOpcode::SubF:
-    for (int64_t j = 0; j < n; ++j)
-      result[j] = a[j] - b[j];
-    return;
-  case ScalarOpcode::MulF:
-    for (int64_t j = 0; j < n; ++j)
-      result[j] = a[j] * b[j];
-    return;
-  case ScalarOpcode::DivF:
-    for (int64_t j = 0; j < n; ++j)
-      result[j] = a[j] / b[j];
-    return;
-  case ScalarOpcode::MaxF:
-    for (int64_t j = 0; j < n; ++j)
-      result[j] = extremumF(a[j], b[j], true);
-    return;
-  case ScalarOpcode::MinF:
-    for (int64_t j = 0; j < n; ++j)
-      result[j] = extremumF(a[j], b[j], false);
-    return;
-  default:
-    return; // runsInFloat admits no other op
-  }
+void applyRow(const ScalarOp &op, const float *regs, int64_t stride, int64_t n,
+              int64_t, BodyContext &, float *result) {
+  applyFloatRow(op, regs, stride, n, result);
 }
 
 /// `inst` with each pair of adjacent loops that every operand walks as one
@@ -459,8 +407,8 @@ Instruction mergedLoops(const Instruction &inst) {
   for (size_t l = bounds.size(); l-- > outer + 2;) {
     bool together = true;
     for (const Access &access : merged.accesses)
-      together = together &&
-                 access.strides[l - 1] == access.strides[l] * bounds[l];
+      together =
+          together && access.strides[l - 1] == access.strides[l] * bounds[l];
     if (!together)
       continue;
     // One loop of both bounds at the inner loop's strides.
@@ -474,39 +422,6 @@ Instruction mergedLoops(const Instruction &inst) {
 }
 
 } // namespace
-
-bool detail::runsInFloat(const Instruction &inst,
-                         const std::vector<const Tensor *> &inputs,
-                         const Tensor &out) {
-  if (out.type != ElementType::F32 ||
-      inst.bodyResult < static_cast<int64_t>(inst.accesses.size()))
-    return false;
-  for (const Tensor *input : inputs)
-    if (input->type != ElementType::F32)
-      return false;
-  for (const ScalarOp &op : inst.body) {
-    switch (op.opcode) {
-    case ScalarOpcode::Const:
-      if (static_cast<double>(static_cast<float>(op.constant)) !=
-              op.constant &&
-          !std::isnan(op.constant))
-        return false;
-      break;
-    case ScalarOpcode::AddF:
-    case ScalarOpcode::SubF:
-    case ScalarOpcode::MulF:
-    case ScalarOpcode::DivF:
-    case ScalarOpcode::MaxF:
-    case ScalarOpcode::MinF:
-      if (op.bits == 64)
-        return false;
-      break;
-    default:
-      return false;
-    }
-  }
-  return true;
-}
 
 bool detail::bodyReplacesEveryElement(const Instruction &inst,
                                       int64_t elements) {

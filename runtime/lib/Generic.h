@@ -42,15 +42,6 @@ bool bodyReplacesEveryElement(const Instruction &inst, int64_t elements);
 bool genericRunsInPlace(const Instruction &inst, const ValueInfo &in,
                         const ValueInfo &out);
 
-/// Whether the body of `inst` (a Generic over `inputs` into `out`)
-/// computes in f32 registers with the bits of the double ones: f32
-/// operands and result, only f32 arithmetic (whose double result rounded
-/// to f32 is the f32 operation's) and extrema, constants that are f32
-/// values, and a result that some op computes (a loaded register passed
-/// through would keep a signaling NaN the double path quiets).
-bool runsInFloat(const Instruction &inst,
-                 const std::vector<const Tensor *> &inputs, const Tensor &out);
-
 /// Why `inst` (a Generic) cannot run on `values`, or "" when it can: operand
 /// counts, every access inside its operand for every loop point, the body's
 /// registers and arities, the initial output's type and shape.

@@ -11,7 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "../lib/Generic.h"
+#include "../lib/GenericFloat.h"
 #include "RuntimeTestSupport.h"
 
 #include <cmath>
