@@ -11,9 +11,17 @@
 
 using namespace cim::runtime;
 
+/// Appends copy `index`'s suffix ("#1") to a name.
+static void appendCopyIndex(std::string &name, int64_t index) {
+  name += '#';
+  name += std::to_string(index);
+}
+
 std::string cim::runtime::batchBinding(const std::string &binding,
                                        int64_t index) {
-  return binding + "#" + std::to_string(index);
+  std::string name = binding;
+  appendCopyIndex(name, index);
+  return name;
 }
 
 Status cim::runtime::batchProgram(const Program &program, int64_t n,
@@ -56,8 +64,7 @@ Status cim::runtime::batchProgram(const Program &program, int64_t n,
       // network has a hundred thousand of them.
       ValueInfo &copy = batched.values.emplace_back(value);
       if (perInference[v]) {
-        copy.name += '#';
-        copy.name += std::to_string(i);
+        appendCopyIndex(copy.name, i);
         if (!value.binding.empty())
           copy.binding = batchBinding(value.binding, i);
       }

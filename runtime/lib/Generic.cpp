@@ -480,12 +480,7 @@ Status detail::evaluateGeneric(const Instruction &original,
   if (inst.hasInit) {
     out.copyElements(*inputs[accessed]);
   } else if (overwritesAll) {
-    if (integerOut)
-      out.ints.resize(size);
-    else if (wideOut)
-      out.doubles.resize(size);
-    else
-      out.floats.resize(size);
+    withStorageOf(out.type, [&](auto field) { (out.*field).resize(size); });
   } else if (integerOut) {
     // The fill is stored like a body result: wrapped to the output's
     // width, or (below) rounded to f32.
@@ -499,12 +494,9 @@ Status detail::evaluateGeneric(const Instruction &original,
   std::vector<const Tensor *> sources(inputs.begin() + leading, inputs.end());
 
   if (copy) {
-    if (integerOut)
-      copyNest(inst, inputs[0]->ints, out.ints, pool);
-    else if (wideOut)
-      copyNest(inst, inputs[0]->doubles, out.doubles, pool);
-    else
-      copyNest(inst, inputs[0]->floats, out.floats, pool);
+    withStorageOf(out.type, [&](auto field) {
+      copyNest(inst, inputs[0]->*field, out.*field, pool);
+    });
     return Status::ok();
   }
 
@@ -535,8 +527,8 @@ Status detail::evaluateGeneric(const Instruction &original,
   // In f32 registers when that gives the same bits (half the bytes, twice
   // the lanes), else in double.
   const bool inFloat = runsInFloat(inst, inputs, out);
-  auto runPoints = [&](auto registerType, int64_t split, int64_t begin,
-                       int64_t end) -> std::string {
+  auto runPointsAs = [&](auto registerType, int64_t split, int64_t begin,
+                         int64_t end) -> std::string {
     using R = decltype(registerType);
     auto low = [&](size_t l) {
       return static_cast<int64_t>(l) == split ? begin : 0;
@@ -617,6 +609,11 @@ Status detail::evaluateGeneric(const Instruction &original,
     }
   };
 
+  auto runPoints = [&](int64_t split, int64_t begin, int64_t end) {
+    return inFloat ? runPointsAs(float(), split, begin, end)
+                   : runPointsAs(double(), split, begin, end);
+  };
+
   // A large nest whose output elements are each updated by points of one
   // value of its outermost loop (bound 1 aside) is split by that loop over
   // the pool, if the loop moves the output and is not the row loop. The
@@ -634,8 +631,7 @@ Status detail::evaluateGeneric(const Instruction &original,
       split = static_cast<int64_t>(outer);
   }
   if (split < 0) {
-    const std::string error =
-        inFloat ? runPoints(float(), -1, 0, 0) : runPoints(double(), -1, 0, 0);
+    const std::string error = runPoints(-1, 0, 0);
     return error.empty() ? Status::ok() : Status::error(error);
   }
   // The error of the first range that failed: the first point to fail in
@@ -644,8 +640,7 @@ Status detail::evaluateGeneric(const Instruction &original,
   int64_t failedAt = bounds[split];
   std::string error;
   pool->parallelFor(bounds[split], 1, [&](int64_t begin, int64_t end) {
-    std::string failure = inFloat ? runPoints(float(), split, begin, end)
-                                  : runPoints(double(), split, begin, end);
+    std::string failure = runPoints(split, begin, end);
     std::lock_guard<std::mutex> lock(mutex);
     if (!failure.empty() && begin < failedAt) {
       failedAt = begin;

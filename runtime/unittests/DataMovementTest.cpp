@@ -142,6 +142,44 @@ TEST(RuntimeDataMovement, FloatWidthsKeepTheirStorage) {
   }
 }
 
+// A float input is bound from the storage of its width if the host filled
+// it, else the other; that storage must hold the declared count, whatever
+// the other one holds.
+TEST(RuntimeDataMovement, FloatBindingsCountTheStorageTheyTake) {
+  ProgramBuilder b(smallArch());
+  const int64_t d = b.input("d", ElementType::F64, {2, 2});
+  const int64_t f = b.input("f", ElementType::F32, {2, 2});
+  const int64_t s = b.value("s", ElementType::F64, {4});
+  const int64_t t = b.value("t", ElementType::F32, {4});
+  b.output(s);
+  b.output(t);
+  b.add(core(0, 0, 0), make(Opcode::Reshape, {d}, s));
+  b.add(core(0, 0, 0), make(Opcode::Reshape, {f}, t));
+  const Tensor good64 = Tensor::ofDoubles({2, 2}, {1, 2, 3, 4});
+  const Tensor good32 = Tensor::ofFloats({2, 2}, {1, 2, 3, 4});
+  // Doubles of the wrong count beside floats of the right one.
+  Tensor shortDoubles = good32;
+  shortDoubles.type = ElementType::F64;
+  shortDoubles.doubles = {1, 2, 3};
+  // An f32 input held only as doubles, of the wrong count.
+  Tensor longDoubles = Tensor::ofDoubles({2, 2}, {1, 2, 3, 4, 5});
+  longDoubles.type = ElementType::F32;
+  for (const auto &[inputs, name] :
+       {std::make_pair(TensorMap{{"d", shortDoubles}, {"f", good32}}, "d"),
+        std::make_pair(TensorMap{{"d", good64}, {"f", longDoubles}}, "f")}) {
+    ExecuteResult result;
+    const Status status = execute(b.program, inputs, ExecuteOptions(), result);
+    ASSERT_FALSE(status) << name;
+    EXPECT_NE(
+        status.message().find(std::string("input '") + name + "' must be 4"),
+        std::string::npos)
+        << status.message();
+  }
+  ExecuteResult result;
+  EXPECT_TRUE(execute(b.program, {{"d", good64}, {"f", good32}},
+                      ExecuteOptions(), result));
+}
+
 // A matrix slice large enough to be split over threads, whose ranges end
 // mid-row: every thread count gives the rows of the window.
 TEST(RuntimeDataMovement, LargeMatrixSliceOnThreads) {

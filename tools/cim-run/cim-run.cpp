@@ -365,10 +365,10 @@ std::string bindInputs(const Program &program, const Options &options,
     } else {
       // An f32 value rounds a float64 file as numpy's astype would
       // (beyond float32's range to infinity); an f64 value keeps it.
-      std::vector<double> data = array.floats;
       if (value.type == ElementType::F64) {
-        inputs[name] = Tensor::ofDoubles(array.shape, data);
+        inputs[name] = Tensor::ofDoubles(array.shape, array.floats);
       } else {
+        std::vector<double> data = array.floats;
         for (double &x : data)
           if (std::isfinite(x) && std::fabs(x) > FLT_MAX)
             x = std::copysign(HUGE_VAL, x);
@@ -416,7 +416,7 @@ std::string collectOutputs(const Program &program, const ExecuteResult &result,
       array.ints.assign(tensor.ints.begin(), tensor.ints.end());
     } else {
       array.dtype = value.type == ElementType::F64 ? NpyDType::Float64
-                                                  : NpyDType::Float32;
+                                                   : NpyDType::Float32;
       if (value.type == ElementType::F64)
         array.floats.assign(tensor.doubles.begin(), tensor.doubles.end());
       else

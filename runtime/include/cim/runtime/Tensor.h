@@ -1,11 +1,11 @@
-//===- Tensor.h - Values the host and the simulator exchange ------*- C++
-//-*-===//
+//===- Tensor.h - Values the host and the simulator exchange ---*- C++ -*-===//
 //
 // A dense row-major tensor: integers as int64, f32 as float and f64 as
 // double, whichever its element type calls for (f32 values at their own
-// width: every f32 result the simulator makes is rounded to f32 anyway, and
-// half the bytes is half the memory traffic of a network's activations). Used for bound inputs and outputs and for the
-// simulator's per-value storage.
+// width: every f32 result the simulator makes is rounded to f32 anyway,
+// and half the bytes is half the memory traffic of a network's
+// activations). Used for bound inputs and outputs and for the simulator's
+// per-value storage.
 //
 //===----------------------------------------------------------------------===//
 
@@ -42,18 +42,21 @@ struct Tensor {
   /// An F32 tensor; each value rounded to f32.
   static Tensor ofFloats(std::vector<int64_t> shape,
                          const std::vector<double> &data) {
-    Tensor t;
-    t.type = ElementType::F32;
-    t.shape = std::move(shape);
-    t.floats.assign(data.begin(), data.end());
-    return t;
+    return ofReals(ElementType::F32, std::move(shape), data);
   }
   static Tensor ofDoubles(std::vector<int64_t> shape,
                           const std::vector<double> &data) {
+    return ofReals(ElementType::F64, std::move(shape), data);
+  }
+  static Tensor ofReals(ElementType type, std::vector<int64_t> shape,
+                        const std::vector<double> &data) {
     Tensor t;
-    t.type = ElementType::F64;
+    t.type = type;
     t.shape = std::move(shape);
-    t.doubles.assign(data.begin(), data.end());
+    if (type == ElementType::F64)
+      t.doubles.assign(data.begin(), data.end());
+    else
+      t.floats.assign(data.begin(), data.end());
     return t;
   }
 
@@ -91,6 +94,16 @@ struct Tensor {
   }
   bool operator!=(const Tensor &o) const { return !(*this == o); }
 };
+
+/// f(&Tensor::ints), f(&Tensor::floats) or f(&Tensor::doubles): the
+/// storage a value of `type` is held in, for code written once over it.
+template <typename F> decltype(auto) withStorageOf(ElementType type, F f) {
+  if (isInteger(type))
+    return f(&Tensor::ints);
+  if (type == ElementType::F64)
+    return f(&Tensor::doubles);
+  return f(&Tensor::floats);
+}
 
 } // namespace cim::runtime
 
